@@ -1,0 +1,101 @@
+"""Configuration, read from the environment (see README, "Konfiguration").
+
+Choose a class with ``NETZWERK_CONFIG`` (production, development, testing); production is the default so a
+forgotten setting fails safe.
+"""
+
+import os
+from datetime import timedelta
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_url() -> str | None:
+    """DATABASE_URL with plain PostgreSQL URLs mapped to the psycopg 3 driver; None means the SQLite default."""
+    url = os.environ.get("DATABASE_URL") or None
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    NAME = "production"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    TIMEZONE = os.environ.get("TIMEZONE", "Europe/Berlin")
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("de", "en")
+
+    # Cookies: HttpOnly and SameSite=Lax always, Secure outside development; remember-me at most 30 days.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    # Public address of the app, for links in mails built outside a request (scheduler, CLI).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Netzwerk Landshut <netzwerk@region-landshut.example>")
+    MAIL_TIMEOUT = 15
+    # Without MAIL_SERVER, mails are written as .eml files into this folder (default: instance/mail).
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
+
+    # Login throttling: failures allowed per window, per account and per client address.
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    PASSWORD_MIN_LENGTH = 12
+    INVITATION_VALID_FOR = timedelta(days=7)
+    PASSWORD_RESET_VALID_FOR = timedelta(hours=1)
+
+    SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
+    # A heartbeat older than this shows the scheduler as not running.
+    SCHEDULER_STALE_AFTER = timedelta(seconds=3 * env_int("SCHEDULER_HEARTBEAT_SECONDS", 30))
+
+
+class DevelopmentConfig(Config):
+    NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestingConfig(Config):
+    NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_SERVER = None
+
+
+CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

@@ -1,0 +1,19 @@
+"""Netzwerk Landshut: the app factory."""
+
+from flask import Flask
+
+from netzwerk import errors, security
+from netzwerk.factory import configure, register_blueprints, register_commands, register_extensions
+
+
+def create_app(config_name_or_object=None, overrides: dict | None = None) -> Flask:
+    """Build the app. ``config_name_or_object``: a name from ``config.CONFIGS``, a class, or None for
+    ``$NETZWERK_CONFIG`` (default production). ``overrides`` are applied last (tests)."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    configure(app, config_name_or_object, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    errors.init_app(app)
+    security.init_app(app)
+    return app

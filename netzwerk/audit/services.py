@@ -1,0 +1,28 @@
+"""Recording changes: call ``record`` next to the change; the caller's commit stores both together."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from netzwerk.audit.models import AuditEntry
+from netzwerk.extensions import db
+
+
+def changes_between(old: dict, new: dict) -> dict:
+    """{"field": [old, new]} for every field whose value differs."""
+    return {key: [old.get(key), value] for key, value in new.items() if old.get(key) != value}
+
+
+def record(action: str, target=None, summary: str = "", changes: dict | None = None, actor=None) -> AuditEntry:
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    entry = AuditEntry(
+        action=action,
+        actor=actor,
+        target_type=type(target).__name__ if target is not None else None,
+        target_id=getattr(target, "id", None),
+        summary=summary[:500],
+        changes=changes or {},
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,21 @@
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.audit import bp
+from netzwerk.audit.models import AuditEntry
+from netzwerk.auth.permissions import admin_required
+from netzwerk.extensions import db
+from netzwerk.forms import query_text
+
+
+@bp.get("/")
+@admin_required
+def index():
+    query = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    action = query_text("aktion", 60)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    page = db.paginate(query, per_page=50, error_out=False)
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return render_template("audit/index.html", page=page, action=action, actions=actions)

@@ -1,0 +1,131 @@
+"""Accounts, single-use tokens and the failed-login counter."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.extensions import db
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MEMBER = "member"
+    PARTNER = "partner"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Regionalmanagement"),
+    Role.MEMBER: _l("Mitglied"),
+    Role.PARTNER: _l("Partnerorganisation"),
+}
+
+
+class AccountStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    AccountStatus.INVITED: _l("eingeladen"),
+    AccountStatus.ACTIVE: _l("aktiv"),
+    AccountStatus.DEACTIVATED: _l("deaktiviert"),
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored in lower case
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
+    status: Mapped[str] = mapped_column(String(20), default=AccountStatus.INVITED)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of the login cookie; replacing it ends every session of the user (logout, password change).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    notify_by_email: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: a save based on an older version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    tokens: Mapped[list["UserToken"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AccountStatus.ACTIVE
+
+    @property
+    def role_label(self):
+        return Role(self.role).label
+
+    @property
+    def status_label(self):
+        return AccountStatus(self.status).label
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name)
+
+
+class UserToken(db.Model):
+    """A single-use, expiring link token. Only its SHA-256 is stored, so a database leak reveals no links."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class ThrottleAttempt(db.Model):
+    """One counted attempt (a failed login, a reset request) under a key like "login:account:<email>" or
+    "login:address:<ip>". Kept in the database so every web worker sees the same counts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,197 @@
+"""Account rules: password hashing and policy, login throttling, single-use tokens. No request, no commit."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from netzwerk.auth.models import AccountStatus, ThrottleAttempt, TokenPurpose, User, UserToken
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+
+# argon2id with the library's RFC 9106 defaults (t=3, 64 MiB, p=4): above OWASP ASVS's minimum.
+password_hasher = PasswordHasher()
+PASSWORD_MAX_LENGTH = 256
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+@cache
+def _dummy_hash() -> str:
+    return password_hasher.hash(secrets.token_urlsafe(16))
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password in constant work whether or not the account exists; upgrade old hashes."""
+    if user is None or not user.password_hash:
+        try:
+            password_hasher.verify(_dummy_hash(), password)
+        except VerificationError:
+            pass
+        return False
+    try:
+        password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.end_all_sessions()
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, personal: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused, or None. Length and guessability only, no composition rules."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return _("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=minimum)
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return _("Das Passwort darf höchstens %(n)d Zeichen lang sein.", n=PASSWORD_MAX_LENGTH)
+    if password.lower() in _common_passwords():
+        return _("Dieses Passwort gehört zu den häufig verwendeten Passwörtern. Bitte wählen Sie ein anderes.")
+    if zxcvbn(password[:100], user_inputs=[p for p in personal if p])["score"] < 3:
+        return _(
+            "Dieses Passwort ist leicht zu erraten (etwa Wiederholungen, Tastaturfolgen, Ihr Name oder Ihre "
+            "E-Mail-Adresse). Ein Satz aus mehreren Wörtern ist sicher und gut zu merken."
+        )
+    return None
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# --- Throttling of logins and reset requests ------------------------------------------------------------
+# Attempts are counted per account and per client address, within a sliding window, in the database so
+# every web worker sees the same counts. ``scope`` keeps logins and reset requests apart.
+
+
+def throttle_keys(scope: str, email: str, address: str | None) -> tuple[str, str]:
+    return f"{scope}:account:{normalise_email(email)}"[:300], f"{scope}:address:{address or 'unknown'}"[:300]
+
+
+def _attempts_since(key: str, since: datetime) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ThrottleAttempt)
+        .where(ThrottleAttempt.key == key, ThrottleAttempt.created_at > since)
+    )
+
+
+def is_throttled(scope: str, email: str, address: str | None) -> bool:
+    config = current_app.config
+    since = utcnow() - config["LOGIN_WINDOW"]
+    account_key, address_key = throttle_keys(scope, email, address)
+    return (
+        _attempts_since(account_key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _attempts_since(address_key, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def record_attempt(scope: str, email: str, address: str | None) -> None:
+    expired = utcnow() - current_app.config["LOGIN_WINDOW"]
+    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < expired))
+    db.session.add_all(ThrottleAttempt(key=key) for key in throttle_keys(scope, email, address))
+
+
+def clear_attempts(scope: str, email: str) -> None:
+    account_key, _address_key = throttle_keys(scope, email, None)
+    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.key == account_key))
+
+
+def authenticate(email: str, password: str, address: str | None) -> tuple[User | None, str | None]:
+    """Return (user, None) on success, else (None, reason) with reason "throttled" or "invalid".
+
+    The same reasons whether the account exists or not, so the answer reveals nothing about accounts."""
+    if is_throttled("login", email, address):
+        return None, "throttled"
+    user = find_user_by_email(email)
+    if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
+        record_attempt("login", email, address)
+        return None, "invalid"
+    clear_attempts("login", email)
+    user.last_login_at = utcnow()
+    return user, None
+
+
+# --- Single-use tokens -------------------------------------------------------------------------------
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
+    """Create a token and return its raw value (only the hash is stored); older open ones of the same
+    purpose stop working."""
+    now = utcnow()
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    raw = secrets.token_urlsafe(32)
+    db.session.add(UserToken(user=user, purpose=purpose, token_hash=_digest(raw), expires_at=now + valid_for))
+    return raw
+
+
+def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str | None]:
+    """Look a token up without using it: (token, None), or (None, "invalid" | "expired" | "used")."""
+    if not TOKEN_PATTERN.fullmatch(raw or ""):
+        return None, "invalid"
+    token = db.session.scalar(
+        select(UserToken).where(UserToken.token_hash == _digest(raw), UserToken.purpose == purpose)
+    )
+    if token is None:
+        return None, "invalid"
+    if token.used_at is not None:
+        return None, "used"
+    if token.expires_at <= utcnow():
+        return None, "expired"
+    return token, None
+
+
+def use_token(token: UserToken) -> bool:
+    """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
+    result = db.session.execute(
+        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    return result.rowcount == 1

@@ -1,0 +1,191 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from netzwerk.audit.services import record
+from netzwerk.auth import bp
+from netzwerk.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PasswordResetRequestForm
+from netzwerk.auth.models import AccountStatus, TokenPurpose, User
+from netzwerk.auth.permissions import login_required, public
+from netzwerk.auth.services import (
+    authenticate,
+    check_token,
+    find_user_by_email,
+    is_throttled,
+    issue_token,
+    record_attempt,
+    safe_next_url,
+    set_password,
+    use_token,
+)
+from netzwerk.extensions import db, login_manager
+from netzwerk.forms import form_status
+from netzwerk.mail.services import deliver, queue_mail
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The cookie holds "<id>:<session token>"; a replaced token (logout, new password) ends that session."""
+    user_pk, _sep, token = user_id.partition(":")
+    if not user_pk.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_pk))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    session.clear()  # a fresh session at login: nothing from before survives (no session fixation)
+    login_user(user, remember=remember)
+
+
+TOKEN_PROBLEMS = {
+    "invalid": _l(
+        "Dieser Link ist ungültig. Bitte prüfen Sie, ob Sie ihn vollständig aus der E-Mail übernommen haben."
+    ),
+    "expired": _l("Dieser Link ist abgelaufen."),
+    "used": _l("Dieser Link wurde bereits verwendet und gilt nicht mehr."),
+}
+
+
+def token_problem_page(problem: str, purpose: TokenPurpose):
+    return render_template("auth/token_problem.html", message=TOKEN_PROBLEMS[problem], purpose=purpose), 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user, problem = authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is not None:
+            start_session(user, remember=form.remember.data)
+            record("auth.login", user, actor=user)
+            db.session.commit()
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+        record("auth.login_failed", summary=form.email.data)
+        db.session.commit()
+        if problem == "throttled":
+            status = 429
+            form.form_errors.append(
+                _(
+                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie "
+                    "es dann erneut, oder setzen Sie Ihr Passwort zurück."
+                )
+            )
+        else:
+            form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
+    return render_template("auth/login.html", form=form), status if status != 200 else form_status(form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    user.end_all_sessions()
+    record("auth.logout", user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Sie wurden abgemeldet."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        if is_throttled("reset", email, request.remote_addr):
+            form.form_errors.append(
+                _("Zu viele Anfragen. Bitte warten Sie 15 Minuten, bevor Sie einen neuen Link anfordern.")
+            )
+            return render_template("auth/forgot_password.html", form=form), 429
+        record_attempt("reset", email, request.remote_addr)
+        user = find_user_by_email(email)
+        mails = []
+        if user is not None and user.status == AccountStatus.ACTIVE:
+            raw = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_FOR"])
+            link = url_for("auth.reset_password", token=raw, _external=True)
+            mails.append(queue_mail(user.email, "password_reset", user=user, link=link))
+            record("auth.password_reset_requested", user, actor=user)
+        db.session.commit()
+        deliver(mails)
+        # The same answer whether the account exists or not.
+        flash(
+            _(
+                "Wenn zu dieser Adresse ein Konto besteht, haben wir Ihnen eine E-Mail mit einem Link geschickt. "
+                "Der Link gilt eine Stunde."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/passwort-zuruecksetzen/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user_token, problem = check_token(token, TokenPurpose.PASSWORD_RESET)
+    if problem:
+        return token_problem_page(problem, TokenPurpose.PASSWORD_RESET)
+    user = user_token.user
+    form = NewPasswordForm(user)
+    if form.validate_on_submit():
+        if not use_token(user_token):
+            return token_problem_page("used", TokenPurpose.PASSWORD_RESET)
+        set_password(user, form.password.data)
+        record("auth.password_reset", user, actor=user)
+        db.session.commit()
+        flash(_("Ihr neues Passwort ist gespeichert. Bitte melden Sie sich damit an."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), form_status(form)
+
+
+@bp.route("/einladung/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    user_token, problem = check_token(token, TokenPurpose.INVITATION)
+    if problem is None and user_token.user.status == AccountStatus.DEACTIVATED:
+        problem = "invalid"
+    if problem:
+        return token_problem_page(problem, TokenPurpose.INVITATION)
+    user = user_token.user
+    form = NewPasswordForm(user)
+    if form.validate_on_submit():
+        if not use_token(user_token):
+            return token_problem_page("used", TokenPurpose.INVITATION)
+        set_password(user, form.password.data)
+        user.status = AccountStatus.ACTIVE
+        record("user.invitation_accepted", user, actor=user)
+        db.session.commit()
+        start_session(user)
+        flash(_("Willkommen im Netzwerk Landshut, %(name)s! Ihr Konto ist eingerichtet.", name=user.name), "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/accept_invitation.html", form=form, user=user), form_status(form)
+
+
+@bp.route("/passwort-aendern", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user)
+    if form.validate_on_submit():
+        set_password(user, form.password.data)  # also ends the user's other sessions
+        record("auth.password_changed", user)
+        db.session.commit()
+        start_session(user)
+        flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet."), "success")
+        return redirect(url_for("users.profile"))
+    return render_template("auth/change_password.html", form=form), form_status(form)

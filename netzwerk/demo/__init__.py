@@ -1,0 +1,66 @@
+"""``flask --app wsgi demo``: demo data for trying the app, loaded once into a migrated database.
+
+People are invented; organisations are the region's real ones (netzwerk/data/partners.csv)."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from netzwerk.audit.services import record
+from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.auth.services import hash_password
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+
+DEMO_PASSWORD = "landshut-demo"  # noqa: S105 (documented demo login)
+
+DEMO_USERS = [
+    # email, name, role, organisation, status
+    ("manager@example.org", "Maria Huber", Role.ADMIN, "Regionalmanagement Stadt und Landkreis Landshut", "active"),
+    ("mitglied@example.org", "Thomas Maier", Role.MEMBER, "Hochschule Landshut", "active"),
+    ("partner@example.org", "Sabine Wimmer", Role.PARTNER, "Europäische Metropolregion München e.V.", "active"),
+    ("anna.schmid@example.org", "Anna Schmid", Role.MEMBER, "Stadt Landshut", "active"),
+    ("josef.gruber@example.org", "Josef Gruber", Role.MEMBER, "IHK Niederbayern", "active"),
+    ("lena.bauer@example.org", "Lena Bauer", Role.PARTNER, "Flughafen München GmbH", "active"),
+    ("lukas.hofmann@example.org", "Lukas Hofmann", Role.MEMBER, "Wirtschaftsjunioren Landshut e.V.", "invited"),
+]
+
+
+def demo_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])) is not None
+
+
+def load_demo() -> list[User]:
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = []
+    for email, name, role, organisation, status in DEMO_USERS:
+        active = status == AccountStatus.ACTIVE
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            organisation=organisation,
+            status=status,
+            password_hash=password_hash if active else None,
+            password_changed_at=utcnow() if active else None,
+        )
+        db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    record("demo.loaded", summary=f"{len(users)} Demo-Konten angelegt", actor=users[0])
+    return users
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data (once; a second call changes nothing)."""
+    if demo_loaded():
+        click.echo("Demo-Daten sind bereits geladen.")
+        return
+    load_demo()
+    db.session.commit()
+    click.echo("Demo-Daten geladen. Anmeldung mit Passwort 'landshut-demo' als:")
+    for email, _name, role, _org, status in DEMO_USERS:
+        if status == AccountStatus.ACTIVE and email.split("@")[0] in {"manager", "mitglied", "partner"}:
+            click.echo(f"  {email:<24} ({role})")

@@ -1,0 +1,51 @@
+"""Error pages in the user's language; a 500 rolls the transaction back."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from netzwerk.extensions import db
+
+MESSAGES = {
+    400: (_l("Ungültige Anfrage"), _l("Die Anfrage konnte nicht verarbeitet werden.")),
+    403: (_l("Kein Zugriff"), _l("Für diese Seite fehlt Ihnen die Berechtigung.")),
+    404: (_l("Seite nicht gefunden"), _l("Diese Seite gibt es nicht (mehr). Bitte prüfen Sie die Adresse.")),
+    405: (_l("Nicht erlaubt"), _l("Diese Aktion ist auf diesem Weg nicht möglich.")),
+    413: (_l("Zu groß"), _l("Die gesendeten Daten sind zu groß.")),
+    429: (_l("Zu viele Anfragen"), _l("Bitte warten Sie einen Moment und versuchen Sie es dann erneut.")),
+    500: (
+        _l("Interner Fehler"),
+        _l("Leider ist ein Fehler aufgetreten. Ihre Änderung wurde nicht gespeichert. Bitte versuchen Sie es erneut."),
+    ),
+}
+
+
+def render_error(code: int, message=None):
+    title, default_message = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _l(
+            "Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkmal fehlt). Bitte laden Sie die Seite "
+            "neu und senden Sie es noch einmal."
+        ),
+    )
+
+
+def handle_server_error(error: InternalServerError):
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,115 @@
+"""The steps of ``create_app``: configuration, extensions, blueprints, commands."""
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS
+from netzwerk.extensions import babel, csrf, db, login_manager, migrate
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with an unsafe production configuration."""
+
+
+def configure(app: Flask, config_name_or_object, overrides: dict | None) -> None:
+    config = config_name_or_object or os.environ.get("NETZWERK_CONFIG", "production")
+    if isinstance(config, str):
+        if config not in CONFIGS:
+            raise ConfigurationError(f"Unbekannte Konfiguration {config!r}; erlaubt: {', '.join(CONFIGS)}")
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'netzwerk.sqlite'}"
+    if not app.config.get("MAIL_FOLDER"):
+        app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
+    if app.config["NAME"] == "production":
+        check_production_config(app.config)
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def check_production_config(config) -> None:
+    problems = []
+    if config.get("DEBUG"):
+        problems.append("DEBUG ist eingeschaltet")
+    if len(config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY fehlt oder ist kürzer als {MIN_SECRET_KEY_LENGTH} Zeichen")
+    if not config.get("WTF_CSRF_ENABLED"):
+        problems.append("der CSRF-Schutz (WTF_CSRF_ENABLED) ist ausgeschaltet")
+    if not (config.get("SESSION_COOKIE_SECURE") and config.get("REMEMBER_COOKIE_SECURE")):
+        problems.append("Cookies sind nicht als Secure markiert")
+    if problems:
+        raise ConfigurationError(
+            "Start im Produktionsbetrieb verweigert: " + "; ".join(problems) + ". "
+            'Einen Schlüssel erzeugt: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+
+
+def development_secret_key(instance: Path) -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def tune_sqlite(dbapi_connection, _record) -> None:
+    """WAL lets readers and one writer work at once; the busy timeout makes writers wait instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def select_locale() -> str:
+    """The user's setting, else the visitor's choice in this session, else the browser's Accept-Language."""
+    supported = list(current_app.config["LANGUAGES"])
+    if current_user and current_user.is_authenticated and current_user.language in supported:
+        return current_user.language
+    if session.get("language") in supported:
+        return session["language"]
+    return request.accept_languages.best_match(supported) or supported[0]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), format_datetime=format_datetime)
+
+
+def register_blueprints(app: Flask) -> None:
+    from netzwerk import audit, auth, mail, main, users
+
+    for package in (main, auth, users, audit, mail):
+        app.register_blueprint(package.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from netzwerk.demo import demo_command
+    from netzwerk.scheduler import scheduler_cli
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_cli)

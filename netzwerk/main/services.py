@@ -1,0 +1,52 @@
+"""What the start pages show."""
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from netzwerk.audit.models import AuditEntry
+from netzwerk.auth.models import AccountStatus, User
+from netzwerk.extensions import db
+from netzwerk.mail.models import MailStatus, OutgoingMail
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class ReferenceOrganisation:
+    name: str
+    kind: str
+    what: str
+    website: str
+
+
+@cache
+def reference_organisations() -> dict[str, ReferenceOrganisation]:
+    """The region's real partner organisations (netzwerk/data/partners.csv, sources in data/SOURCES.md)."""
+    with open(DATA / "partners.csv", encoding="utf-8", newline="") as file:
+        rows = csv.DictReader(file)
+        return {
+            row["name"]: ReferenceOrganisation(row["name"], row["kind"], row["what"], row["website"]) for row in rows
+        }
+
+
+def manager_overview() -> dict:
+    """The manager's figures, in a fixed number of queries."""
+    counts = db.session.execute(select(User.role, User.status, func.count()).group_by(User.role, User.status)).all()
+    by_role: dict[str, int] = {}
+    open_invitations = 0
+    for role, status, count in counts:
+        if status == AccountStatus.ACTIVE:
+            by_role[role] = by_role.get(role, 0) + count
+        elif status == AccountStatus.INVITED:
+            open_invitations += count
+    failed_mails = db.session.scalar(
+        select(func.count()).select_from(OutgoingMail).where(OutgoingMail.status == MailStatus.FAILED)
+    )
+    recent = db.session.scalars(
+        select(AuditEntry).options(db.selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(8)
+    ).all()
+    return {"by_role": by_role, "open_invitations": open_invitations, "failed_mails": failed_mails, "recent": recent}

@@ -1,0 +1,53 @@
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from netzwerk.auth.models import Role
+from netzwerk.auth.permissions import public
+from netzwerk.auth.services import safe_next_url
+from netzwerk.extensions import db
+from netzwerk.main import bp
+from netzwerk.main.services import manager_overview, reference_organisations
+from netzwerk.scheduler.services import scheduler_state
+
+
+@bp.get("/")
+@public
+def index():
+    if not current_user.is_authenticated:
+        return render_template("main/public.html")
+    if current_user.role == Role.ADMIN:
+        return render_template("main/manager.html", overview=manager_overview(), scheduler=scheduler_state())
+    if current_user.role == Role.PARTNER:
+        organisation = reference_organisations().get(current_user.organisation)
+        return render_template("main/partner.html", organisation=organisation)
+    return render_template("main/member.html", meetings=[])
+
+
+@bp.post("/sprache")
+@public
+def set_language():
+    """Visitors choose the language for this session; signed-in users keep theirs in the profile."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated and current_user.language != language:
+            current_user.language = language
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "error"
+    scheduler = scheduler_state().as_json() if database == "ok" else {"state": "unknown"}
+    status = "ok" if database == "ok" else "error"
+    body = {"status": status, "database": database, "scheduler": scheduler}
+    return jsonify(body), 200 if status == "ok" else 503

@@ -1,0 +1,82 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from netzwerk.auth.models import ROLE_LABELS, AccountStatus, Role
+from netzwerk.auth.services import find_user_by_email
+from netzwerk.forms import BaseForm, VersionedForm
+
+LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
+
+
+def role_choices():
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+def name_field() -> StringField:
+    return StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Namen ein.")),
+            Length(max=120, message=_l("Der Name darf höchstens %(max)d Zeichen lang sein.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def organisation_field() -> StringField:
+    return StringField(
+        _l("Organisation"),
+        validators=[Length(max=200, message=_l("Die Organisation darf höchstens %(max)d Zeichen lang sein."))],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+class InviteForm(BaseForm):
+    name = name_field()
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
+        ],
+    )
+    role = RadioField(_l("Rolle"), choices=role_choices, default=Role.MEMBER.value)
+    organisation = organisation_field()
+    submit = SubmitField(_l("Einladung senden"))
+
+    def validate_email(self, field) -> None:
+        if find_user_by_email(field.data) is not None:
+            raise ValidationError(_l("Für diese E-Mail-Adresse gibt es bereits ein Konto."))
+
+
+class UserEditForm(VersionedForm):
+    name = name_field()
+    role = RadioField(_l("Rolle"), choices=role_choices)
+    organisation = organisation_field()
+    active = BooleanField(_l("Konto ist aktiv (abwählen, um den Zugang zu sperren)"))
+    submit = SubmitField(_l("Speichern"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, obj=user, **kwargs)
+        self.user = user
+        if not self.is_submitted():
+            self.active.data = user.status != AccountStatus.DEACTIVATED
+
+
+class ProfileForm(VersionedForm):
+    name = name_field()
+    phone = TelField(
+        _l("Telefon"),
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Die Telefonnummer darf höchstens %(max)d Zeichen lang sein.")),
+            Regexp(r"^[0-9 +()/\-.]*$", message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")),
+        ],
+        render_kw={"autocomplete": "tel"},
+    )
+    organisation = organisation_field()
+    language = SelectField(_l("Sprache der Oberfläche und der E-Mails"), choices=LANGUAGE_CHOICES)
+    notify_by_email = BooleanField(_l("Benachrichtigungen per E-Mail erhalten (Einladungen, Erinnerungen)"))
+    submit = SubmitField(_l("Profil speichern"))

@@ -1,0 +1,56 @@
+"""Account administration rules: inviting, editing, keeping at least one manager."""
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from netzwerk.audit.services import changes_between, record
+from netzwerk.auth.models import AccountStatus, Role, TokenPurpose, User
+from netzwerk.auth.services import issue_token, normalise_email
+from netzwerk.extensions import db
+from netzwerk.mail.models import OutgoingMail
+from netzwerk.mail.services import queue_mail
+
+
+def invite_user(name: str, email: str, role: str, organisation: str, invited_by: User) -> tuple[User, OutgoingMail]:
+    user = User(name=name.strip(), email=normalise_email(email), role=role, organisation=organisation.strip())
+    db.session.add(user)
+    db.session.flush()
+    mail = send_invitation(user, invited_by)
+    record("user.invited", user, summary=f"{user.name} <{user.email}> als {user.role}")
+    return user, mail
+
+
+def send_invitation(user: User, invited_by: User) -> OutgoingMail:
+    raw = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_VALID_FOR"])
+    link = url_for("auth.accept_invitation", token=raw, _external=True)
+    return queue_mail(user.email, "invitation", user=user, link=link, invited_by=invited_by)
+
+
+def active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.status == AccountStatus.ACTIVE)
+    )
+
+
+def would_remove_last_admin(user: User, new_role: str, active: bool) -> bool:
+    is_admin_now = user.role == Role.ADMIN and user.status == AccountStatus.ACTIVE
+    stays_admin = new_role == Role.ADMIN and active
+    return is_admin_now and not stays_admin and active_admin_count() <= 1
+
+
+def update_user(user: User, *, name: str, role: str, organisation: str, active: bool) -> dict:
+    """Apply the manager's edit and record it; returns the changes."""
+    before = {"name": user.name, "role": user.role, "organisation": user.organisation, "status": user.status}
+    user.name, user.role, user.organisation = name.strip(), role, organisation.strip()
+    if not active:
+        user.status = AccountStatus.DEACTIVATED
+    elif user.status == AccountStatus.DEACTIVATED:
+        user.status = AccountStatus.ACTIVE if user.password_hash else AccountStatus.INVITED
+    after = {"name": user.name, "role": user.role, "organisation": user.organisation, "status": user.status}
+    changes = changes_between(before, after)
+    if "role" in changes or "status" in changes:
+        user.end_all_sessions()  # a new role or a blocked account takes effect at once
+    if changes:
+        action = "user.role_changed" if "role" in changes else "user.updated"
+        record(action, user, summary=user.email, changes=changes)
+    return changes

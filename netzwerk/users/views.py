@@ -1,0 +1,102 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from netzwerk.audit.services import changes_between, record
+from netzwerk.auth.models import AccountStatus, User
+from netzwerk.auth.permissions import admin_required, login_required
+from netzwerk.extensions import db
+from netzwerk.forms import form_status, query_text
+from netzwerk.mail.services import deliver
+from netzwerk.users import bp
+from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
+from netzwerk.users.services import invite_user, send_invitation, update_user, would_remove_last_admin
+
+
+@bp.get("/benutzer/")
+@admin_required
+def index():
+    query = select(User).order_by(User.name)
+    search = query_text("suche")
+    if search:
+        needle = search.lower()
+        query = query.where(
+            db.or_(
+                *(
+                    db.func.lower(column).contains(needle, autoescape=True)
+                    for column in (User.name, User.email, User.organisation)
+                )
+            )
+        )
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("users/index.html", page=page, search=search)
+
+
+@bp.route("/benutzer/einladen", methods=["GET", "POST"])
+@admin_required
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        user, mail = invite_user(form.name.data, form.email.data, form.role.data, form.organisation.data, current_user)
+        db.session.commit()
+        deliver([mail])
+        flash(_("Die Einladung an %(email)s ist verschickt. Der Link gilt 7 Tage.", email=user.email), "success")
+        return redirect(url_for("users.index"))
+    return render_template("users/invite.html", form=form), form_status(form)
+
+
+@bp.route("/benutzer/<int:user_id>/bearbeiten", methods=["GET", "POST"])
+@admin_required
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(user)
+    if form.validate_on_submit() and not form.is_stale(user):
+        if would_remove_last_admin(user, form.role.data, form.active.data):
+            form.form_errors.append(_("Das Netzwerk braucht mindestens ein aktives Konto des Regionalmanagements."))
+        else:
+            changes = update_user(
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                organisation=form.organisation.data,
+                active=form.active.data,
+            )
+            db.session.commit()
+            flash(_("Gespeichert.") if changes else _("Keine Änderungen."), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/edit.html", form=form, user=user), form_status(form)
+
+
+@bp.post("/benutzer/<int:user_id>/einladung-erneut")
+@admin_required
+def resend_invitation(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.status != AccountStatus.INVITED:
+        flash(_("%(name)s hat die Einladung bereits angenommen.", name=user.name), "info")
+        return redirect(url_for("users.index"))
+    mail = send_invitation(user, current_user)
+    record("user.invitation_resent", user, summary=user.email)
+    db.session.commit()
+    deliver([mail])
+    flash(_("Die Einladung an %(email)s ist erneut verschickt.", email=user.email), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit() and not form.is_stale(user):
+        fields = ("name", "phone", "organisation", "language", "notify_by_email")
+        before = {name: getattr(user, name) for name in fields}
+        for name in fields:
+            setattr(user, name, form[name].data.strip() if isinstance(form[name].data, str) else form[name].data)
+        changes = changes_between(before, {name: getattr(user, name) for name in fields})
+        if changes:
+            record("user.profile_updated", user, changes=changes)
+        db.session.commit()
+        flash(_("Ihr Profil ist gespeichert."), "success")
+        return redirect(url_for("users.profile"))
+    return render_template("users/profile.html", form=form, user=user), form_status(form)
