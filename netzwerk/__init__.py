@@ -11,9 +11,9 @@ def create_app(config_name_or_object=None, overrides: dict | None = None) -> Fla
     ``$NETZWERK_CONFIG`` (default production). ``overrides`` are applied last (tests)."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     configure(app, config_name_or_object, overrides)
+    security.init_app(app)  # first, so the access check answers before the CSRF check
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     errors.init_app(app)
-    security.init_app(app)
     return app

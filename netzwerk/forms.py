@@ -4,8 +4,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -17,12 +17,35 @@ def no_control_characters(form, field) -> None:
         raise ValidationError(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
 
 
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
+    """Every text field refuses control characters; all but passwords lose surrounding blanks."""
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                options["validators"] = [no_control_characters, *options.get("validators", ())]
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField):
+                validators = options.get("validators", unbound_field.kwargs.get("validators")) or ()
+                options["validators"] = [no_control_characters, *validators]
+                if not issubclass(field_class, PasswordField):
+                    filters = options.get("filters", unbound_field.kwargs.get("filters")) or ()
+                    options["filters"] = [strip_text, *filters]
             return unbound_field.bind(form=form, **options)
+
+
+def email_field(label, **kwargs) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
+        ],
+        **kwargs,
+    )
 
 
 class VersionedForm(BaseForm):

@@ -1,19 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from netzwerk.auth.services import PASSWORD_MAX_LENGTH, password_problem, verify_password
-from netzwerk.forms import BaseForm
-
-EMAIL_VALIDATORS = [
-    DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
-    Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
-    Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
-]
+from netzwerk.forms import BaseForm, email_field
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-Mail-Adresse"), validators=EMAIL_VALIDATORS, render_kw={"autocomplete": "username"})
+    email = email_field(_l("E-Mail-Adresse"), render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Passwort"),
         validators=[
@@ -68,5 +62,5 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetRequestForm(BaseForm):
-    email = EmailField(_l("E-Mail-Adresse"), validators=EMAIL_VALIDATORS, render_kw={"autocomplete": "email"})
+    email = email_field(_l("E-Mail-Adresse"), render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Link anfordern"))

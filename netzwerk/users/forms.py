@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TelField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from netzwerk.auth.models import ROLE_LABELS, AccountStatus, Role
 from netzwerk.auth.services import find_user_by_email
-from netzwerk.forms import BaseForm, VersionedForm
+from netzwerk.forms import BaseForm, VersionedForm, email_field
 
-LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
 
 
 def role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 def name_field() -> StringField:
@@ -34,14 +35,7 @@ def organisation_field() -> StringField:
 
 class InviteForm(BaseForm):
     name = name_field()
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
-            Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
-            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
-        ],
-    )
+    email = email_field(_l("E-Mail-Adresse"))
     role = RadioField(_l("Rolle"), choices=role_choices, default=Role.MEMBER.value)
     organisation = organisation_field()
     submit = SubmitField(_l("Einladung senden"))

@@ -12,7 +12,7 @@ from netzwerk.mail.services import queue_mail
 
 
 def invite_user(name: str, email: str, role: str, organisation: str, invited_by: User) -> tuple[User, OutgoingMail]:
-    user = User(name=name.strip(), email=normalise_email(email), role=role, organisation=organisation.strip())
+    user = User(name=name, email=normalise_email(email), role=role, organisation=organisation)
     db.session.add(user)
     db.session.flush()
     mail = send_invitation(user, invited_by)
@@ -41,7 +41,7 @@ def would_remove_last_admin(user: User, new_role: str, active: bool) -> bool:
 def update_user(user: User, *, name: str, role: str, organisation: str, active: bool) -> dict:
     """Apply the manager's edit and record it; returns the changes."""
     before = {"name": user.name, "role": user.role, "organisation": user.organisation, "status": user.status}
-    user.name, user.role, user.organisation = name.strip(), role, organisation.strip()
+    user.name, user.role, user.organisation = name, role, organisation
     if not active:
         user.status = AccountStatus.DEACTIVATED
     elif user.status == AccountStatus.DEACTIVATED:

@@ -92,7 +92,7 @@ def profile():
         fields = ("name", "phone", "organisation", "language", "notify_by_email")
         before = {name: getattr(user, name) for name in fields}
         for name in fields:
-            setattr(user, name, form[name].data.strip() if isinstance(form[name].data, str) else form[name].data)
+            setattr(user, name, form[name].data)
         changes = changes_between(before, {name: getattr(user, name) for name in fields})
         if changes:
             record("user.profile_updated", user, changes=changes)

@@ -1,0 +1,233 @@
+"""Fixtures: the app on SQLite or a real PostgreSQL cluster (``--db``), a real SMTP server, factories, login."""
+
+import email
+import email.policy
+import re
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from netzwerk import create_app
+from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.auth.services import hash_password
+from netzwerk.extensions import db
+from tests.postgres import postgres_cluster
+
+PASSWORD = "ein langes test passwort"
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite", help="database for the suite")
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Database -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    if request.config.getoption("--db") == "postgresql":
+        with postgres_cluster(free_port()) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'netzwerk-test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    """The schema comes from the migrations (flask db upgrade on an empty database), never from create_all."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+# --- Mail ---------------------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """Collects what a real SMTP server (aiosmtpd on 127.0.0.1) received."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        return "250 Message accepted"
+
+    def text_of(self, message) -> str:
+        return message.get_body(("plain",)).get_content()
+
+    def html_of(self, message) -> str:
+        return message.get_body(("html",)).get_content()
+
+    def link_in(self, message, path_part: str) -> str:
+        match = re.search(rf"https?://\S*{re.escape(path_part)}\S*", self.text_of(message))
+        assert match, f"no link containing {path_part!r} in the mail"
+        return match.group(0)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+# --- App ----------------------------------------------------------------------------------------------
+
+
+def make_app(database_url: str, smtp_port: int, **overrides):
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_TIMEOUT": 5,
+    }
+    config.update(overrides)
+    return create_app("testing", config)
+
+
+def wipe(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(migrated, smtp_server, request):
+    overrides = getattr(request, "param", None) or {}
+    app = make_app(migrated, smtp_server.port, **overrides)
+    yield app
+    wipe(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    with app.app_context():
+        yield db.session
+
+
+# --- Factories and login ------------------------------------------------------------------------------
+
+_hash_cache: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    return _hash_cache[password]
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.MEMBER, email=None, name=None, status=AccountStatus.ACTIVE, password=PASSWORD, **fields):
+        n = next(counter)
+        with app.app_context():
+            user = User(
+                email=email or f"{role}{n}@example.org",
+                name=name or f"Test {role.title()} {n}",
+                role=role,
+                status=status,
+                password_hash=password_hash(password) if password else None,
+                **fields,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, get_url: str | None = None, **kwargs):
+    """GET the form page for its CSRF token, then POST like a browser."""
+    page = client.get(get_url or url)
+    return client.post(url, data={"csrf_token": csrf_token_from(page.text), **data}, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD, remember: bool = False, **request_kwargs):
+    data = {"email": email, "password": password, **({"remember": "y"} if remember else {})}
+    return post_form(client, "/login", data, **request_kwargs)
+
+
+@pytest.fixture
+def as_role(app, make_user):
+    """A logged-in test client for a role: ``as_role("admin")`` returns (client, user)."""
+
+    def logged_in(role):
+        user = make_user(role=role)
+        client = app.test_client()
+        response = login(client, user.email)
+        assert response.status_code == 302, response.text
+        return client, user
+
+    return logged_in
+
+
+# --- Live server for the browser ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -1,0 +1,94 @@
+"""Deny by default: every URL rule, every role (anonymous included), the expected answer."""
+
+import pytest
+
+from netzwerk.auth.permissions import PUBLIC, access_of
+from tests.conftest import login
+
+ANONYMOUS = "anonymous"
+ROLES = (ANONYMOUS, "admin", "member", "partner")
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset({"admin", "member", "partner"})
+ADMIN = frozenset({"admin"})
+
+# Who may use each endpoint. A new route fails test_every_endpoint_is_listed until it is added here.
+EXPECTED = {
+    "static": EVERYONE,
+    "main.index": EVERYONE,
+    "main.healthz": EVERYONE,
+    "main.set_language": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE,
+    "auth.accept_invitation": EVERYONE,
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "users.profile": SIGNED_IN,
+    "users.index": ADMIN,
+    "users.invite": ADMIN,
+    "users.edit": ADMIN,
+    "users.resend_invitation": ADMIN,
+    "audit.index": ADMIN,
+    "mail.index": ADMIN,
+    "mail.detail": ADMIN,
+}
+
+
+def test_every_endpoint_is_listed(app):
+    assert {rule.endpoint for rule in app.url_map.iter_rules()} == set(EXPECTED)
+
+
+def test_every_view_declares_who_may_use_it(app):
+    with app.test_request_context():
+        undeclared = [endpoint for endpoint in app.view_functions if access_of(endpoint) is None]
+    assert undeclared == []
+
+
+def test_declared_access_matches_expectation(app):
+    with app.test_request_context():
+        for endpoint, allowed in EXPECTED.items():
+            access = access_of(endpoint)
+            declared = EVERYONE if PUBLIC in access else frozenset(access)
+            assert declared == allowed, endpoint
+
+
+def test_a_view_without_declaration_is_refused(app, client):
+    app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    assert client.get("/undeclared").status_code == 403
+
+
+def sample_url(rule, ids: dict) -> str:
+    values = {}
+    for argument in rule.arguments:
+        if argument == "filename":
+            values[argument] = "css/app.css"
+        elif argument == "token":
+            values[argument] = "x" * 43
+        else:
+            values[argument] = ids[argument]
+    return rule.build(values)[1]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_every_rule(app, make_user, role):
+    """Anonymous visitors are sent to the login page, signed-in users without the role get 403, and the
+    allowed roles get an answer that is neither of those nor a server error."""
+    target = make_user(role="member", email="ziel@example.org")
+    ids = {"user_id": target.id, "mail_id": 1}
+    client = app.test_client()
+    if role != ANONYMOUS:
+        user = make_user(role=role)
+        assert login(client, user.email).status_code == 302
+    for rule in app.url_map.iter_rules():
+        url = sample_url(rule, ids)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            where = f"{method} {url} as {role}: {response.status_code}"
+            assert response.status_code < 500, where
+            if role in EXPECTED[rule.endpoint]:
+                assert response.status_code != 403, where
+                assert "/login?next=" not in response.headers.get("Location", ""), where
+            elif role == ANONYMOUS:
+                assert response.status_code == 302 and "/login?next=" in response.headers["Location"], where
+            else:
+                assert response.status_code == 403, where
