@@ -22,7 +22,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -q -d netzwerk/translations
+	$(BIN)/pybabel compile -d netzwerk/translations
 
 # Serve the app (development configuration) and the scheduler; Ctrl-C stops both.
 run: install translations
@@ -52,7 +52,7 @@ test: system-deps install translations lint
 # Extract new UI strings and merge them into the catalogs (then translate netzwerk/translations/en).
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o netzwerk/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -q -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-output

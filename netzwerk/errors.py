@@ -3,6 +3,7 @@
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from netzwerk.extensions import db
@@ -12,6 +13,7 @@ MESSAGES = {
     403: (_l("Kein Zugriff"), _l("Für diese Seite fehlt Ihnen die Berechtigung.")),
     404: (_l("Seite nicht gefunden"), _l("Diese Seite gibt es nicht (mehr). Bitte prüfen Sie die Adresse.")),
     405: (_l("Nicht erlaubt"), _l("Diese Aktion ist auf diesem Weg nicht möglich.")),
+    409: (_l("Gleichzeitige Änderung"), _l("Der Datensatz wurde inzwischen geändert.")),
     413: (_l("Zu groß"), _l("Die gesendeten Daten sind zu groß.")),
     429: (_l("Zu viele Anfragen"), _l("Bitte warten Sie einen Moment und versuchen Sie es dann erneut.")),
     500: (
@@ -40,6 +42,18 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_stale_data(error: StaleDataError):
+    """Two saves of the same record crossed; the later one is refused rather than overwriting."""
+    db.session.rollback()
+    return render_error(
+        409,
+        _l(
+            "Der Datensatz wurde gleichzeitig von jemand anderem geändert. Bitte laden Sie die Seite neu, prüfen "
+            "Sie die aktuelle Fassung und speichern Sie erneut."
+        ),
+    )
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     return render_error(500)
@@ -47,5 +61,6 @@ def handle_server_error(error: InternalServerError):
 
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -91,6 +91,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported) or supported[0]
 
 
+def audit_value(value) -> str:
+    """A value in the audit log as people read it."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nein")
+    return str(value)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -98,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), format_datetime=format_datetime)
+    app.jinja_env.filters["audit_value"] = audit_value
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,7 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, StopValidation
 from wtforms.widgets import HiddenInput
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -13,8 +13,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def no_control_characters(form, field) -> None:
+    """Stops the field's other checks, so no lookup ever sees such a value."""
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
+        field.errors[:] = []
+        raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
 
 
 def strip_text(value):

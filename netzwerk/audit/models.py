@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,3 +23,39 @@ class AuditEntry(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def readable_changes(self) -> list[tuple[str, object, object]]:
+        """(field label, old, new) for the template."""
+        return [(str(FIELD_LABELS.get(field, field)), old, new) for field, (old, new) in self.changes.items()]
+
+
+ACTION_LABELS = {
+    "auth.login": _l("Anmeldung"),
+    "auth.login_failed": _l("Fehlgeschlagene Anmeldung"),
+    "auth.logout": _l("Abmeldung"),
+    "auth.password_changed": _l("Passwort geändert"),
+    "auth.password_reset_requested": _l("Neues Passwort angefordert"),
+    "auth.password_reset": _l("Passwort neu gesetzt"),
+    "user.invited": _l("Person eingeladen"),
+    "user.invitation_resent": _l("Einladung erneut gesendet"),
+    "user.invitation_accepted": _l("Einladung angenommen"),
+    "user.updated": _l("Konto geändert"),
+    "user.role_changed": _l("Rolle geändert"),
+    "user.profile_updated": _l("Profil geändert"),
+    "demo.loaded": _l("Demo-Daten geladen"),
+}
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "email": _l("E-Mail-Adresse"),
+    "role": _l("Rolle"),
+    "status": _l("Status"),
+    "organisation": _l("Organisation"),
+    "phone": _l("Telefon"),
+    "language": _l("Sprache"),
+    "notify_by_email": _l("E-Mail-Benachrichtigungen"),
+}

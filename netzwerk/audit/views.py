@@ -3,7 +3,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit import bp
-from netzwerk.audit.models import AuditEntry
+from netzwerk.audit.models import ACTION_LABELS, AuditEntry
 from netzwerk.auth.permissions import admin_required
 from netzwerk.extensions import db
 from netzwerk.forms import query_text
@@ -17,5 +17,5 @@ def index():
     if action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     page = db.paginate(query, per_page=50, error_out=False)
-    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    actions = [(name, ACTION_LABELS.get(name, name)) for name in sorted(ACTION_LABELS)]
     return render_template("audit/index.html", page=page, action=action, actions=actions)

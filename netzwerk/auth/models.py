@@ -69,14 +69,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Optimistic locking: a save based on an older version is refused instead of overwriting.
+    # Optimistic locking: edits by people raise the version (logins do not); a save based on an older version
+    # is refused by the form, and every UPDATE checks the version it read (StaleDataError on a race).
     version: Mapped[int] = mapped_column(default=1)
 
     tokens: Mapped[list["UserToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -169,7 +169,9 @@ def issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
         .values(used_at=now)
     )
     raw = secrets.token_urlsafe(32)
-    db.session.add(UserToken(user=user, purpose=purpose, token_hash=_digest(raw), expires_at=now + valid_for))
+    db.session.add(
+        UserToken(user=user, purpose=purpose, token_hash=_digest(raw), created_at=now, expires_at=now + valid_for)
+    )
     return raw
 
 

@@ -41,7 +41,7 @@ class InviteForm(BaseForm):
     submit = SubmitField(_l("Einladung senden"))
 
     def validate_email(self, field) -> None:
-        if find_user_by_email(field.data) is not None:
+        if not field.errors and find_user_by_email(field.data) is not None:
             raise ValidationError(_l("Für diese E-Mail-Adresse gibt es bereits ein Konto."))
 
 

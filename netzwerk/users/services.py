@@ -16,7 +16,7 @@ def invite_user(name: str, email: str, role: str, organisation: str, invited_by:
     db.session.add(user)
     db.session.flush()
     mail = send_invitation(user, invited_by)
-    record("user.invited", user, summary=f"{user.name} <{user.email}> als {user.role}")
+    record("user.invited", user, summary=f"{user.name} <{user.email}>", changes={"role": [None, user.role]})
     return user, mail
 
 
@@ -48,9 +48,26 @@ def update_user(user: User, *, name: str, role: str, organisation: str, active: 
         user.status = AccountStatus.ACTIVE if user.password_hash else AccountStatus.INVITED
     after = {"name": user.name, "role": user.role, "organisation": user.organisation, "status": user.status}
     changes = changes_between(before, after)
+    if changes:
+        user.version += 1
     if "role" in changes or "status" in changes:
         user.end_all_sessions()  # a new role or a blocked account takes effect at once
     if changes:
         action = "user.role_changed" if "role" in changes else "user.updated"
         record(action, user, summary=user.email, changes=changes)
+    return changes
+
+
+PROFILE_FIELDS = ("name", "phone", "organisation", "language", "notify_by_email")
+
+
+def update_profile(user: User, values: dict) -> dict:
+    """Apply the user's own profile edit and record it; returns the changes."""
+    before = {name: getattr(user, name) for name in PROFILE_FIELDS}
+    changes = changes_between(before, {name: values[name] for name in PROFILE_FIELDS})
+    if changes:
+        for name, (_old, new) in changes.items():
+            setattr(user, name, new)
+        user.version += 1
+        record("user.profile_updated", user, changes=changes)
     return changes

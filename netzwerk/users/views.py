@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from netzwerk.audit.services import changes_between, record
+from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.auth.permissions import admin_required, login_required
 from netzwerk.extensions import db
@@ -11,7 +11,13 @@ from netzwerk.forms import form_status, query_text
 from netzwerk.mail.services import deliver
 from netzwerk.users import bp
 from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
-from netzwerk.users.services import invite_user, send_invitation, update_user, would_remove_last_admin
+from netzwerk.users.services import (
+    invite_user,
+    send_invitation,
+    update_profile,
+    update_user,
+    would_remove_last_admin,
+)
 
 
 @bp.get("/benutzer/")
@@ -89,13 +95,7 @@ def profile():
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
     if form.validate_on_submit() and not form.is_stale(user):
-        fields = ("name", "phone", "organisation", "language", "notify_by_email")
-        before = {name: getattr(user, name) for name in fields}
-        for name in fields:
-            setattr(user, name, form[name].data)
-        changes = changes_between(before, {name: getattr(user, name) for name in fields})
-        if changes:
-            record("user.profile_updated", user, changes=changes)
+        update_profile(user, form.data)
         db.session.commit()
         flash(_("Ihr Profil ist gespeichert."), "success")
         return redirect(url_for("users.profile"))

@@ -1,0 +1,186 @@
+"""User journeys in the machine's Chromium (Playwright) and an axe-core check of every page reachable so far."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from netzwerk.auth.models import TokenPurpose
+from netzwerk.auth.services import issue_token
+from netzwerk.extensions import db
+from tests.conftest import OUTPUT, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp only so axe-core can inject its script; the app's own pages never need it
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / f"{name}.png", full_page=True)
+
+
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+@pytest.mark.parametrize(
+    "role, heading",
+    [
+        ("admin", "Übersicht des Regionalmanagements"),
+        ("member", "Guten Tag"),
+        ("partner", "Hochschule Landshut"),
+    ],
+)
+def test_login_and_logout_for_each_role(live_server, page, make_user, role, heading):
+    user = make_user(role=role, organisation="Hochschule Landshut")
+    log_in(page, live_server, user.email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    expect(page.get_by_role("banner")).to_contain_text(user.name)
+    screenshot(page, f"start-{role}")
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page.get_by_text("Sie wurden abgemeldet.")).to_be_visible()
+    page.goto(f"{live_server}/profil")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_wrong_password_shows_the_error_at_the_field(live_server, page, make_user):
+    user = make_user()
+    log_in(page, live_server, user.email, "falsches passwort 123")
+    expect(page.get_by_role("alert")).to_contain_text("E-Mail-Adresse oder Passwort ist nicht richtig.")
+    expect(page.get_by_label("E-Mail-Adresse")).to_have_value(user.email)
+
+
+def test_invitation_journey(app, live_server, page, make_user, mailbox):
+    manager = make_user(role="admin")
+    log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_role("link", name="Benutzer", exact=True).click()
+    page.get_by_role("link", name="Person einladen").click()
+    page.get_by_label("Name", exact=True).fill("Karl Kreativ")
+    page.get_by_label("E-Mail-Adresse").fill("karl@example.org")
+    page.get_by_label("Partnerorganisation").check()
+    page.get_by_label("Organisation", exact=True).fill("LINK – Landshuter Innovations- und Kreativzentrum e.V.")
+    page.get_by_role("button", name="Einladung senden").click()
+    expect(page.get_by_text("Die Einladung an karl@example.org ist verschickt")).to_be_visible()
+    link = mailbox.link_in(mailbox.messages[0], "/einladung/")
+
+    invitee = page.context.browser.new_context(locale="de-DE").new_page()
+    invitee.goto(link)
+    invitee.get_by_label("Neues Passwort", exact=True).fill("kreativ in landshut seit 2020")
+    invitee.get_by_label("Neues Passwort wiederholen").fill("kreativ in landshut seit 2020")
+    invitee.get_by_role("button", name="Passwort speichern").click()
+    expect(invitee.get_by_role("heading", level=1)).to_contain_text("LINK")
+    invitee.context.close()
+
+
+def reachable_pages(app, make_user):
+    """Every page a role can reach so far (GET routes), with the token pages for visitors."""
+    invited = make_user(status="invited", password=None, email="eingeladen@example.org")
+    reset_user = make_user(email="reset@example.org")
+    with app.test_request_context():
+        invite_token = issue_token(
+            db.session.merge(invited), TokenPurpose.INVITATION, app.config["INVITATION_VALID_FOR"]
+        )
+        reset_token = issue_token(
+            db.session.merge(reset_user), TokenPurpose.PASSWORD_RESET, app.config["PASSWORD_RESET_VALID_FOR"]
+        )
+        db.session.commit()
+    signed_in = ["/", "/profil", "/passwort-aendern"]
+    return {
+        None: [
+            "/",
+            "/login",
+            "/passwort-vergessen",
+            f"/einladung/{invite_token}",
+            f"/passwort-zuruecksetzen/{reset_token}",
+            "/einladung/ungueltig-ungueltig-ungueltig",
+            "/gibt-es-nicht",
+        ],
+        "admin": [
+            *signed_in,
+            "/benutzer/",
+            "/benutzer/einladen",
+            f"/benutzer/{invited.id}/bearbeiten",
+            "/postausgang/",
+            "/aenderungsprotokoll/",
+        ],
+        "member": signed_in,
+        "partner": signed_in,
+    }
+
+
+def test_every_page_passes_axe(app, live_server, browser, make_user, mailbox):
+    pages = reachable_pages(app, make_user)
+    axe = Axe()
+    failures = []
+    for role, urls in pages.items():
+        context = browser.new_context(bypass_csp=True, locale="de-DE")
+        page = context.new_page()
+        if role:
+            user = make_user(role=role)
+            log_in(page, live_server, user.email)
+            if role == "admin":  # something in the Postausgang and the audit log
+                page.goto(f"{live_server}/benutzer/einladen")
+                page.get_by_label("Name", exact=True).fill("Axe Test")
+                page.get_by_label("E-Mail-Adresse").fill("axe@example.org")
+                page.get_by_role("button", name="Einladung senden").click()
+        for url in urls:
+            page.goto(f"{live_server}{url}")
+            results = axe.run(page, options=WCAG)
+            if results.violations_count:
+                failures.append(f"{role or 'visitor'} {url}:\n{results.generate_report()}")
+            name = f"axe-{role or 'visitor'}-{url.strip('/').replace('/', '_')[:40] or 'start'}"
+            screenshot(page, name)
+        # a form with errors must pass too
+        if role == "member":
+            page.goto(f"{live_server}/profil")
+            page.get_by_label("Name", exact=True).fill("")
+            page.get_by_role("button", name="Profil speichern").click()
+            results = axe.run(page, options=WCAG)
+            if results.violations_count:
+                failures.append(f"member /profil with errors:\n{results.generate_report()}")
+            screenshot(page, "axe-member-profil-fehler")
+        context.close()
+    assert not failures, "\n\n".join(failures)
+
+
+def test_keyboard_user_reaches_the_content_by_the_skip_link(live_server, page):
+    page.goto(f"{live_server}/login")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Zum Inhalt springen")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#inhalt$"))

@@ -1,0 +1,93 @@
+"""/healthz and the scheduler process with its heartbeat."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+from netzwerk.scheduler.models import SchedulerHeartbeat
+from netzwerk.scheduler.services import beat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_reports_database_and_a_scheduler_that_never_ran(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "scheduler": {"state": "never", "last_heartbeat": None, "age_seconds": None},
+    }
+
+
+def test_healthz_shows_a_fresh_and_a_stale_heartbeat(app, client):
+    with app.app_context():
+        beat()
+        db.session.commit()
+    assert client.get("/healthz").json["scheduler"]["state"] == "ok"
+    with app.app_context():
+        heartbeat = db.session.scalar(select(SchedulerHeartbeat))
+        heartbeat.beat_at = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+    scheduler = client.get("/healthz").json["scheduler"]
+    assert scheduler["state"] == "stale" and scheduler["age_seconds"] >= 600
+
+
+def test_healthz_answers_503_when_the_database_is_gone(migrated, smtp_server, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path}/missing/dir/db.sqlite", smtp_server.port)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "error"
+
+
+def test_manager_sees_the_scheduler_state(app, as_role):
+    manager, _ = as_role("admin")
+    assert "noch nie gestartet" in manager.get("/").text
+    with app.app_context():
+        beat()
+        db.session.commit()
+    assert "läuft" in manager.get("/").text
+
+
+def test_the_scheduler_process_beats_and_stops_on_sigterm(app):
+    """`flask --app wsgi scheduler run` as its own process, against the suite's database."""
+    env = {
+        **os.environ,
+        "NETZWERK_CONFIG": "testing",
+        "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SCHEDULER_HEARTBEAT_SECONDS": "1",
+    }
+    flask = Path(sys.executable).parent / "flask"
+    process = subprocess.Popen(
+        [str(flask), "--app", "wsgi", "scheduler", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        beats = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(set(beats)) < 2:
+            with app.app_context():
+                value = db.session.scalar(select(SchedulerHeartbeat.beat_at))
+                db.session.remove()
+            if value is not None:
+                beats.append(value)
+            time.sleep(0.3)
+        assert len(set(beats)) >= 2, "the scheduler did not beat twice"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0, output
+    assert "Scheduler beendet." in output

@@ -1,0 +1,101 @@
+"""The mail module: real SMTP delivery, the development folder, failures, the Postausgang."""
+
+import pytest
+from sqlalchemy import select
+
+from netzwerk.auth.models import User
+from netzwerk.extensions import db
+from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.services import deliver, queue_mail
+from tests.conftest import free_port, make_app, wipe
+
+
+def send_invitation_mail(app, user_id, language=None):
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        if language:
+            user.language = language
+        mail = queue_mail(user.email, "invitation", user=user, link="http://127.0.0.1/einladung/abc", invited_by=user)
+        db.session.commit()
+        deliver([mail])
+        return mail.id, mail.status, mail.last_error
+
+
+def test_mail_goes_over_smtp_as_text_and_html(app, make_user, mailbox):
+    user = make_user(name="Berta Beispiel")
+    mail_id, status, _error = send_invitation_mail(app, user.id)
+    assert status == MailStatus.SENT
+    (message,) = mailbox.messages
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    assert "Guten Tag Berta Beispiel," in mailbox.text_of(message)
+    assert '<html lang="de">' in mailbox.html_of(message)
+    with app.app_context():
+        stored = db.session.get(OutgoingMail, mail_id)
+        assert stored.message_id == message["Message-ID"] and stored.sent_at is not None
+
+
+def test_mail_is_written_in_the_recipients_language(app, make_user, mailbox):
+    user = make_user()
+    send_invitation_mail(app, user.id, language="en")
+    (message,) = mailbox.messages
+    assert message["Subject"] == "Invitation to Netzwerk Landshut"
+    assert '<html lang="en">' in mailbox.html_of(message)
+
+
+def test_an_unreachable_mail_server_is_recorded_not_raised(migrated, smtp_server, make_user):
+    app = make_app(migrated, free_port())  # nothing listens there
+    try:
+        with app.app_context():
+            user = User(email="x@example.org", name="X", role="member")
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+        _id, status, error = send_invitation_mail(app, user_id)
+        assert status == MailStatus.FAILED and error
+    finally:
+        wipe(app)
+
+
+def test_without_a_mail_server_mails_go_to_the_folder(migrated, smtp_server, tmp_path):
+    app = make_app(migrated, smtp_server.port, MAIL_SERVER=None, MAIL_FOLDER=str(tmp_path))
+    try:
+        with app.app_context():
+            user = User(email="y@example.org", name="Y", role="member")
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+        _id, status, _error = send_invitation_mail(app, user_id)
+        assert status == MailStatus.SENT
+        (eml,) = tmp_path.glob("*.eml")
+        assert b"Subject: Einladung in das Netzwerk Landshut" in eml.read_bytes()
+    finally:
+        wipe(app)
+
+
+def test_postausgang_lists_mails_and_hides_login_links_with_real_delivery(app, as_role, make_user, mailbox):
+    manager, _ = as_role("admin")
+    user = make_user()
+    mail_id, *_ = send_invitation_mail(app, user.id)
+    page = manager.get("/postausgang/").text
+    assert "Einladung in das Netzwerk Landshut" in page and "verschickt" in page
+    detail = manager.get(f"/postausgang/{mail_id}").text
+    assert "/einladung/…" in detail and "/einladung/abc" not in detail
+    assert manager.get("/postausgang/", query_string={"status": "failed"}).status_code == 200
+    assert manager.get("/postausgang/424242").status_code == 404
+
+
+@pytest.mark.parametrize("app", [{"MAIL_SERVER": None}], indirect=True)
+def test_postausgang_shows_links_in_development(app, as_role, make_user, tmp_path):
+    app.config["MAIL_FOLDER"] = str(tmp_path)
+    manager, _ = as_role("admin")
+    user = make_user()
+    mail_id, *_ = send_invitation_mail(app, user.id)
+    assert "/einladung/abc" in manager.get(f"/postausgang/{mail_id}").text
+
+
+def test_mail_rows_survive_in_the_database(app, make_user, mailbox):
+    user = make_user()
+    send_invitation_mail(app, user.id)
+    with app.app_context():
+        assert db.session.scalar(select(OutgoingMail.recipient)) == user.email

@@ -1,0 +1,44 @@
+"""Every schema change is a migration: the models match what the migrations build, and they run both ways."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from netzwerk import create_app
+from netzwerk.extensions import db
+
+
+def test_models_match_the_migrations(app):
+    with app.app_context():
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path}/empty.sqlite"
+        return
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS migration_check"))
+        connection.execute(text("CREATE DATABASE migration_check"))
+    yield database_url.rsplit("/", 1)[0] + "/migration_check"
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS migration_check WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_on_an_empty_database(empty_database):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {table.name for table in db.metadata.sorted_tables} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        db.engine.dispose()
