@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import os
 import re
 import socket
 import threading
@@ -235,3 +236,11 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") == "true" and skipped:
+        terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)
+        terminalreporter._session.exitstatus = 1

@@ -1,6 +1,6 @@
 """``flask --app wsgi demo``: demo data for trying the app, loaded once into a migrated database.
 
-People are invented; organisations are the region's real ones (netzwerk/data/partners.csv)."""
+People are invented; organisations and municipalities are the region's real ones (netzwerk/data)."""
 
 import click
 from flask.cli import with_appcontext
@@ -11,6 +11,7 @@ from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
+from netzwerk.reference import municipalities
 
 DEMO_PASSWORD = "landshut-demo"  # noqa: S105 (documented demo login)
 
@@ -21,6 +22,8 @@ DEMO_USERS = [
     ("partner@example.org", "Sabine Wimmer", Role.PARTNER, "Europäische Metropolregion München e.V.", "active"),
     ("anna.schmid@example.org", "Anna Schmid", Role.MEMBER, "Stadt Landshut", "active"),
     ("josef.gruber@example.org", "Josef Gruber", Role.MEMBER, "IHK Niederbayern", "active"),
+    ("theresa.lechner@example.org", "Theresa Lechner", Role.MEMBER, municipalities()["Ergolding"].title, "active"),
+    ("florian.huber@example.org", "Florian Huber", Role.MEMBER, municipalities()["Vilsbiburg"].title, "active"),
     ("lena.bauer@example.org", "Lena Bauer", Role.PARTNER, "Flughafen München GmbH", "active"),
     ("lukas.hofmann@example.org", "Lukas Hofmann", Role.MEMBER, "Wirtschaftsjunioren Landshut e.V.", "invited"),
 ]

@@ -1,36 +1,11 @@
 """What the start pages show."""
 
-import csv
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-@dataclass(frozen=True)
-class ReferenceOrganisation:
-    name: str
-    kind: str
-    what: str
-    website: str
-
-
-@cache
-def reference_organisations() -> dict[str, ReferenceOrganisation]:
-    """The region's real partner organisations (netzwerk/data/partners.csv, sources in data/SOURCES.md)."""
-    with open(DATA / "partners.csv", encoding="utf-8", newline="") as file:
-        rows = csv.DictReader(file)
-        return {
-            row["name"]: ReferenceOrganisation(row["name"], row["kind"], row["what"], row["website"]) for row in rows
-        }
 
 
 def manager_overview() -> dict:

@@ -8,7 +8,8 @@ from netzwerk.auth.permissions import public
 from netzwerk.auth.services import safe_next_url
 from netzwerk.extensions import db
 from netzwerk.main import bp
-from netzwerk.main.services import manager_overview, reference_organisations
+from netzwerk.main.services import manager_overview
+from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import scheduler_state
 
 
