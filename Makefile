@@ -11,10 +11,12 @@ APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SU
 
 .PHONY: run test install translations system-deps lint messages clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Debian's python3 needs python3-venv for a virtual environment; a failed attempt leaves nothing behind.
+$(BIN)/pip:
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(APT_INSTALL) python3-venv
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@

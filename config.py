@@ -56,8 +56,11 @@ class Config:
 
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
-    # Public address of the app, for links in mails built outside a request (scheduler, CLI).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Public address of the app. Links in mails are built from it, never from the request's Host header
+    # (which a client chooses); production requires it.
+    BASE_URL = os.environ.get("BASE_URL") or None
+    # Host names this app answers to (others get 400); production defaults to the host of BASE_URL.
+    TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = env_int("MAIL_PORT", 25)
@@ -78,18 +81,22 @@ class Config:
     PASSWORD_RESET_VALID_FOR = timedelta(hours=1)
 
     SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
+    # How often the scheduler sends what waits in the outbox (mails not sent by the request itself).
+    MAIL_QUEUE_SECONDS = env_int("MAIL_QUEUE_SECONDS", 10)
     # A heartbeat older than this shows the scheduler as not running.
     SCHEDULER_STALE_AFTER = timedelta(seconds=3 * env_int("SCHEDULER_HEARTBEAT_SECONDS", 30))
 
 
 class DevelopmentConfig(Config):
     NAME = "development"
+    BASE_URL = os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
 
 class TestingConfig(Config):
     NAME = "testing"
+    BASE_URL = "http://localhost"  # the test client's host, so links from mails can be followed
     TESTING = True
     SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from netzwerk.extensions import db
 
@@ -54,12 +54,18 @@ def handle_stale_data(error: StaleDataError):
     )
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no URLs can be built for it, so no template either."""
+    return "400 Bad Request: unbekannter Host / unknown host", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     return render_error(500)
 
 
 def init_app(app) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(InternalServerError, handle_server_error)

@@ -4,6 +4,7 @@ import os
 import secrets
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, session
 from flask_babel import format_datetime, get_locale, gettext
@@ -11,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS
 from netzwerk.extensions import babel, csrf, db, login_manager, migrate
@@ -37,6 +39,8 @@ def configure(app: Flask, config_name_or_object, overrides: dict | None) -> None
         app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
     if app.config["NAME"] == "production":
         check_production_config(app.config)
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
     if app.config["TRUSTED_PROXIES"]:
@@ -50,6 +54,8 @@ def check_production_config(config) -> None:
         problems.append("DEBUG ist eingeschaltet")
     if len(config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
         problems.append(f"SECRET_KEY fehlt oder ist kürzer als {MIN_SECRET_KEY_LENGTH} Zeichen")
+    if not (config.get("BASE_URL") or "").startswith(("https://", "http://")):
+        problems.append("BASE_URL (die öffentliche Adresse, z. B. https://netzwerk.region-landshut.de) fehlt")
     if not config.get("WTF_CSRF_ENABLED"):
         problems.append("der CSRF-Schutz (WTF_CSRF_ENABLED) ist ausgeschaltet")
     if not (config.get("SESSION_COOKIE_SECURE") and config.get("REMEMBER_COOKIE_SECURE")):
@@ -100,7 +106,15 @@ def audit_value(value) -> str:
     return str(value)
 
 
+class IdConverter(IntegerConverter):
+    """``<id:...>``: a positive database id that fits an INTEGER column (larger numbers are a 404, not a 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def register_extensions(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)

@@ -67,6 +67,19 @@ class VersionedForm(BaseForm):
         return False
 
 
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """``?page=`` as a sane number: junk gives page 1, huge values are capped (no out-of-range OFFSET)."""
+    from flask import request
+
+    value = request.args.get("page", "")
+    if value.isascii() and value.isdigit() and len(value) <= 5:
+        return max(1, min(int(value), MAX_PAGE))
+    return 1
+
+
 def query_text(name: str, max_length: int = 100) -> str:
     """A search or filter value from the query string, trimmed and without control characters."""
     from flask import request

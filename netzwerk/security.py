@@ -1,7 +1,6 @@
 """Security headers on every response, and the access check before every request."""
 
 from flask import request
-from flask_login import current_user
 
 from netzwerk.auth.permissions import enforce_access
 
@@ -32,8 +31,9 @@ def set_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and request.endpoint != "static":
-        headers["Cache-Control"] = "no-store"  # personal pages stay out of shared caches and the back button
+    if request.endpoint != "static":
+        # pages are personal or carry tokens: keep them out of shared caches and the back button
+        headers["Cache-Control"] = "no-store"
     return response
 
 

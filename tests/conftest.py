@@ -99,6 +99,14 @@ def mailbox(smtp_server):
     return smtp_server.handler
 
 
+def run_outbox(app) -> int:
+    """What the scheduler's outbox job does: send the queued mails."""
+    from netzwerk.mail.services import deliver_queued
+
+    with app.app_context():
+        return deliver_queued()
+
+
 # --- App ----------------------------------------------------------------------------------------------
 
 
@@ -233,7 +241,8 @@ def live_server(app):
     server = make_server("127.0.0.1", free_port(), app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # links in mails point here
+    yield app.config["BASE_URL"]
     server.shutdown()
     thread.join(timeout=5)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from netzwerk.auth.permissions import PUBLIC, access_of
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login
 
 ANONYMOUS = "anonymous"
 ROLES = (ANONYMOUS, "admin", "member", "partner")
@@ -79,12 +79,16 @@ def test_walk_every_rule(app, make_user, role):
     if role != ANONYMOUS:
         user = make_user(role=role)
         assert login(client, user.email).status_code == 302
-    for rule in app.url_map.iter_rules():
+    token = csrf_token_from(client.get("/").text)  # so POSTs reach the view, not only the CSRF check
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")  # logout last
+    for rule in rules:
         url = sample_url(rule, ids)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(url, method=method)
+            data = {"csrf_token": token} if method == "POST" else None
+            response = client.open(url, method=method, data=data)
             where = f"{method} {url} as {role}: {response.status_code}"
             assert response.status_code < 500, where
+            assert "Sicherheitsmerkmal fehlt" not in response.text, f"CSRF refused, view not reached: {where}"
             if role in EXPECTED[rule.endpoint]:
                 assert response.status_code != 403, where
                 assert "/login?next=" not in response.headers.get("Location", ""), where

@@ -168,7 +168,7 @@ def test_cookie_flags(client, make_user):
 def test_production_cookies_are_secure(smtp_server, migrated):
     app = create_app(
         "production",
-        {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": migrated},
+        {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": migrated, "BASE_URL": "https://netzwerk.example.de"},
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["REMEMBER_COOKIE_DURATION"].days <= 30
@@ -245,3 +245,47 @@ def test_deactivating_an_account_ends_its_sessions(app, make_user):
         db.session.get(User, user.id).status = AccountStatus.DEACTIVATED
         db.session.commit()
     assert client.get("/profil").status_code == 302
+
+
+def test_parallel_wrong_logins_cannot_exceed_the_limit(app, live_server, make_user):
+    """Ten guesses fired at once: no more than five are checked, the rest are refused as throttled."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = make_user()
+
+    def guess(n):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        token = csrf_token_from(opener.open(f"{live_server}/login").read().decode())
+        data = urllib.parse.urlencode({"csrf_token": token, "email": user.email, "password": f"falsch {n} 12345"})
+        try:
+            return opener.open(f"{live_server}/login", data.encode()).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(guess, range(10)))
+    assert statuses.count(422) <= 5 and set(statuses) <= {422, 429}, statuses
+
+
+def test_logout_deletes_the_remember_cookie(client, make_user):
+    user = make_user()
+    login(client, user.email, remember=True)
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/profil").text)})
+    assert client.get_cookie("remember_token") is None
+
+
+def test_guessing_the_current_password_is_throttled(as_role):
+    client, _user = as_role("member")
+    new = "ein ganz neues passwort"
+    for _ in range(5):
+        data = {"current_password": "geraten", "password": new, "confirm": new}
+        assert post_form(client, "/passwort-aendern", data).status_code == 422
+    data = {"current_password": PASSWORD, "password": new, "confirm": new}
+    response = post_form(client, "/passwort-aendern", data)
+    assert response.status_code == 429 and "Zu viele Versuche" in response.text

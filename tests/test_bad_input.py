@@ -87,3 +87,11 @@ def test_unexpected_errors_get_a_german_500_page(app, client):
 def test_404_page_is_german(client):
     response = client.get("/gibt-es-nicht")
     assert response.status_code == 404 and "Seite nicht gefunden" in response.text
+
+
+def test_huge_numbers_in_paths_and_pages_are_not_errors(as_role):
+    manager, _ = as_role("admin")
+    for url in ("/benutzer/9999999999/bearbeiten", "/postausgang/99999999999999999999", "/benutzer/0/bearbeiten"):
+        assert manager.get(url).status_code == 404, url
+    for url in ("/benutzer/?page=999999999999999999", "/aenderungsprotokoll/?page=-3", "/postausgang/?page=²"):
+        assert manager.get(url).status_code == 200, url

@@ -71,7 +71,7 @@ def test_login_and_logout_for_each_role(live_server, page, make_user, role, head
     expect(page.get_by_role("banner")).to_contain_text(user.name)
     screenshot(page, f"start-{role}")
     page.get_by_role("button", name="Abmelden").click()
-    expect(page.get_by_text("Sie wurden abgemeldet.")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Sie sind abgemeldet")
     page.goto(f"{live_server}/profil")
     expect(page).to_have_url(re.compile(r"/login\?next="))
 

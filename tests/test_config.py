@@ -22,14 +22,26 @@ GOOD_KEY = "k" * 48
     ],
 )
 def test_production_refuses_to_start_unsafely(tmp_path, overrides, reason):
-    config = {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite", **overrides}
+    config = {
+        "SECRET_KEY": GOOD_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
+        "BASE_URL": "https://netzwerk.example.de",
+        **overrides,
+    }
     with pytest.raises(ConfigurationError, match=reason):
         create_app("production", config)
 
 
 def test_production_is_the_default_and_starts_when_safe(monkeypatch, tmp_path):
     monkeypatch.delenv("NETZWERK_CONFIG", raising=False)
-    app = create_app(None, {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    app = create_app(
+        None,
+        {
+            "SECRET_KEY": GOOD_KEY,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
+            "BASE_URL": "https://netzwerk.example.de",
+        },
+    )
     assert app.config["NAME"] == "production" and not app.debug
 
 
@@ -71,3 +83,29 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
     assert sqlite3.connect(tmp_path / "wal.sqlite").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_production_requires_base_url_and_answers_only_to_its_host(tmp_path):
+    database = f"sqlite:///{tmp_path}/x.sqlite"
+    with pytest.raises(ConfigurationError, match="BASE_URL"):
+        create_app("production", {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database, "BASE_URL": None})
+    app = create_app(
+        "production",
+        {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database, "BASE_URL": "https://netzwerk.example.de"},
+    )
+    client = app.test_client()
+    assert client.get("/login", base_url="https://netzwerk.example.de").status_code == 200
+    assert client.get("/login", base_url="https://evil.example").status_code == 400
+
+
+def test_demo_data_is_refused_in_production(tmp_path):
+    app = create_app(
+        "production",
+        {
+            "SECRET_KEY": GOOD_KEY,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
+            "BASE_URL": "https://netzwerk.example.de",
+        },
+    )
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "Produktionsbetrieb" in result.output

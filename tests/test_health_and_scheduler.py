@@ -10,8 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from netzwerk.auth.models import User
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
+from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.services import queue_mail
 from netzwerk.scheduler.models import SchedulerHeartbeat
 from netzwerk.scheduler.services import beat
 
@@ -58,13 +61,20 @@ def test_manager_sees_the_scheduler_state(app, as_role):
     assert "läuft" in manager.get("/").text
 
 
-def test_the_scheduler_process_beats_and_stops_on_sigterm(app):
+def test_the_scheduler_process_beats_sends_the_outbox_and_stops_on_sigterm(app, make_user, tmp_path):
     """`flask --app wsgi scheduler run` as its own process, against the suite's database."""
+    user = make_user()
+    with app.test_request_context():
+        recipient = db.session.get(User, user.id)
+        queue_mail(recipient.email, "password_reset", user=recipient, link="http://localhost/passwort-zuruecksetzen/x")
+        db.session.commit()
     env = {
         **os.environ,
         "NETZWERK_CONFIG": "testing",
         "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SCHEDULER_HEARTBEAT_SECONDS": "1",
+        "MAIL_QUEUE_SECONDS": "1",
+        "MAIL_FOLDER": str(tmp_path),
     }
     flask = Path(sys.executable).parent / "flask"
     process = subprocess.Popen(
@@ -91,3 +101,7 @@ def test_the_scheduler_process_beats_and_stops_on_sigterm(app):
         output, _ = process.communicate(timeout=20)
     assert process.returncode == 0, output
     assert "Scheduler beendet." in output
+    with app.app_context():
+        assert db.session.scalar(select(OutgoingMail.status)) == MailStatus.SENT
+    (eml,) = tmp_path.glob("*.eml")
+    assert b"/passwort-zuruecksetzen/x" in eml.read_bytes()

@@ -73,6 +73,17 @@ def test_an_expired_invitation_is_refused(app, as_role, mailbox):
     assert "Dieser Link ist abgelaufen." in response.text
 
 
+def test_a_blocked_invitee_is_told_so(app, as_role, make_user, mailbox):
+    manager, _ = as_role("admin")
+    invite(manager)
+    link = mailbox.link_in(mailbox.messages[0], "/einladung/")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "eva.neu@example.org")).status = AccountStatus.DEACTIVATED
+        db.session.commit()
+    response = app.test_client().get(link)
+    assert response.status_code == 400 and "Dieses Konto ist gesperrt." in response.text
+
+
 def test_a_wrong_token_is_refused(client):
     for token in ("x" * 43, "kurz", "a" * 500, "%00" * 30):
         response = client.get(f"/einladung/{token}")

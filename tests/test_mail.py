@@ -15,7 +15,7 @@ def send_invitation_mail(app, user_id, language=None):
         user = db.session.get(User, user_id)
         if language:
             user.language = language
-        mail = queue_mail(user.email, "invitation", user=user, link="http://127.0.0.1/einladung/abc", invited_by=user)
+        mail = queue_mail(user.email, "invitation", user=user, link="http://localhost/einladung/abc", invited_by=user)
         db.session.commit()
         deliver([mail])
         return mail.id, mail.status, mail.last_error
@@ -73,19 +73,25 @@ def test_without_a_mail_server_mails_go_to_the_folder(migrated, smtp_server, tmp
         wipe(app)
 
 
-def test_postausgang_lists_mails_and_hides_login_links_with_real_delivery(app, as_role, make_user, mailbox):
+def test_login_links_are_sent_but_not_kept(app, as_role, make_user, mailbox):
     manager, _ = as_role("admin")
     user = make_user()
     mail_id, *_ = send_invitation_mail(app, user.id)
+    assert "http://localhost/einladung/abc" in mailbox.text_of(mailbox.messages[0])
+    assert 'href="http://localhost/einladung/abc"' in mailbox.html_of(mailbox.messages[0])
+    with app.app_context():
+        stored = db.session.get(OutgoingMail, mail_id)
+        assert stored.secret_link is None
+        assert "einladung/abc" not in stored.body_text + stored.body_html
     page = manager.get("/postausgang/").text
     assert "Einladung in das Netzwerk Landshut" in page and "verschickt" in page
     detail = manager.get(f"/postausgang/{mail_id}").text
-    assert "/einladung/…" in detail and "/einladung/abc" not in detail
+    assert "persönlicher Link, nicht gespeichert" in detail and "/einladung/abc" not in detail
     assert manager.get("/postausgang/", query_string={"status": "failed"}).status_code == 200
     assert manager.get("/postausgang/424242").status_code == 404
 
 
-@pytest.mark.parametrize("app", [{"MAIL_SERVER": None}], indirect=True)
+@pytest.mark.parametrize("app", [{"MAIL_SERVER": None, "NAME": "development"}], indirect=True)
 def test_postausgang_shows_links_in_development(app, as_role, make_user, tmp_path):
     app.config["MAIL_FOLDER"] = str(tmp_path)
     manager, _ = as_role("admin")
@@ -99,3 +105,17 @@ def test_mail_rows_survive_in_the_database(app, make_user, mailbox):
     send_invitation_mail(app, user.id)
     with app.app_context():
         assert db.session.scalar(select(OutgoingMail.recipient)) == user.email
+
+
+def test_a_mail_is_sent_once_even_when_two_senders_race(app, make_user, mailbox):
+    from netzwerk.mail.services import deliver_queued
+
+    user = make_user()
+    with app.test_request_context():
+        recipient = db.session.get(User, user.id)
+        queue_mail(user.email, "invitation", user=recipient, link="x", invited_by=recipient)
+        db.session.commit()
+        stale = db.session.scalars(select(OutgoingMail)).all()  # a second sender loaded the same row
+        assert deliver_queued() == 1
+        assert deliver(list(stale)) == 0
+    assert len(mailbox.messages) == 1

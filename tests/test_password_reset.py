@@ -2,18 +2,21 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from netzwerk.auth.models import UserToken
 from netzwerk.extensions import db
-from tests.conftest import PASSWORD, login, post_form
+from tests.conftest import PASSWORD, login, post_form, run_outbox
 
 NEW_PASSWORD = "frisch gesetztes passwort"
 ANSWER = "Wenn zu dieser Adresse ein Konto besteht, haben wir Ihnen eine E-Mail"
 
 
 def request_reset(client, email):
-    return post_form(client, "/passwort-vergessen", {"email": email}, follow_redirects=True)
+    response = post_form(client, "/passwort-vergessen", {"email": email}, follow_redirects=True)
+    run_outbox(client.application)  # the scheduler sends reset mails
+    return response
 
 
 def test_reset_for_an_existing_account(app, client, make_user, mailbox):
@@ -80,3 +83,21 @@ def test_a_reset_ends_existing_sessions(app, make_user, mailbox):
     link = mailbox.link_in(mailbox.messages[0], "/passwort-zuruecksetzen/")
     post_form(client, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert other_device.get("/profil").status_code == 302
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": False}], indirect=True)
+def test_reset_links_ignore_the_host_header(client, make_user, mailbox):
+    user = make_user()
+    response = client.post("/passwort-vergessen", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    run_outbox(client.application)
+    link = mailbox.link_in(mailbox.messages[0], "/passwort-zuruecksetzen/")
+    assert link.startswith("http://localhost/passwort-zuruecksetzen/"), link
+
+
+def test_the_reset_request_itself_sends_nothing(client, make_user, mailbox):
+    user = make_user()
+    post_form(client, "/passwort-vergessen", {"email": user.email})
+    assert mailbox.messages == []  # the same work for existing and unknown addresses; the scheduler sends
+    run_outbox(client.application)
+    assert len(mailbox.messages) == 1

@@ -6,7 +6,7 @@ from netzwerk.audit import bp
 from netzwerk.audit.models import ACTION_LABELS, AuditEntry
 from netzwerk.auth.permissions import admin_required
 from netzwerk.extensions import db
-from netzwerk.forms import query_text
+from netzwerk.forms import page_number, query_text
 
 
 @bp.get("/")
@@ -16,6 +16,6 @@ def index():
     action = query_text("aktion", 60)
     if action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     actions = [(name, ACTION_LABELS.get(name, name)) for name in sorted(ACTION_LABELS)]
     return render_template("audit/index.html", page=page, action=action, actions=actions)

@@ -94,9 +94,6 @@ class User(UserMixin, db.Model):
     def status_label(self):
         return AccountStatus(self.status).label
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     def end_all_sessions(self) -> None:
         self.session_token = new_session_token()
 

@@ -113,38 +113,46 @@ def _attempts_since(key: str, since: datetime) -> int:
     )
 
 
-def is_throttled(scope: str, email: str, address: str | None) -> bool:
+def count_attempt(scope: str, email: str, address: str | None) -> tuple[list[ThrottleAttempt], bool]:
+    """Count this attempt, then tell whether it is over the limit: (the attempt's rows, throttled).
+
+    The attempt is committed before it is checked, so parallel requests cannot all slip under the limit."""
     config = current_app.config
-    since = utcnow() - config["LOGIN_WINDOW"]
+    now = utcnow()
+    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - config["LOGIN_WINDOW"]))
     account_key, address_key = throttle_keys(scope, email, address)
-    return (
-        _attempts_since(account_key, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _attempts_since(address_key, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    attempts = [ThrottleAttempt(key=account_key, created_at=now), ThrottleAttempt(key=address_key, created_at=now)]
+    db.session.add_all(attempts)
+    db.session.commit()
+    since = now - config["LOGIN_WINDOW"]
+    throttled = (
+        _attempts_since(account_key, since) > config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _attempts_since(address_key, since) > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     )
+    return attempts, throttled
 
 
-def record_attempt(scope: str, email: str, address: str | None) -> None:
-    expired = utcnow() - current_app.config["LOGIN_WINDOW"]
-    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < expired))
-    db.session.add_all(ThrottleAttempt(key=key) for key in throttle_keys(scope, email, address))
-
-
-def clear_attempts(scope: str, email: str) -> None:
+def forgive_attempt(scope: str, email: str, attempts: list[ThrottleAttempt]) -> None:
+    """After a success: this attempt and the account's earlier failures no longer count."""
     account_key, _address_key = throttle_keys(scope, email, None)
-    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.key == account_key))
+    db.session.execute(
+        delete(ThrottleAttempt).where(
+            (ThrottleAttempt.key == account_key) | ThrottleAttempt.id.in_([attempt.id for attempt in attempts])
+        )
+    )
 
 
 def authenticate(email: str, password: str, address: str | None) -> tuple[User | None, str | None]:
     """Return (user, None) on success, else (None, reason) with reason "throttled" or "invalid".
 
     The same reasons whether the account exists or not, so the answer reveals nothing about accounts."""
-    if is_throttled("login", email, address):
+    attempts, throttled = count_attempt("login", email, address)
+    if throttled:
         return None, "throttled"
     user = find_user_by_email(email)
     if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
-        record_attempt("login", email, address)
         return None, "invalid"
-    clear_attempts("login", email)
+    forgive_attempt("login", email, attempts)
     user.last_login_at = utcnow()
     return user, None
 

@@ -11,17 +11,17 @@ from netzwerk.auth.permissions import login_required, public
 from netzwerk.auth.services import (
     authenticate,
     check_token,
+    count_attempt,
     find_user_by_email,
-    is_throttled,
+    forgive_attempt,
     issue_token,
-    record_attempt,
     safe_next_url,
     set_password,
     use_token,
 )
 from netzwerk.extensions import db, login_manager
 from netzwerk.forms import form_status
-from netzwerk.mail.services import deliver, queue_mail
+from netzwerk.mail.services import external_url, queue_mail
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
@@ -43,6 +43,7 @@ def load_user(user_id: str) -> User | None:
 
 def start_session(user: User, remember: bool = False) -> None:
     session.clear()  # a fresh session at login: nothing from before survives (no session fixation)
+    session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME unless "Angemeldet bleiben"
     login_user(user, remember=remember)
 
 
@@ -52,6 +53,7 @@ TOKEN_PROBLEMS = {
     ),
     "expired": _l("Dieser Link ist abgelaufen."),
     "used": _l("Dieser Link wurde bereits verwendet und gilt nicht mehr."),
+    "inactive": _l("Dieses Konto ist gesperrt. Bitte wenden Sie sich an das Regionalmanagement."),
 }
 
 
@@ -73,8 +75,6 @@ def login():
             record("auth.login", user, actor=user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-        record("auth.login_failed", summary=form.email.data)
-        db.session.commit()
         if problem == "throttled":
             status = 429
             form.form_errors.append(
@@ -84,6 +84,8 @@ def login():
                 )
             )
         else:
+            record("auth.login_failed", summary=form.email.data)  # throttled attempts are not logged: no flooding
+            db.session.commit()
             form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
     return render_template("auth/login.html", form=form), status if status != 200 else form_status(form)
 
@@ -95,9 +97,8 @@ def logout():
     user.end_all_sessions()
     record("auth.logout", user)
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("Sie wurden abgemeldet."), "success")
+    logout_user()  # also deletes the remember-me cookie
+    flash(_("Sie sind abgemeldet, auf allen Ihren Geräten."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -107,22 +108,20 @@ def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         email = form.email.data
-        if is_throttled("reset", email, request.remote_addr):
+        _attempts, throttled = count_attempt("reset", email, request.remote_addr)
+        if throttled:
             form.form_errors.append(
                 _("Zu viele Anfragen. Bitte warten Sie 15 Minuten, bevor Sie einen neuen Link anfordern.")
             )
             return render_template("auth/forgot_password.html", form=form), 429
-        record_attempt("reset", email, request.remote_addr)
         user = find_user_by_email(email)
-        mails = []
         if user is not None and user.status == AccountStatus.ACTIVE:
             raw = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_FOR"])
-            link = url_for("auth.reset_password", token=raw, _external=True)
-            mails.append(queue_mail(user.email, "password_reset", user=user, link=link))
+            queue_mail(user.email, "password_reset", user=user, link=external_url("auth.reset_password", token=raw))
             record("auth.password_reset_requested", user, actor=user)
         db.session.commit()
-        deliver(mails)
-        # The same answer whether the account exists or not.
+        # The scheduler sends the mail: the answer takes the same time and says the same whether the account
+        # exists or not.
         flash(
             _(
                 "Wenn zu dieser Adresse ein Konto besteht, haben wir Ihnen eine E-Mail mit einem Link geschickt. "
@@ -158,7 +157,7 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     user_token, problem = check_token(token, TokenPurpose.INVITATION)
     if problem is None and user_token.user.status == AccountStatus.DEACTIVATED:
-        problem = "invalid"
+        problem = "inactive"
     if problem:
         return token_problem_page(problem, TokenPurpose.INVITATION)
     user = user_token.user
@@ -181,11 +180,19 @@ def accept_invitation(token: str):
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user)
+    if form.is_submitted():
+        # the current password is checked here too: limit guessing by someone at an unlocked computer
+        attempts, throttled = count_attempt("password", user.email, request.remote_addr)
+        if throttled:
+            form.form_errors.append(_("Zu viele Versuche. Bitte warten Sie 15 Minuten und versuchen Sie es erneut."))
+            return render_template("auth/change_password.html", form=form), 429
     if form.validate_on_submit():
+        forgive_attempt("password", user.email, attempts)
         set_password(user, form.password.data)  # also ends the user's other sessions
         record("auth.password_changed", user)
         db.session.commit()
-        start_session(user)
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        start_session(user, remember=remembered)
         flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet."), "success")
         return redirect(url_for("users.profile"))
     return render_template("auth/change_password.html", form=form), form_status(form)

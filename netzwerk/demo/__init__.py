@@ -3,6 +3,7 @@
 People are invented; organisations and municipalities are the region's real ones (netzwerk/data)."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -57,7 +58,11 @@ def load_demo() -> list[User]:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load the demo data (once; a second call changes nothing)."""
+    """Load the demo data (once; a second call changes nothing). Refused in production: the password is public."""
+    if current_app.config["NAME"] == "production":
+        raise click.ClickException(
+            "Demo-Daten werden im Produktionsbetrieb nicht geladen (das Passwort ist öffentlich)."
+        )
     if demo_loaded():
         click.echo("Demo-Daten sind bereits geladen.")
         return

@@ -11,6 +11,7 @@ from netzwerk.extensions import db
 
 class MailStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
@@ -21,6 +22,7 @@ class MailStatus(StrEnum):
 
 STATUS_LABELS = {
     MailStatus.QUEUED: _l("wartet"),
+    MailStatus.SENDING: _l("wird verschickt"),
     MailStatus.SENT: _l("verschickt"),
     MailStatus.FAILED: _l("fehlgeschlagen"),
 }
@@ -36,6 +38,9 @@ class OutgoingMail(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # A personal login link (invitation, password reset) is kept out of the bodies, which show a placeholder,
+    # and outside development it is forgotten once sent: a database backup then holds no usable link.
+    secret_link: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

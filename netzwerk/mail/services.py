@@ -10,19 +10,26 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
+LINK_PLACEHOLDER = "https://link.invalid/persoenlicher-link"
 
-def queue_mail(recipient: str, kind: str, *, user=None, language: str | None = None, **context) -> OutgoingMail:
-    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session."""
+
+def queue_mail(
+    recipient: str, kind: str, *, user=None, language: str | None = None, link: str | None = None, **context
+) -> OutgoingMail:
+    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
+
+    ``link`` is a personal login link: the bodies get a placeholder, the link is put in when sending."""
     language = language or (user.language if user is not None else None) or "de"
     with force_locale(language):
-        context.update(recipient_user=user)
+        context.update(recipient_user=user, link=LINK_PLACEHOLDER if link else None)
         subject = render_template(f"mail/messages/{kind}.subject.txt", **context).strip()
         body_text = render_template(f"mail/messages/{kind}.txt", **context)
         body_html = render_template(f"mail/messages/{kind}.html", subject=subject, **context)
@@ -35,9 +42,16 @@ def queue_mail(recipient: str, kind: str, *, user=None, language: str | None = N
         body_text=body_text,
         body_html=body_html,
         message_id=make_msgid(domain=domain),
+        secret_link=link,
     )
     db.session.add(mail)
     return mail
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail, from BASE_URL: the request's Host header is chosen by the client and could
+    point a reset link at someone else's site."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -48,9 +62,17 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.body_text)
-    message.add_alternative(mail.body_html, subtype="html")
+    link = mail.secret_link or ""
+    message.set_content(mail.body_text.replace(LINK_PLACEHOLDER, link))
+    message.add_alternative(mail.body_html.replace(LINK_PLACEHOLDER, link), subtype="html")
     return message
+
+
+def body_for_display(mail: OutgoingMail) -> str:
+    """The text as the Postausgang shows it: the personal link only while it is still stored (development)."""
+    if mail.secret_link:
+        return mail.body_text.replace(LINK_PLACEHOLDER, mail.secret_link)
+    return mail.body_text.replace(LINK_PLACEHOLDER, "[" + gettext("persönlicher Link, nicht gespeichert") + "]")
 
 
 @contextmanager
@@ -85,11 +107,29 @@ def transport():
         yield FolderTransport(current_app.config["MAIL_FOLDER"])
 
 
+def claim(mail: OutgoingMail) -> bool:
+    """Take a queued mail for sending; False if another process (the scheduler, another worker) has it."""
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail.id, OutgoingMail.status == MailStatus.QUEUED)
+        .values(status=MailStatus.SENDING)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def mark_sent(mail: OutgoingMail) -> None:
+    mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, utcnow(), None
+    if current_app.config["NAME"] != "development":
+        mail.secret_link = None
+
+
 def deliver(mails: list[OutgoingMail]) -> int:
     """Send committed mails over one connection, recording each result at once; returns how many went out.
 
-    A failure is recorded on the mail (the Postausgang shows it) and never breaks the request."""
-    pending = [mail for mail in mails if mail.status == MailStatus.QUEUED]
+    Each mail is claimed first, so no mail goes out twice. A failure is recorded on the mail (the Postausgang
+    shows it) and never breaks the request."""
+    pending = [mail for mail in mails if claim(mail)]
     if not pending:
         return 0
     sent = 0
@@ -102,14 +142,22 @@ def deliver(mails: list[OutgoingMail]) -> int:
                 except (smtplib.SMTPException, OSError) as error:
                     mail.status, mail.last_error = MailStatus.FAILED, str(error)[:2000]
                 else:
-                    mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, utcnow(), None
+                    mark_sent(mail)
                     sent += 1
                 db.session.commit()
     except (smtplib.SMTPException, OSError) as error:
         current_app.logger.warning("Mail server unreachable: %s", error)
         for mail in pending:
-            if mail.status == MailStatus.QUEUED:
+            if mail.status == MailStatus.SENDING:
                 mail.attempts += 1
                 mail.status, mail.last_error = MailStatus.FAILED, str(error)[:2000]
         db.session.commit()
     return sent
+
+
+def deliver_queued(limit: int = 200) -> int:
+    """Send what is waiting in the outbox (the scheduler's job; safe to run from several processes)."""
+    mails = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.status == MailStatus.QUEUED).order_by(OutgoingMail.id).limit(limit)
+    ).all()
+    return deliver(list(mails))

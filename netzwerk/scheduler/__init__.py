@@ -12,19 +12,21 @@ from flask.cli import AppGroup
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
+from netzwerk.mail.services import deliver_queued
 from netzwerk.scheduler.services import beat
 
 scheduler_cli = AppGroup("scheduler", help="Der Hintergrundprozess für Erinnerungen und Wartung.")
 
 
-def heartbeat_job(app, started_at) -> None:
+def run_job(app, job, *args) -> None:
+    """Run a job in an app context; a failure is logged and must not end the scheduler (the next run retries)."""
     with app.app_context():
         try:
-            beat(started_at)
+            job(*args)
             db.session.commit()
-        except Exception:  # a database hiccup must not end the scheduler; the next beat tries again
+        except Exception:
             db.session.rollback()
-            app.logger.exception("Scheduler heartbeat failed")
+            app.logger.exception("Scheduler job %s failed", job.__name__)
         finally:
             db.session.remove()
 
@@ -36,12 +38,20 @@ def build_scheduler(app) -> BlockingScheduler:
     )
     started_at = utcnow()
     scheduler.add_job(
-        heartbeat_job,
+        run_job,
         "interval",
         seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"],
-        args=(app, started_at),
+        args=(app, beat, started_at),
         id="heartbeat",
         next_run_time=started_at,  # beat once right at start
+    )
+    scheduler.add_job(
+        run_job,
+        "interval",
+        seconds=app.config["MAIL_QUEUE_SECONDS"],
+        args=(app, deliver_queued),
+        id="outbox",
+        next_run_time=started_at,
     )
     return scheduler
 

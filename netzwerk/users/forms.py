@@ -72,5 +72,8 @@ class ProfileForm(VersionedForm):
     )
     organisation = organisation_field()
     language = SelectField(_l("Sprache der Oberfläche und der E-Mails"), choices=LANGUAGE_CHOICES)
-    notify_by_email = BooleanField(_l("Benachrichtigungen per E-Mail erhalten (Einladungen, Erinnerungen)"))
+    notify_by_email = BooleanField(
+        _l("Erinnerungen und Rundmails per E-Mail erhalten"),
+        description=_l("Einladungen zu Sitzungen und Links zum Zurücksetzen des Passworts kommen immer."),
+    )
     submit = SubmitField(_l("Profil speichern"))

@@ -1,14 +1,14 @@
 """Account administration rules: inviting, editing, keeping at least one manager."""
 
-from flask import current_app, url_for
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import select
 
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, Role, TokenPurpose, User
 from netzwerk.auth.services import issue_token, normalise_email
 from netzwerk.extensions import db
 from netzwerk.mail.models import OutgoingMail
-from netzwerk.mail.services import queue_mail
+from netzwerk.mail.services import external_url, queue_mail
 
 
 def invite_user(name: str, email: str, role: str, organisation: str, invited_by: User) -> tuple[User, OutgoingMail]:
@@ -22,14 +22,16 @@ def invite_user(name: str, email: str, role: str, organisation: str, invited_by:
 
 def send_invitation(user: User, invited_by: User) -> OutgoingMail:
     raw = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_VALID_FOR"])
-    link = url_for("auth.accept_invitation", token=raw, _external=True)
+    link = external_url("auth.accept_invitation", token=raw)
     return queue_mail(user.email, "invitation", user=user, link=link, invited_by=invited_by)
 
 
 def active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.status == AccountStatus.ACTIVE)
-    )
+    """Locks the active admin rows (PostgreSQL) so two managers cannot demote each other at the same moment."""
+    admins = db.session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.status == AccountStatus.ACTIVE).with_for_update()
+    ).all()
+    return len(admins)
 
 
 def would_remove_last_admin(user: User, new_role: str, active: bool) -> bool:

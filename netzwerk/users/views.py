@@ -7,7 +7,7 @@ from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.auth.permissions import admin_required, login_required
 from netzwerk.extensions import db
-from netzwerk.forms import form_status, query_text
+from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.mail.services import deliver
 from netzwerk.users import bp
 from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
@@ -35,7 +35,7 @@ def index():
                 )
             )
         )
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template("users/index.html", page=page, search=search)
 
 
@@ -52,7 +52,7 @@ def invite():
     return render_template("users/invite.html", form=form), form_status(form)
 
 
-@bp.route("/benutzer/<int:user_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/benutzer/<id:user_id>/bearbeiten", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -74,7 +74,7 @@ def edit(user_id: int):
     return render_template("users/edit.html", form=form, user=user), form_status(form)
 
 
-@bp.post("/benutzer/<int:user_id>/einladung-erneut")
+@bp.post("/benutzer/<id:user_id>/einladung-erneut")
 @admin_required
 def resend_invitation(user_id: int):
     user = db.get_or_404(User, user_id)
