@@ -95,3 +95,41 @@ def test_huge_numbers_in_paths_and_pages_are_not_errors(as_role):
         assert manager.get(url).status_code == 404, url
     for url in ("/benutzer/?page=999999999999999999", "/aenderungsprotokoll/?page=-3", "/postausgang/?page=²"):
         assert manager.get(url).status_code == 200, url
+
+
+@pytest.fixture
+def token_form_urls(app, make_user):
+    """The two set-password pages, each with a valid token."""
+    from netzwerk.auth.models import TokenPurpose
+    from netzwerk.auth.services import issue_token
+    from netzwerk.extensions import db
+
+    invited = make_user(status="invited", password=None)
+    active = make_user()
+    with app.test_request_context():
+        invite = issue_token(db.session.merge(invited), TokenPurpose.INVITATION, app.config["INVITATION_VALID_FOR"])
+        reset = issue_token(
+            db.session.merge(active), TokenPurpose.PASSWORD_RESET, app.config["PASSWORD_RESET_VALID_FOR"]
+        )
+        db.session.commit()
+    return [f"/einladung/{invite}", f"/passwort-zuruecksetzen/{reset}"]
+
+
+@pytest.mark.parametrize("value", ["", LONG, NUL])
+def test_bad_values_on_the_set_password_pages(app, token_form_urls, value):
+    for url in token_form_urls:
+        client = app.test_client()
+        response = post_form(client, url, {"password": value, "confirm": value})
+        assert response.status_code == 422, url
+        assert "Bitte prüfen Sie Ihre Angaben" in response.text
+        assert client.get(url).status_code == 200  # the token is still good after a failed try
+
+
+@pytest.mark.parametrize("value", ["", LONG, NUL])
+def test_bad_values_on_the_account_edit_form(app, as_role, make_user, value):
+    manager, _ = as_role("admin")
+    member = make_user()
+    data = {"name": value, "role": value or "nope", "organisation": value, "version": value}
+    response = post_form(manager, f"/benutzer/{member.id}/bearbeiten", data)
+    assert response.status_code == 422
+    assert "Bitte prüfen Sie Ihre Angaben" in response.text
