@@ -52,7 +52,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # imports of a few thousand rows
 
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)

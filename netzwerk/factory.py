@@ -125,9 +125,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import audit, auth, mail, main, users
+    from netzwerk import actors, audit, auth, mail, main, users
 
-    for package in (main, auth, users, audit, mail):
+    for package in (main, auth, users, actors, audit, mail):
         app.register_blueprint(package.bp)
 
 

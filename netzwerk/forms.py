@@ -5,7 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, StopValidation
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -53,7 +53,7 @@ def email_field(label, **kwargs) -> EmailField:
 class VersionedForm(BaseForm):
     """A form for a record with a ``version`` column: a save based on an older version is refused."""
 
-    version = IntegerField(widget=HiddenInput())
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a create form
 
     def is_stale(self, obj) -> bool:
         if self.version.data != obj.version:

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from netzwerk import create_app
+from netzwerk.actors.models import Actor
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
 from netzwerk.extensions import db
@@ -49,12 +50,21 @@ def database_url(request, tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'netzwerk-test.sqlite'}"
 
 
+# Loaded by the migrations; each test starts from these rows as the migrations left them.
+REFERENCE_TABLES = ("municipality", "field_of_action")
+_reference_rows: dict[str, list[dict]] = {}
+
+
 @pytest.fixture(scope="session")
 def migrated(database_url):
     """The schema comes from the migrations (flask db upgrade on an empty database), never from create_all."""
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
+        for name in REFERENCE_TABLES:
+            table = db.metadata.tables[name]
+            _reference_rows[name] = [dict(row._mapping) for row in db.session.execute(table.select())]
+        db.session.remove()
         db.engine.dispose()
     return database_url
 
@@ -122,6 +132,7 @@ def make_app(database_url: str, smtp_port: int, **overrides):
 
 
 def wipe(app) -> None:
+    """Empty every table, then put the reference data back as the migrations loaded it."""
     with app.app_context():
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
@@ -130,6 +141,8 @@ def wipe(app) -> None:
         else:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
+        for name in REFERENCE_TABLES:
+            db.session.execute(db.metadata.tables[name].insert(), _reference_rows[name])
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -190,6 +203,25 @@ def make_user(app):
             db.session.refresh(user)
             db.session.expunge(user)
             return user
+
+    return make
+
+
+@pytest.fixture
+def make_actor(app):
+    """Create an actor through the service (as the manager's form does)."""
+    from netzwerk.actors.services import ActorData, ContactData, save_actor
+
+    def make(name="Muster GmbH", kind="unternehmen", contacts=(), **fields):
+        with app.test_request_context():
+            data = ActorData(name=name, kind=kind, **fields)
+            data.contacts = [ContactData(**contact) for contact in contacts]
+            actor = save_actor(None, data)
+            db.session.commit()
+            db.session.refresh(actor)
+            actor_id = actor.id
+        with app.app_context():
+            return db.session.get(Actor, actor_id)
 
     return make
 

@@ -105,8 +105,16 @@ def test_invitation_journey(app, live_server, page, make_user, mailbox):
     invitee.context.close()
 
 
-def reachable_pages(app, make_user):
+def reachable_pages(app, make_user, make_actor):
     """Every page a role can reach so far (GET routes), with the token pages for visitors."""
+    actor = make_actor(
+        name="Faserwerk GmbH",
+        is_public=True,
+        description="Leichtbau",
+        sectors=["Leichtbau"],
+        field_of_action_ids=[1, 6],
+        contacts=[{"name": "Greta Gruber", "email": "greta@example.de"}],
+    )
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
@@ -117,7 +125,8 @@ def reachable_pages(app, make_user):
             db.session.merge(reset_user), TokenPurpose.PASSWORD_RESET, app.config["PASSWORD_RESET_VALID_FOR"]
         )
         db.session.commit()
-    signed_in = ["/", "/profil", "/passwort-aendern"]
+    actor_pages = ["/akteure/", f"/akteure/{actor.id}"]
+    signed_in = ["/", "/profil", "/passwort-aendern", *actor_pages]
     return {
         None: [
             "/",
@@ -127,6 +136,7 @@ def reachable_pages(app, make_user):
             f"/passwort-zuruecksetzen/{reset_token}",
             "/einladung/ungueltig-ungueltig-ungueltig",
             "/gibt-es-nicht",
+            *actor_pages,
         ],
         "admin": [
             *signed_in,
@@ -135,14 +145,20 @@ def reachable_pages(app, make_user):
             f"/benutzer/{invited.id}/bearbeiten",
             "/postausgang/",
             "/aenderungsprotokoll/",
+            "/akteure/neu",
+            f"/akteure/{actor.id}/bearbeiten",
+            f"/akteure/{actor.id}/loeschen",
+            "/akteure/handlungsfelder",
+            "/akteure/handlungsfelder/1",
+            "/akteure/import",
         ],
         "member": signed_in,
         "partner": signed_in,
     }
 
 
-def test_every_page_passes_axe(app, live_server, browser, make_user, mailbox):
-    pages = reachable_pages(app, make_user)
+def test_every_page_passes_axe(app, live_server, browser, make_user, make_actor, mailbox):
+    pages = reachable_pages(app, make_user, make_actor)
     axe = Axe()
     failures = []
     for role, urls in pages.items():
@@ -163,6 +179,16 @@ def test_every_page_passes_axe(app, live_server, browser, make_user, mailbox):
                 failures.append(f"{role or 'visitor'} {url}:\n{results.generate_report()}")
             name = f"axe-{role or 'visitor'}-{url.strip('/').replace('/', '_')[:40] or 'start'}"
             screenshot(page, name)
+        if role == "admin":  # the import check page, with problems listed
+            page.goto(f"{live_server}/akteure/import")
+            content = "Firma;Ort;PLZ\nBäckerei Huber;Ergoldng;84030\n;Landshut;123\n".encode()
+            page.set_input_files("#file", files=[{"name": "liste.csv", "mimeType": "text/csv", "buffer": content}])
+            page.get_by_role("button", name="Hochladen und prüfen").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Import prüfen")
+            results = axe.run(page, options=WCAG)
+            if results.violations_count:
+                failures.append(f"admin import check:\n{results.generate_report()}")
+            screenshot(page, "axe-admin-import-check")
         # a form with errors must pass too
         if role == "member":
             page.goto(f"{live_server}/profil")
@@ -184,3 +210,26 @@ def test_keyboard_user_reaches_the_content_by_the_skip_link(live_server, page):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#inhalt$"))
+
+
+def test_manager_registers_and_finds_an_actor(app, live_server, page, make_user):
+    manager = make_user(role="admin")
+    log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_role("link", name="Akteure").click()
+    page.get_by_role("link", name="Akteur anlegen").click()
+    page.get_by_label("Name der Organisation").fill("Brauerei zum Löwen")
+    page.get_by_label("Art").select_option(label="Unternehmen")
+    page.get_by_label("Gemeinde").select_option(label="Essenbach (Landkreis Landshut)")
+    page.get_by_label("Innovation").check()
+    page.get_by_label("Branchen und Themen").fill("Lebensmittel, Tourismus")
+    page.locator("#contacts-0-name").fill("Lorenz Löwenbräu")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Brauerei zum Löwen")
+    expect(page.get_by_text("Lorenz Löwenbräu", exact=True)).to_be_visible()
+    screenshot(page, "actor-detail")
+    page.get_by_role("link", name="Alle Akteure").click()
+    page.get_by_label("Suche nach Name, Beschreibung, Branche oder Ansprechperson").fill("lowenbrau")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.get_by_role("status").filter(has_text="gefunden")).to_have_text("1 Akteur gefunden")
+    expect(page).to_have_url(re.compile(r"q=lowenbrau"))
+    screenshot(page, "actor-list")

@@ -47,6 +47,13 @@ ACTION_LABELS = {
     "user.role_changed": _l("Rolle geändert"),
     "user.profile_updated": _l("Profil geändert"),
     "demo.loaded": _l("Demo-Daten geladen"),
+    "actor.created": _l("Akteur angelegt"),
+    "actor.updated": _l("Akteur geändert"),
+    "actor.archived": _l("Akteur archiviert"),
+    "actor.restored": _l("Akteur wiederhergestellt"),
+    "actor.deleted": _l("Akteur gelöscht"),
+    "actor.imported": _l("Akteure importiert"),
+    "field_of_action.updated": _l("Handlungsfeld geändert"),
 }
 
 FIELD_LABELS = {
@@ -58,4 +65,15 @@ FIELD_LABELS = {
     "phone": _l("Telefon"),
     "language": _l("Sprache"),
     "notify_by_email": _l("E-Mail-Benachrichtigungen"),
+    "share_contact_details": _l("Kontaktdaten für Mitglieder sichtbar"),
+    "kind": _l("Art"),
+    "municipality_id": _l("Gemeinde"),
+    "street": _l("Straße"),
+    "postal_code": _l("PLZ"),
+    "website": _l("Website"),
+    "description": _l("Beschreibung"),
+    "is_public": _l("öffentlich sichtbar"),
+    "sectors": _l("Branchen"),
+    "fields_of_action": _l("Handlungsfelder"),
+    "contacts": _l("Ansprechpersonen"),
 }

@@ -1,5 +1,8 @@
 """Recording changes: call ``record`` next to the change; the caller's commit stores both together."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from flask_login import current_user
 
@@ -12,9 +15,25 @@ def changes_between(old: dict, new: dict) -> dict:
     return {key: [old.get(key), value] for key, value in new.items() if old.get(key) != value}
 
 
+# Who acts outside a request (CLI commands, scheduler jobs); see ``acting_as``.
+_acting_user: ContextVar = ContextVar("acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user):
+    """Attribute the audit entries written inside this block to ``user`` (for work done without a request)."""
+    token = _acting_user.set(user)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
 def record(action: str, target=None, summary: str = "", changes: dict | None = None, actor=None) -> AuditEntry:
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
+    if actor is None:
+        actor = _acting_user.get()
     entry = AuditEntry(
         action=action,
         actor=actor,

@@ -66,6 +66,8 @@ class User(UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="de")
     notify_by_email: Mapped[bool] = mapped_column(default=True)
+    # consent to show email and phone to other members (off until the person agrees)
+    share_contact_details: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

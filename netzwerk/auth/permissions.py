@@ -1,7 +1,8 @@
-"""Who may use which view: the one place that decides it.
+"""Who may use which view and see which record: the one place that decides it.
 
 Every view declares its audience with ``@public`` or ``@roles_required(...)``; ``enforce_access`` runs before
-each request and refuses views that declare nothing (deny by default)."""
+each request and refuses views that declare nothing (deny by default). Below that, the object-level rules
+(which actors, which contact details) that views and queries ask."""
 
 from collections.abc import Callable
 
@@ -52,3 +53,60 @@ def enforce_access():
     if current_user.role not in access:
         abort(403)
     return None
+
+
+# --- Object-level rules -------------------------------------------------------------------------------
+
+
+def _role(user) -> str | None:
+    return user.role if user is not None and user.is_authenticated else None
+
+
+def own_actor_ids(user):
+    """The organisations a user belongs to: those listing the user as a contact person."""
+    from sqlalchemy import select
+
+    from netzwerk.actors.models import ContactPerson
+
+    return select(ContactPerson.actor_id).where(ContactPerson.user_id == user.id)
+
+
+def visible_actors(user):
+    """A WHERE condition: the actors this viewer may see. Archived ones only the manager filters for."""
+    from sqlalchemy import or_, true
+
+    from netzwerk.actors.models import Actor
+
+    role = _role(user)
+    if role in (Role.ADMIN, Role.MEMBER):
+        return true()  # members read the whole registry (contact details only with consent, see below)
+    if role == Role.PARTNER:
+        return or_(Actor.is_public, Actor.id.in_(own_actor_ids(user)))
+    return Actor.is_public
+
+
+def can_view_actor(user, actor) -> bool:
+    role = _role(user)
+    if role == Role.ADMIN:
+        return True
+    if actor.is_archived:
+        return False
+    if role == Role.MEMBER or actor.is_public:
+        return True
+    return role == Role.PARTNER and any(contact.user_id == user.id for contact in actor.contacts)
+
+
+def can_see_internal_actor_data(user) -> bool:
+    """Registry internals (contact persons, history, non-public fields): signed-in users only."""
+    return _role(user) is not None
+
+
+def can_see_contact_details(user, contact) -> bool:
+    """Email and phone of a contact person: the manager, the person, colleagues of the same organisation, and
+    members when the person has agreed (profile setting) to show them."""
+    role = _role(user)
+    if role == Role.ADMIN or (role and contact.user_id == user.id):
+        return True
+    if role == Role.PARTNER and any(c.user_id == user.id for c in contact.actor.contacts):
+        return True
+    return role == Role.MEMBER and contact.user is not None and contact.user.share_contact_details

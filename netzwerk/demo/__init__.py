@@ -1,6 +1,7 @@
 """``flask --app wsgi demo``: demo data for trying the app, loaded once into a migrated database.
 
-People are invented; organisations and municipalities are the region's real ones (netzwerk/data)."""
+People are invented; organisations and municipalities are the region's real ones (netzwerk/data), joined by
+invented companies, schools and associations (netzwerk/demo/actors.py)."""
 
 import click
 from flask import current_app
@@ -11,6 +12,7 @@ from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
+from netzwerk.demo.actors import load_actors
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
 
@@ -51,7 +53,8 @@ def load_demo() -> list[User]:
         db.session.add(user)
         users.append(user)
     db.session.flush()
-    record("demo.loaded", summary=f"{len(users)} Demo-Konten angelegt", actor=users[0])
+    actors = load_actors(users)
+    record("demo.loaded", summary=f"{len(users)} Demo-Konten und {len(actors)} Akteure angelegt", actor=users[0])
     return users
 
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from netzwerk.actors.models import Actor
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
@@ -24,4 +25,14 @@ def manager_overview() -> dict:
     recent = db.session.scalars(
         select(AuditEntry).options(db.selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(8)
     ).all()
-    return {"by_role": by_role, "open_invitations": open_invitations, "failed_mails": failed_mails, "recent": recent}
+    actors = db.session.execute(
+        select(func.count(), func.count().filter(Actor.is_public)).where(Actor.archived_at.is_(None))
+    ).one()
+    return {
+        "by_role": by_role,
+        "open_invitations": open_invitations,
+        "failed_mails": failed_mails,
+        "recent": recent,
+        "actors": actors[0],
+        "public_actors": actors[1],
+    }

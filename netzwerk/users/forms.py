@@ -76,4 +76,8 @@ class ProfileForm(VersionedForm):
         _l("Erinnerungen und Rundmails per E-Mail erhalten"),
         description=_l("Einladungen zu Sitzungen und Links zum Zurücksetzen des Passworts kommen immer."),
     )
+    share_contact_details = BooleanField(
+        _l("Meine E-Mail-Adresse und Telefonnummer anderen Mitgliedern zeigen"),
+        description=_l("Ohne Ihre Zustimmung sehen andere Mitglieder nur Ihren Namen und Ihre Organisation."),
+    )
     submit = SubmitField(_l("Profil speichern"))

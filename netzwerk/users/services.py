@@ -60,7 +60,7 @@ def update_user(user: User, *, name: str, role: str, organisation: str, active: 
     return changes
 
 
-PROFILE_FIELDS = ("name", "phone", "organisation", "language", "notify_by_email")
+PROFILE_FIELDS = ("name", "phone", "organisation", "language", "notify_by_email", "share_contact_details")
 
 
 def update_profile(user: User, values: dict) -> dict:

@@ -1,0 +1,143 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netzwerk.actors.models import ACTOR_KIND_LABELS, FOERLA_FIELDS
+from netzwerk.forms import BaseForm, VersionedForm
+
+PHONE = Regexp(r"^[0-9 +()/\-.]*$", message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."))
+
+
+def too_long(n: int):
+    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ContactForm(BaseForm):
+    class Meta:
+        csrf = False  # part of the actor form, which carries the token
+
+    id = HiddenField()
+    name = StringField(_l("Name"), validators=[Optional(), too_long(120)])
+    function = StringField(_l("Funktion"), validators=[Optional(), too_long(120)])
+    email = EmailField(
+        _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
+    )
+    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), PHONE])
+
+
+class ActorForm(VersionedForm):
+    name = StringField(
+        _l("Name der Organisation"),
+        validators=[DataRequired(_l("Bitte geben Sie den Namen der Organisation ein.")), too_long(200)],
+    )
+    kind = SelectField(_l("Art"), choices=[SelectChoice(k.value, label) for k, label in ACTOR_KIND_LABELS.items()])
+    municipality_id = SelectField(_l("Gemeinde"), coerce=str, validate_choice=True)
+    street = StringField(_l("Straße und Hausnummer"), validators=[Optional(), too_long(200)])
+    postal_code = StringField(
+        _l("PLZ"),
+        validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Eine Postleitzahl hat fünf Ziffern."))],
+    )
+    website = StringField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            too_long(300),
+            URL(message=_l("Bitte eine Adresse wie https://www.beispiel.de angeben.")),
+        ],
+        description=_l("Mit https:// am Anfang."),
+    )
+    email = EmailField(
+        _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
+    )
+    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), PHONE])
+    description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(5000)])
+    sectors = StringField(
+        _l("Branchen und Themen"),
+        validators=[Optional(), too_long(500)],
+        description=_l("Mehrere durch Komma trennen, z. B. „Künstliche Intelligenz, Logistik“."),
+        render_kw={"list": "branchen-vorschlaege"},
+    )
+    fields_of_action = MultiCheckboxField(_l("Handlungsfelder"), coerce=int)
+    is_public = BooleanField(
+        _l("Öffentlich sichtbar"),
+        description=_l(
+            "Name, Art, Gemeinde, Website, Beschreibung und Handlungsfelder erscheinen im öffentlichen "
+            "Verzeichnis; Ansprechpersonen nie."
+        ),
+    )
+    contacts = FieldList(FormField(ContactForm), min_entries=1)
+    confirm_duplicate = BooleanField(_l("Trotzdem neu anlegen"))
+    submit = SubmitField(_l("Speichern"))
+
+    def set_choices(self, municipalities, fields_of_action) -> None:
+        self.municipality_id.choices = [SelectChoice("", _l("– keine Angabe –"))] + [
+            SelectChoice(str(m.id), f"{m.name} ({m.area_label})") for m in municipalities
+        ]
+        self.fields_of_action.choices = [SelectChoice(f.id, f.name) for f in fields_of_action]
+
+    def contact_rows(self):
+        """The filled-in contact rows (empty rows of the form are ignored)."""
+        return [
+            row for row in self.contacts if any((row.form[n].data or "").strip() for n in ("name", "email", "phone"))
+        ]
+
+    def validate_contacts(self, field) -> None:
+        nameless = [row for row in self.contact_rows() if not (row.form.name.data or "").strip()]
+        for row in nameless:
+            row.form.name.errors.append(_l("Bitte einen Namen angeben."))
+        if nameless:
+            raise ValidationError(_l("Jede Ansprechperson braucht einen Namen."))
+
+
+class FieldOfActionForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte einen Namen angeben.")), too_long(150)])
+    short_name = StringField(_l("Kurzname"), validators=[Optional(), too_long(60)])
+    description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(2000)])
+    is_cross_cutting = BooleanField(_l("Querschnittsthema"))
+    foerla_field = SelectField(
+        _l("Handlungsfeld der Förderrichtlinie (FöRLa)"),
+        choices=[SelectChoice("", _l("– keines –"))] + [SelectChoice(k, v) for k, v in FOERLA_FIELDS.items()],
+    )
+    submit = SubmitField(_l("Speichern"))
+
+
+class DeleteForm(BaseForm):
+    submit = SubmitField(_l("Endgültig löschen"))
+
+
+class ImportUploadForm(BaseForm):
+    file = FileField(
+        _l("Datei (CSV oder Excel)"),
+        validators=[
+            FileRequired(_l("Bitte wählen Sie eine Datei aus.")),
+            FileAllowed(["csv", "txt", "xlsx"], _l("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen.")),
+        ],
+        description=_l(
+            "CSV in UTF-8 oder wie Excel sie speichert (Semikolon, Windows-1252), oder .xlsx. Die erste "
+            "Zeile enthält die Spaltennamen."
+        ),
+    )
+    submit = SubmitField(_l("Hochladen und prüfen"))
+
+
+class ImportConfirmForm(BaseForm):
+    """Carries the CSRF token; the column choices are read from the request by the view."""

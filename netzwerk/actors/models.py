@@ -1,0 +1,180 @@
+"""The actor registry: organisations of the region, where they are, what they work on, who to contact."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from netzwerk.auth.models import User
+from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.extensions import db
+
+
+class Area(StrEnum):
+    CITY = "stadt"
+    COUNTY = "landkreis"
+
+    @property
+    def label(self):
+        return {Area.CITY: _l("Stadt Landshut"), Area.COUNTY: _l("Landkreis Landshut")}[self]
+
+
+class Municipality(db.Model):
+    """The city of Landshut and the municipalities of the Landkreis (reference data, loaded by a migration)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ags: Mapped[str] = mapped_column(String(8), unique=True)  # Amtlicher Gemeindeschlüssel
+    name: Mapped[str] = mapped_column(String(100))  # everyday spelling
+    official_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))  # kreisfreie Stadt, Stadt, Markt, Gemeinde
+    area: Mapped[str] = mapped_column(String(20))  # Area
+    population: Mapped[int | None]  # None: unknown, never guessed
+    population_date: Mapped[str] = mapped_column(String(40), default="")
+
+    @property
+    def title(self) -> str:
+        kind = "Stadt" if self.kind == "kreisfreie Stadt" else self.kind
+        return f"{kind} {self.name}"
+
+    @property
+    def area_label(self):
+        return Area(self.area).label
+
+
+# The five Handlungsfelder of the Bavarian funding programme (FöRLa), for the annual report.
+FOERLA_FIELDS = {
+    "demografie": _l("Demografischer Wandel"),
+    "wettbewerb": _l("Wettbewerbsfähigkeit (Innovation, Digitalisierung, Fachkräftesicherung, Bildung)"),
+    "siedlung": _l("Siedlungsentwicklung (Ortskerne, Flächen, Mobilität)"),
+    "identitaet": _l("Regionale Identität (Stadt-Land-Partnerschaft)"),
+    "klima": _l("Klimawandel und Energie"),
+}
+
+
+class FieldOfAction(db.Model):
+    """A Handlungsfeld of the Regionalmanagement: a strategic goal or a cross-cutting theme."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60), default="")
+    is_cross_cutting: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    foerla_field: Mapped[str | None] = mapped_column(String(20))  # key of FOERLA_FIELDS
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def foerla_label(self):
+        return FOERLA_FIELDS.get(self.foerla_field or "", "")
+
+
+class ActorKind(StrEnum):
+    COMPANY = "unternehmen"
+    MUNICIPALITY = "kommune"
+    EDUCATION = "bildung"
+    RESEARCH = "hochschule"
+    ASSOCIATION = "verein"
+    CHAMBER = "kammer"
+    AUTHORITY = "verwaltung"
+    PARTNER = "partner"
+    OTHER = "sonstige"
+
+    @property
+    def label(self):
+        return ACTOR_KIND_LABELS[self]
+
+
+ACTOR_KIND_LABELS = {
+    ActorKind.COMPANY: _l("Unternehmen"),
+    ActorKind.MUNICIPALITY: _l("Kommune"),
+    ActorKind.EDUCATION: _l("Bildungseinrichtung"),
+    ActorKind.RESEARCH: _l("Hochschule/Forschung"),
+    ActorKind.ASSOCIATION: _l("Verein/Verband"),
+    ActorKind.CHAMBER: _l("Kammer"),
+    ActorKind.AUTHORITY: _l("Verwaltung/Behörde"),
+    ActorKind.PARTNER: _l("Partnerorganisation"),
+    ActorKind.OTHER: _l("Sonstige"),
+}
+
+actor_field_of_action = Table(
+    "actor_field_of_action",
+    db.metadata,
+    Column("actor_id", ForeignKey("actor.id", ondelete="CASCADE"), primary_key=True),
+    Column("field_of_action_id", ForeignKey("field_of_action.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+actor_sector = Table(
+    "actor_sector",
+    db.metadata,
+    Column("actor_id", ForeignKey("actor.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sector.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Sector(db.Model):
+    """A free tag for an actor's line of business, e.g. "Künstliche Intelligenz"."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Actor(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # lower case, umlauts folded, legal forms dropped: what duplicate detection compares
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ActorKind.OTHER, index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(default=False, index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # name, description, sectors and contact names in one text, indexed for full-text search (search.py)
+    search_document: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    fields_of_action: Mapped[list[FieldOfAction]] = relationship(
+        secondary=actor_field_of_action, order_by=FieldOfAction.position
+    )
+    sectors: Mapped[list[Sector]] = relationship(secondary=actor_sector, order_by=Sector.name)
+    contacts: Mapped[list["ContactPerson"]] = relationship(
+        back_populates="actor", cascade="all, delete-orphan", passive_deletes=True, order_by="ContactPerson.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def kind_label(self):
+        return ActorKind(self.kind).label
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ContactPerson(db.Model):
+    """A person to contact at an actor; linked to an account when the person has one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    function: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # where the data came from (data protection: Art. 14 DSGVO), e.g. "Import Kontaktliste 2026-11"
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+    actor: Mapped[Actor] = relationship(back_populates="contacts")
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,48 @@
+"""Full-text search over actors, with the database's own index: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
+
+The indexed text is ``Actor.search_document`` (name, description, sectors, contact names), kept current by
+``services.refresh_search_document``. On SQLite, triggers created by migration 0002 mirror it into the FTS5
+table ``actor_search``; a later migration that rebuilds the actor table in batch mode must recreate them."""
+
+import re
+import unicodedata
+
+from sqlalchemy import func, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from netzwerk.actors.models import Actor
+from netzwerk.extensions import db
+
+# Schema objects that live only in the migrations (not in the models); the model/migration comparison skips them.
+SEARCH_TABLE_PREFIX = "actor_search"
+SEARCH_INDEX = "ix_actor_search_document"
+MAX_WORDS = 8
+
+
+def fold(value: str) -> str:
+    """Lower case without accents, so "Müller", "Muller" and "MÜLLER" find each other on every database."""
+    value = value.lower().replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def search_words(query: str) -> list[str]:
+    return re.findall(r"\w+", fold(query))[:MAX_WORDS]
+
+
+def search_condition(query: str) -> ColumnElement | None:
+    """A WHERE condition: every word of the query is the start of a word of the actor's document."""
+    words = search_words(query)
+    if not words:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return func.to_tsvector("simple", Actor.search_document).op("@@")(func.to_tsquery("simple", tsquery))
+    match = " ".join(f'"{word}"*' for word in words)
+    return Actor.id.in_(text("SELECT rowid FROM actor_search WHERE actor_search MATCH :match").bindparams(match=match))
+
+
+def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic hook: the search index objects are made by hand in the migration, not by the models."""
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name == SEARCH_INDEX)

@@ -1,0 +1,306 @@
+"""Rules of the actor registry: saving with history, duplicates, filters, archive and delete. No commits here."""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.actors.models import (
+    Actor,
+    ContactPerson,
+    FieldOfAction,
+    Municipality,
+    Sector,
+    actor_field_of_action,
+    actor_sector,
+)
+from netzwerk.actors.search import fold, search_condition
+from netzwerk.audit.models import AuditEntry
+from netzwerk.audit.services import changes_between, record
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+
+# Legal forms and filler words that do not tell two organisations apart ("e. V." arrives as "e v").
+NAME_NOISE = {"gmbh", "mbh", "ag", "kg", "ohg", "gbr", "ug", "se", "ev", "eg", "co", "haftungsbeschrankt", "und"}
+
+# Suggestions for the sector tags: the future industries the region courts, then whatever is in use.
+SECTOR_SUGGESTIONS = (
+    "Automobil und Zulieferer",
+    "Digitalisierung",
+    "Energie und Umwelttechnik",
+    "Gesundheit und Pflege",
+    "Handwerk",
+    "Künstliche Intelligenz",
+    "Leichtbau und Faserverbund",
+    "Logistik",
+    "Luft- und Raumfahrt",
+    "Maschinenbau",
+    "Medizintechnik",
+    "Tourismus",
+)
+
+
+def normalise_name(name: str) -> str:
+    """What duplicate detection compares: no case, accents, punctuation or legal forms."""
+    text = re.sub(r"\b([eg])\W*([vg])\b", r"\1\2", fold(name))  # "e. V." → "ev", "e. G." → "eg"
+    words = re.sub(r"[\W_]+", " ", text).split()
+    return " ".join(word for word in words if word not in NAME_NOISE)[:200]
+
+
+def refresh_search_document(actor: Actor) -> None:
+    parts = [actor.name, actor.description, *(s.name for s in actor.sectors), *(c.name for c in actor.contacts)]
+    actor.search_document = fold(" ".join(part for part in parts if part))
+
+
+def duplicates_of(name: str, municipality_id: int | None, exclude_id: int | None = None) -> list[Actor]:
+    query = select(Actor).where(Actor.name_key == normalise_name(name))
+    query = query.where(
+        Actor.municipality_id == municipality_id if municipality_id else Actor.municipality_id.is_(None)
+    )
+    if exclude_id:
+        query = query.where(Actor.id != exclude_id)
+    return list(db.session.scalars(query.limit(5)))
+
+
+def sectors_named(names: list[str]) -> list[Sector]:
+    """The Sector rows for these names, creating the new ones (matching case-insensitively)."""
+    wanted = {}
+    for name in names:
+        clean = " ".join(name.split())[:80]
+        if clean:
+            wanted.setdefault(clean.lower(), clean)
+    if not wanted:
+        return []
+    existing = {
+        s.name.lower(): s for s in db.session.scalars(select(Sector).where(func.lower(Sector.name).in_(wanted)))
+    }
+    sectors = []
+    for key, name in wanted.items():
+        sector = existing.get(key) or Sector(name=name)
+        db.session.add(sector)
+        sectors.append(sector)
+    return sectors
+
+
+@dataclass
+class ContactData:
+    name: str
+    function: str = ""
+    email: str = ""
+    phone: str = ""
+    source: str = ""
+    id: int | None = None
+
+
+@dataclass
+class ActorData:
+    name: str
+    kind: str
+    municipality_id: int | None = None
+    street: str = ""
+    postal_code: str = ""
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    description: str = ""
+    is_public: bool = False
+    sectors: list[str] = field(default_factory=list)
+    field_of_action_ids: list[int] = field(default_factory=list)
+    contacts: list[ContactData] = field(default_factory=list)
+
+
+SIMPLE_FIELDS = (
+    "name",
+    "kind",
+    "municipality_id",
+    "street",
+    "postal_code",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "is_public",
+)
+
+
+def snapshot(actor: Actor) -> dict:
+    """The actor as the audit log compares it (names instead of ids)."""
+    state = {name: getattr(actor, name) for name in SIMPLE_FIELDS}
+    state["municipality_id"] = actor.municipality.name if actor.municipality else None
+    state["sectors"] = ", ".join(s.name for s in actor.sectors)
+    state["fields_of_action"] = ", ".join(f.short_name or f.name for f in actor.fields_of_action)
+    state["contacts"] = "; ".join(f"{c.name} ({c.function})" if c.function else c.name for c in actor.contacts)
+    return state
+
+
+def save_actor(actor: Actor | None, data: ActorData) -> Actor:
+    """Create (actor None) or update an actor from the manager's data, with its audit entry."""
+    creating = actor is None
+    if creating:
+        actor = Actor()
+        db.session.add(actor)
+        before = {}
+    else:
+        before = snapshot(actor)
+    for name in SIMPLE_FIELDS:
+        setattr(actor, name, getattr(data, name))
+    actor.name_key = normalise_name(data.name)
+    actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
+    actor.sectors = sectors_named(data.sectors)
+    actor.fields_of_action = list(
+        db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
+    )
+    apply_contacts(actor, data.contacts)
+    refresh_search_document(actor)
+    db.session.flush()
+    changes = changes_between(before, snapshot(actor))
+    if creating:
+        record("actor.created", actor, summary=actor.name, changes=changes)
+    elif changes:
+        actor.version += 1
+        record("actor.updated", actor, summary=actor.name, changes=changes)
+    return actor
+
+
+def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
+    """Keep, change, add and drop contact persons; rows are matched by id."""
+    by_id = {contact.id: contact for contact in actor.contacts}
+    kept = []
+    for data in contacts:
+        contact = by_id.get(data.id) if data.id else None
+        if contact is None:
+            contact = ContactPerson(source=data.source or "Eingabe Regionalmanagement")
+        contact.name, contact.function, contact.email, contact.phone = data.name, data.function, data.email, data.phone
+        kept.append(contact)
+    actor.contacts = kept
+
+
+def references(actor: Actor) -> list[str]:
+    """Why the actor may only be archived, not deleted (the later issues add memberships and partner links)."""
+    reasons = []
+    linked = [c.name for c in actor.contacts if c.user_id]
+    if linked:
+        reasons.append(f"Ansprechpersonen mit Benutzerkonto: {', '.join(linked)}")
+    return reasons
+
+
+def archive(actor: Actor) -> None:
+    actor.archived_at = utcnow()
+    actor.version += 1
+    record("actor.archived", actor, summary=actor.name)
+
+
+def restore(actor: Actor) -> None:
+    actor.archived_at = None
+    actor.version += 1
+    record("actor.restored", actor, summary=actor.name)
+
+
+def delete_actor(actor: Actor) -> None:
+    record("actor.deleted", actor, summary=actor.name, changes=changes_between(snapshot(actor), {}))
+    db.session.delete(actor)
+
+
+def history(actor: Actor) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .options(selectinload(AuditEntry.actor))
+            .where(AuditEntry.target_type == "Actor", AuditEntry.target_id == actor.id)
+            .order_by(AuditEntry.id.desc())
+        )
+    )
+
+
+# --- The list ------------------------------------------------------------------------------------------
+
+SORTS = {
+    "name": (Actor.name_key, Actor.id),
+    "-geaendert": (Actor.updated_at.desc(), Actor.id.desc()),
+    "ort": (Municipality.name, Actor.name_key),
+    "art": (Actor.kind, Actor.name_key),
+}
+
+
+@dataclass
+class ActorFilters:
+    """The list's filters, as they travel in the URL (so a list can be bookmarked and shared)."""
+
+    q: str = ""
+    kind: str = ""
+    municipality_id: int | None = None
+    area: str = ""
+    field_of_action_id: int | None = None
+    sector: str = ""
+    partner: bool = False
+    archived: bool = False
+    sort: str = "name"
+
+    def as_args(self) -> dict:
+        args = {
+            "q": self.q,
+            "art": self.kind,
+            "gemeinde": self.municipality_id,
+            "gebiet": self.area,
+            "handlungsfeld": self.field_of_action_id,
+            "branche": self.sector,
+            "partner": "1" if self.partner else None,
+            "archiv": "1" if self.archived else None,
+            "sortierung": self.sort if self.sort != "name" else None,
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def filtered_actors(filters: ActorFilters, visible) -> Select:
+    """The actors matching the filters among those the viewer may see (``visible``: a WHERE condition)."""
+    query = select(Actor).outerjoin(Actor.municipality).where(visible)
+    query = query.where(Actor.archived_at.is_not(None) if filters.archived else Actor.archived_at.is_(None))
+    condition = search_condition(filters.q)
+    if condition is not None:
+        query = query.where(condition)
+    if filters.kind:
+        query = query.where(Actor.kind == filters.kind)
+    if filters.municipality_id:
+        query = query.where(Actor.municipality_id == filters.municipality_id)
+    if filters.area:
+        query = query.where(Municipality.area == filters.area)
+    if filters.field_of_action_id:
+        query = query.where(
+            Actor.id.in_(
+                select(actor_field_of_action.c.actor_id).where(
+                    actor_field_of_action.c.field_of_action_id == filters.field_of_action_id
+                )
+            )
+        )
+    if filters.sector:
+        query = query.where(
+            Actor.id.in_(
+                select(actor_sector.c.actor_id)
+                .join(Sector, Sector.id == actor_sector.c.sector_id)
+                .where(func.lower(Sector.name) == filters.sector.lower())
+            )
+        )
+    if filters.partner:
+        query = query.where(Actor.kind == "partner")  # partner links arrive with the partners issue
+    return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def with_list_details(query: Select) -> Select:
+    """Load what a list row shows in a fixed number of queries, however many rows there are."""
+    return query.options(
+        selectinload(Actor.municipality), selectinload(Actor.fields_of_action), selectinload(Actor.sectors)
+    )
+
+
+def sector_names() -> list[str]:
+    used = db.session.scalars(select(Sector.name).order_by(Sector.name)).all()
+    return sorted(set(used) | set(SECTOR_SUGGESTIONS), key=str.lower)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.area.desc(), Municipality.name)))
+
+
+def fields_of_action() -> list[FieldOfAction]:
+    return list(db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)))

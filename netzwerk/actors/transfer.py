@@ -1,0 +1,427 @@
+"""Import and export of the actor list: CSV (UTF-8 or Excel's semicolon/Windows-1252) and .xlsx.
+
+Import runs in three steps: ``read_table`` turns the upload into rows, ``check_rows`` validates them under a
+column mapping (every problem with row number, field and reason), ``import_rows`` writes all or nothing."""
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
+from netzwerk.actors.search import fold
+from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named
+from netzwerk.audit.services import record
+from netzwerk.extensions import db
+
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as a table; the message says why, in German."""
+
+
+# --- Reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_csv(raw: bytes) -> Table:
+    text = decode(raw).replace("\x00", "")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = list(enumerate(reader, start=1))
+    return _table(lines)
+
+
+def read_xlsx(raw: bytes) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_l("Die Excel-Datei lässt sich nicht lesen.")) from error
+    sheet = workbook.worksheets[0]
+    lines = [
+        (number, ["" if cell is None else str(cell) for cell in row])
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+    ]
+    workbook.close()
+    return _table(lines)
+
+
+def _table(lines: list[tuple[int, list[str]]]) -> Table:
+    lines = [(n, [cell.strip() for cell in cells[:MAX_COLUMNS]]) for n, cells in lines if any(c.strip() for c in cells)]
+    if not lines:
+        raise ImportFileError(_l("Die Datei enthält keine Zeilen."))
+    if len(lines) > MAX_ROWS + 1:
+        raise ImportFileError(_l("Die Datei hat mehr als %(n)d Zeilen; bitte teilen Sie sie auf.", n=MAX_ROWS))
+    (_n, headers), rows = lines[0], lines[1:]
+    headers = [header or f"Spalte {i}" for i, header in enumerate(headers, start=1)]
+    return Table(headers, rows)
+
+
+def read_table(filename: str, raw: bytes) -> Table:
+    if filename.lower().endswith(".xlsx"):
+        return read_xlsx(raw)
+    if filename.lower().endswith((".csv", ".txt")):
+        return read_csv(raw)
+    raise ImportFileError(_l("Bitte eine CSV- oder Excel-Datei (.csv, .xlsx) hochladen."))
+
+
+# --- Mapping -------------------------------------------------------------------------------------------
+
+# field: (label, words that suggest a column header)
+FIELDS = {
+    "name": (_l("Name der Organisation"), ("name", "organisation", "firma", "akteur", "einrichtung")),
+    "kind": (_l("Art"), ("art", "typ", "kategorie")),
+    "municipality": (_l("Gemeinde"), ("gemeinde", "ort", "kommune", "stadt")),
+    "street": (_l("Straße und Hausnummer"), ("strasse", "straße", "adresse", "anschrift")),
+    "postal_code": (_l("PLZ"), ("plz", "postleitzahl")),
+    "website": (_l("Website"), ("website", "web", "homepage", "internet", "url")),
+    "email": (_l("E-Mail"), ("e-mail", "email", "mail")),
+    "phone": (_l("Telefon"), ("telefon", "tel", "phone")),
+    "description": (_l("Beschreibung"), ("beschreibung", "notiz", "bemerkung", "info")),
+    "sectors": (_l("Branchen und Themen"), ("branche", "sektor", "themen", "schlagwort")),
+    "fields_of_action": (_l("Handlungsfelder"), ("handlungsfeld",)),
+    "is_public": (_l("Öffentlich sichtbar"), ("öffentlich", "oeffentlich", "public")),
+    "contact_name": (_l("Ansprechperson"), ("ansprechpartner", "ansprechperson", "kontaktperson", "kontakt")),
+    "contact_function": (_l("Funktion der Ansprechperson"), ("funktion", "position", "rolle")),
+    "contact_email": (_l("E-Mail der Ansprechperson"), ("e-mail ansprech", "mail ansprech", "kontakt e-mail")),
+    "contact_phone": (_l("Telefon der Ansprechperson"), ("telefon ansprech", "tel ansprech", "kontakt telefon")),
+}
+REQUIRED = ("name",)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int | None]:
+    """Field → column index, from the header words. Contact columns are matched first, and the actor's own
+    fields never take a column about the contact person ("E-Mail Ansprechpartner")."""
+    folded = [fold(header) for header in headers]
+    mapping: dict[str, int | None] = dict.fromkeys(FIELDS)
+    taken: set[int] = set()
+    for name in sorted(FIELDS, key=lambda name: not name.startswith("contact_")):
+        hints = [fold(hint) for hint in FIELDS[name][1]]
+        for index, header in enumerate(folded):
+            about_contact = "ansprech" in header or "kontakt" in header
+            if index in taken or (about_contact and not name.startswith("contact_")):
+                continue
+            if any(hint in header for hint in hints):
+                mapping[name] = index
+                taken.add(index)
+                break
+    return mapping
+
+
+# --- Checking ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    row: int
+    field: str
+    message: str
+    is_error: bool = True
+
+
+@dataclass
+class PlannedActor:
+    row: int
+    values: dict
+    municipality_id: int | None = None
+    municipality_name: str = ""  # as recognised, e.g. "Ergolding" for "Ergoldng"
+    existing_id: int | None = None  # already in the registry: not imported again
+
+
+@dataclass
+class Check:
+    planned: list[PlannedActor] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def new(self) -> list[PlannedActor]:
+        return [p for p in self.planned if p.existing_id is None]
+
+    @property
+    def existing(self) -> list[PlannedActor]:
+        return [p for p in self.planned if p.existing_id is not None]
+
+
+KIND_WORDS = {fold(str(label)): kind for kind, label in ACTOR_KIND_LABELS.items()} | {
+    fold(kind.value): kind for kind in ActorKind
+}
+YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr", "öffentlich"}
+NO = {"", "nein", "n", "no", "0", "false", "falsch", "intern"}
+LIMITS = {
+    "name": 200,
+    "street": 200,
+    "website": 300,
+    "email": 254,
+    "phone": 40,
+    "description": 5000,
+    "contact_name": 120,
+    "contact_function": 120,
+    "contact_email": 254,
+    "contact_phone": 40,
+}
+
+
+class Lookup:
+    """Reference data and the registry's existing keys, loaded once per check (not once per row)."""
+
+    def __init__(self):
+        municipalities = db.session.scalars(select(Municipality)).all()
+        self.municipalities = {fold(m.name): m for m in municipalities} | {
+            fold(m.official_name): m for m in municipalities
+        }
+        self.fields = {fold(f.name): f for f in db.session.scalars(select(FieldOfAction))}
+        self.fields |= {fold(f.short_name): f for f in self.fields.values() if f.short_name}
+        self.existing = {
+            (key, municipality_id): actor_id
+            for actor_id, key, municipality_id in db.session.execute(
+                select(Actor.id, Actor.name_key, Actor.municipality_id)
+            )
+        }
+
+    def municipality(self, text: str) -> tuple[Municipality | None, str | None]:
+        key = fold(re.sub(r"^(stadt|markt|gemeinde)\s+", "", text.strip(), flags=re.I))
+        if key in self.municipalities:
+            return self.municipalities[key], None
+        close = difflib.get_close_matches(key, list(self.municipalities), n=1, cutoff=0.8)
+        if close:
+            return self.municipalities[close[0]], "similar"
+        return None, "unknown"
+
+
+def cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def check_rows(table: Table, mapping: dict[str, int | None]) -> Check:
+    """Validate every row under the mapping; nothing is written."""
+    lookup = Lookup()
+    result = Check()
+    if mapping.get("name") is None:
+        result.problems.append(Problem(0, str(FIELDS["name"][0]), str(_l("Keine Spalte für den Namen gewählt."))))
+        return result
+    seen: dict[tuple, int] = {}
+    for number, cells in table.rows:
+        values = {name: cell(cells, index) for name, index in mapping.items()}
+        problems = check_values(number, values, lookup)
+        planned = PlannedActor(number, values)
+        municipality = values.pop("_municipality", None)
+        planned.municipality_id = municipality.id if municipality else None
+        planned.municipality_name = municipality.name if municipality else ""
+        result.problems.extend(problems)
+        if any(p.is_error for p in problems):
+            continue
+        key = (normalise_name(values["name"]), planned.municipality_id)
+        if key in seen:
+            result.problems.append(
+                Problem(
+                    number,
+                    str(FIELDS["name"][0]),
+                    str(_l("Steht schon in Zeile %(row)d; diese Zeile wird übersprungen.", row=seen[key])),
+                    is_error=False,
+                )
+            )
+            continue
+        seen[key] = number
+        planned.existing_id = lookup.existing.get(key)
+        result.planned.append(planned)
+    return result
+
+
+def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
+    problems = []
+
+    def problem(name, message, is_error=True):
+        problems.append(Problem(number, str(FIELDS[name][0]), str(message), is_error))
+
+    if not values["name"]:
+        problem("name", _l("Der Name fehlt."))
+    for name, limit in LIMITS.items():
+        if len(values.get(name, "")) > limit:
+            problem(name, _l("Länger als %(max)d Zeichen.", max=limit))
+    kind = values.get("kind", "")
+    if kind and fold(kind) not in KIND_WORDS:
+        problem(
+            "kind",
+            _l(
+                "Unbekannte Art „%(value)s“; erlaubt: %(allowed)s.",
+                value=kind,
+                allowed=", ".join(str(label) for label in ACTOR_KIND_LABELS.values()),
+            ),
+        )
+    values["kind"] = KIND_WORDS.get(fold(kind), ActorKind.OTHER) if kind else ActorKind.OTHER
+    if values.get("municipality"):
+        municipality, issue = lookup.municipality(values["municipality"])
+        if issue == "unknown":
+            problem(
+                "municipality",
+                _l(
+                    "Unbekannte Gemeinde „%(value)s“ (nicht in Stadt oder Landkreis Landshut).",
+                    value=values["municipality"],
+                ),
+            )
+        elif issue == "similar":
+            problem(
+                "municipality",
+                _l("„%(value)s“ als „%(name)s“ erkannt.", value=values["municipality"], name=municipality.name),
+                is_error=False,
+            )
+        values["_municipality"] = municipality
+    postal_code = values.get("postal_code", "")
+    if postal_code and not re.fullmatch(r"\d{5}", postal_code):
+        problem("postal_code", _l("„%(value)s“ ist keine fünfstellige Postleitzahl.", value=postal_code))
+    for name in ("email", "contact_email"):
+        if values.get(name):
+            try:
+                values[name] = validate_email(values[name], check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                problem(name, _l("„%(value)s“ ist keine gültige E-Mail-Adresse.", value=values[name]))
+    website = values.get("website", "")
+    if website and not website.startswith(("http://", "https://")):
+        values["website"] = "https://" + website
+    fields = []
+    for word in re.split(r"[;,|]", values.get("fields_of_action", "")):
+        if word.strip():
+            found = lookup.fields.get(fold(word.strip()))
+            if found is None:
+                problem("fields_of_action", _l("Unbekanntes Handlungsfeld „%(value)s“.", value=word.strip()))
+            else:
+                fields.append(found.id)
+    values["fields_of_action"] = fields
+    public = fold(values.get("is_public", ""))
+    if public not in YES | NO:
+        problem("is_public", _l("„%(value)s“: bitte ja oder nein.", value=values["is_public"]))
+    values["is_public"] = public in YES
+    if (values.get("contact_email") or values.get("contact_phone")) and not values.get("contact_name"):
+        problem("contact_name", _l("Kontaktdaten ohne Namen der Ansprechperson."))
+    return problems
+
+
+# --- Writing -------------------------------------------------------------------------------------------
+
+
+def import_rows(check: Check, source: str) -> list[Actor]:
+    """Create the new actors of a checked import (call only without errors); the caller commits once."""
+    if check.errors:
+        raise ValueError("import with errors")
+    all_sectors = {s for p in check.new for s in re.split(r"[;,|]", p.values.get("sectors", "")) if s.strip()}
+    sectors = {sector.name.lower(): sector for sector in sectors_named(sorted(all_sectors))}
+    fields = {f.id: f for f in db.session.scalars(select(FieldOfAction))}
+    created = []
+    for planned in check.new:
+        values = planned.values
+        actor = Actor(
+            name=values["name"],
+            name_key=normalise_name(values["name"]),
+            kind=values["kind"],
+            municipality_id=planned.municipality_id,
+            street=values.get("street", ""),
+            postal_code=values.get("postal_code", ""),
+            website=values.get("website", ""),
+            email=values.get("email", ""),
+            phone=values.get("phone", ""),
+            description=values.get("description", ""),
+            is_public=values["is_public"],
+        )
+        actor.sectors = [
+            sectors[s.strip().lower()[:80]]
+            for s in re.split(r"[;,|]", values.get("sectors", ""))
+            if s.strip() and s.strip().lower()[:80] in sectors
+        ]
+        actor.fields_of_action = [fields[i] for i in values["fields_of_action"]]
+        if values.get("contact_name"):
+            actor.contacts = [
+                ContactPerson(
+                    name=values["contact_name"],
+                    function=values.get("contact_function", ""),
+                    email=values.get("contact_email", ""),
+                    phone=values.get("contact_phone", ""),
+                    source=source,
+                )
+            ]
+        refresh_search_document(actor)
+        created.append(actor)
+    db.session.add_all(created)
+    db.session.flush()
+    record("actor.imported", summary=f"{source}: {len(created)} neu, {len(check.existing)} schon vorhanden")
+    return created
+
+
+# --- Export --------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    ("Name", lambda a: a.name),
+    ("Art", lambda a: str(a.kind_label)),
+    ("Gemeinde", lambda a: a.municipality.name if a.municipality else ""),
+    ("Stadt/Landkreis", lambda a: str(a.municipality.area_label) if a.municipality else ""),
+    ("Straße", lambda a: a.street),
+    ("PLZ", lambda a: a.postal_code),
+    ("Website", lambda a: a.website),
+    ("E-Mail", lambda a: a.email),
+    ("Telefon", lambda a: a.phone),
+    ("Beschreibung", lambda a: a.description),
+    ("Branchen", lambda a: ", ".join(s.name for s in a.sectors)),
+    ("Handlungsfelder", lambda a: "; ".join(f.name for f in a.fields_of_action)),
+    ("Öffentlich", lambda a: "ja" if a.is_public else "nein"),
+    (
+        "Ansprechpersonen",
+        lambda a: "; ".join(
+            ", ".join(part for part in (c.name, c.function, c.email, c.phone) if part) for c in a.contacts
+        ),
+    ),
+)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Excel runs cells starting with = + - @ (or tab/CR) as formulas: make them plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_rows(actors) -> list[list[str]]:
+    return [[spreadsheet_safe(get(actor) or "") for _title, get in EXPORT_COLUMNS] for actor in actors]
+
+
+def export_csv(actors) -> bytes:
+    """Semicolons and a BOM, so Excel opens it with umlauts and columns intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([title for title, _get in EXPORT_COLUMNS])
+    writer.writerows(export_rows(actors))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(actors) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"Akteure {date.today():%Y-%m-%d}")
+    sheet.append([title for title, _get in EXPORT_COLUMNS])
+    for row in export_rows(actors):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

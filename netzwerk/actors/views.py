@@ -1,0 +1,386 @@
+import json
+import re
+import secrets
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.actors import bp
+from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
+from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, FieldOfAction
+from netzwerk.actors.services import (
+    SORTS,
+    ActorData,
+    ActorFilters,
+    ContactData,
+    archive,
+    delete_actor,
+    duplicates_of,
+    fields_of_action,
+    filtered_actors,
+    history,
+    municipalities,
+    references,
+    restore,
+    save_actor,
+    sector_names,
+    with_list_details,
+)
+from netzwerk.actors.transfer import (
+    FIELDS,
+    ImportFileError,
+    Table,
+    check_rows,
+    export_csv,
+    export_xlsx,
+    guess_mapping,
+    import_rows,
+    read_table,
+)
+from netzwerk.audit.services import changes_between, record
+from netzwerk.auth.models import Role
+from netzwerk.auth.permissions import (
+    admin_required,
+    can_see_contact_details,
+    can_see_internal_actor_data,
+    can_view_actor,
+    public,
+    visible_actors,
+)
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+from netzwerk.forms import form_status, page_number, query_text
+
+PER_PAGE = 25
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def filters_from_request() -> ActorFilters:
+    kind = query_text("art", 20)
+    area = query_text("gebiet", 20)
+    sort = query_text("sortierung", 20)
+    is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
+    return ActorFilters(
+        q=query_text("q", 200),
+        kind=kind if kind in ACTOR_KIND_LABELS else "",
+        municipality_id=int_arg("gemeinde"),
+        area=area if area in set(Area) else "",
+        field_of_action_id=int_arg("handlungsfeld"),
+        sector=query_text("branche", 80),
+        partner=request.args.get("partner") == "1",
+        archived=is_admin and request.args.get("archiv") == "1",
+        sort=sort if sort in SORTS else "name",
+    )
+
+
+@bp.get("/")
+@public
+def index():
+    """The registry for signed-in users, the public directory for visitors."""
+    filters = filters_from_request()
+    query = filtered_actors(filters, visible_actors(current_user))
+    page = db.paginate(with_list_details(query), page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "actors/index.html",
+        page=page,
+        total=page.total,
+        filters=filters,
+        kinds=ACTOR_KIND_LABELS,
+        municipalities=municipalities(),
+        fields=fields_of_action(),
+        sectors=sector_names(),
+        sorts=SORT_LABELS,
+        internal=can_see_internal_actor_data(current_user),
+    )
+
+
+SORT_LABELS = {"name": _l("Name"), "ort": _l("Gemeinde"), "art": _l("Art"), "-geaendert": _l("zuletzt geändert")}
+
+
+def get_visible_actor(actor_id: int) -> Actor:
+    actor = db.get_or_404(Actor, actor_id)
+    if not can_view_actor(current_user, actor):
+        abort(404)  # not 403: do not reveal that a non-public actor exists
+    return actor
+
+
+@bp.get("/<id:actor_id>")
+@public
+def detail(actor_id: int):
+    actor = get_visible_actor(actor_id)
+    internal = can_see_internal_actor_data(current_user)
+    contacts = [(c, can_see_contact_details(current_user, c)) for c in actor.contacts] if internal else []
+    is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
+    return render_template(
+        "actors/detail.html",
+        actor=actor,
+        internal=internal,
+        contacts=contacts,
+        history=history(actor) if is_admin else [],
+        references=references(actor) if is_admin else [],
+    )
+
+
+def actor_form(actor: Actor | None = None) -> ActorForm:
+    form = ActorForm(obj=actor) if actor else ActorForm()
+    if actor is not None and not form.is_submitted():
+        form.municipality_id.data = str(actor.municipality_id or "")
+        form.sectors.data = ", ".join(s.name for s in actor.sectors)
+        form.fields_of_action.data = [f.id for f in actor.fields_of_action]
+        while len(form.contacts) < len(actor.contacts) + 2:
+            form.contacts.append_entry()
+        for row, contact in zip(form.contacts, actor.contacts, strict=False):
+            row.form.process(None, obj=contact)
+            row.form.id.data = str(contact.id)
+    elif not form.is_submitted():
+        form.contacts.append_entry()  # two empty rows to start with
+    form.set_choices(municipalities(), fields_of_action())
+    return form
+
+
+def data_from(form: ActorForm) -> ActorData:
+    return ActorData(
+        name=form.name.data,
+        kind=form.kind.data,
+        municipality_id=int(form.municipality_id.data) if form.municipality_id.data else None,
+        street=form.street.data or "",
+        postal_code=form.postal_code.data or "",
+        website=form.website.data or "",
+        email=(form.email.data or "").lower(),
+        phone=form.phone.data or "",
+        description=form.description.data or "",
+        is_public=form.is_public.data,
+        sectors=(form.sectors.data or "").split(","),
+        field_of_action_ids=form.fields_of_action.data or [],
+        contacts=[
+            ContactData(
+                id=int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+                name=row.form.name.data,
+                function=row.form.function.data or "",
+                email=(row.form.email.data or "").lower(),
+                phone=row.form.phone.data or "",
+            )
+            for row in form.contact_rows()
+        ],
+    )
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = actor_form()
+    duplicates = []
+    if form.validate_on_submit():
+        data = data_from(form)
+        duplicates = duplicates_of(data.name, data.municipality_id)
+        if not duplicates or form.confirm_duplicate.data:
+            actor = save_actor(None, data)
+            db.session.commit()
+            flash(_("„%(name)s“ ist angelegt.", name=actor.name), "success")
+            return redirect(url_for("actors.detail", actor_id=actor.id))
+        form.form_errors.append(
+            _("Es gibt bereits einen Akteur mit diesem Namen in dieser Gemeinde. Bitte prüfen Sie, ob Sie ihn meinen.")
+        )
+    return render_template(
+        "actors/form.html", form=form, actor=None, duplicates=duplicates, sectors=sector_names()
+    ), form_status(form)
+
+
+@bp.route("/<id:actor_id>/bearbeiten", methods=["GET", "POST"])
+@admin_required
+def edit(actor_id: int):
+    actor = db.get_or_404(Actor, actor_id)
+    form = actor_form(actor)
+    if form.validate_on_submit() and not form.is_stale(actor):
+        save_actor(actor, data_from(form))
+        db.session.commit()
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("actors.detail", actor_id=actor.id))
+    return render_template(
+        "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names()
+    ), form_status(form)
+
+
+@bp.post("/<id:actor_id>/archivieren")
+@admin_required
+def toggle_archive(actor_id: int):
+    actor = db.get_or_404(Actor, actor_id)
+    if actor.is_archived:
+        restore(actor)
+        message = _("„%(name)s“ ist wieder aktiv.", name=actor.name)
+    else:
+        archive(actor)
+        message = _("„%(name)s“ ist archiviert.", name=actor.name)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("actors.detail", actor_id=actor.id))
+
+
+@bp.route("/<id:actor_id>/loeschen", methods=["GET", "POST"])
+@admin_required
+def delete(actor_id: int):
+    actor = db.get_or_404(Actor, actor_id)
+    blockers = references(actor)
+    form = DeleteForm()
+    if form.validate_on_submit() and not blockers:
+        name = actor.name
+        delete_actor(actor)
+        db.session.commit()
+        flash(_("„%(name)s“ ist gelöscht.", name=name), "success")
+        return redirect(url_for("actors.index"))
+    return render_template("actors/delete.html", actor=actor, blockers=blockers, form=form), 409 if blockers else 200
+
+
+@bp.get("/handlungsfelder")
+@admin_required
+def fields():
+    return render_template("actors/fields.html", fields=fields_of_action())
+
+
+def name_is_free(form: FieldOfActionForm, field: FieldOfAction) -> bool:
+    taken = db.session.scalar(
+        select(FieldOfAction.id).where(FieldOfAction.name == form.name.data, FieldOfAction.id != field.id)
+    )
+    if taken:
+        form.name.errors.append(_("Ein anderes Handlungsfeld heißt schon so."))
+    return not taken
+
+
+@bp.route("/handlungsfelder/<id:field_id>", methods=["GET", "POST"])
+@admin_required
+def edit_field(field_id: int):
+    field = db.get_or_404(FieldOfAction, field_id)
+    form = FieldOfActionForm(obj=field)
+    if not form.is_submitted():
+        form.foerla_field.data = field.foerla_field or ""
+    if form.validate_on_submit() and not form.is_stale(field) and name_is_free(form, field):
+        names = ("name", "short_name", "description", "is_cross_cutting", "foerla_field")
+        before = {name: getattr(field, name) for name in names}
+        after = {**form.data, "foerla_field": form.foerla_field.data or None}
+        changes = changes_between(before, {name: after[name] for name in names})
+        if changes:
+            for name, (_old, new) in changes.items():
+                setattr(field, name, new)
+            field.version += 1
+            record("field_of_action.updated", field, summary=field.name, changes=changes)
+        db.session.commit()
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("actors.fields"))
+    return render_template("actors/field_form.html", form=form, field=field), form_status(form)
+
+
+# --- Import and export ---------------------------------------------------------------------------------
+
+IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,60}")
+
+
+def import_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_import(token: str) -> tuple[Path, dict]:
+    path = import_folder() / f"{token}.json"
+    if not IMPORT_TOKEN.fullmatch(token) or not path.exists():
+        abort(404)
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_upload():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = read_table(upload.filename or "", upload.read())
+        except ImportFileError as error:
+            form.file.errors.append(str(error))
+        else:
+            token = secrets.token_urlsafe(24)
+            content = {"filename": upload.filename, "headers": table.headers, "rows": table.rows}
+            (import_folder() / f"{token}.json").write_text(json.dumps(content), encoding="utf-8")
+            return redirect(url_for("actors.import_check", token=token))
+    return render_template("actors/import_upload.html", form=form), form_status(form)
+
+
+def mapping_from_request(headers: list[str], guess: dict) -> dict:
+    if request.method != "POST":
+        return guess
+    mapping = {}
+    for name in FIELDS:
+        value = request.form.get(f"spalte-{name}", "")
+        mapping[name] = int(value) if value.isdigit() and int(value) < len(headers) else None
+    return mapping
+
+
+@bp.route("/import/<token>", methods=["GET", "POST"])
+@admin_required
+def import_check(token: str):
+    path, stored = stored_import(token)
+    table = Table(stored["headers"], [tuple(row) for row in stored["rows"]])
+    mapping = mapping_from_request(table.headers, guess_mapping(table.headers))
+    form = ImportConfirmForm()
+    check = check_rows(table, mapping)
+    if form.validate_on_submit() and request.form.get("aktion") == "importieren":
+        if not check.errors:
+            source = f"Import {stored['filename']} am {utcnow():%d.%m.%Y}"
+            created = import_rows(check, source[:200])
+            db.session.commit()
+            path.unlink(missing_ok=True)
+            flash(
+                _(
+                    "%(new)d Akteure importiert, %(old)d waren schon vorhanden.",
+                    new=len(created),
+                    old=len(check.existing),
+                ),
+                "success",
+            )
+            return redirect(url_for("actors.index", sortierung="-geaendert"))
+        form.form_errors.append(_("Die Datei hat noch Fehler. Es wurde nichts importiert."))
+    status = 422 if form.form_errors else 200
+    return render_template(
+        "actors/import_check.html",
+        form=form,
+        token=token,
+        filename=stored["filename"],
+        table=table,
+        mapping=mapping,
+        fields=FIELDS,
+        check=check,
+    ), status
+
+
+def export_filters_and_actors():
+    filters = filters_from_request()
+    query = with_list_details(filtered_actors(filters, visible_actors(current_user)))
+    return db.session.scalars(query.options(selectinload(Actor.contacts))).all()
+
+
+@bp.get("/export.csv")
+@admin_required
+def export_csv_file():
+    body = export_csv(export_filters_and_actors())
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": attachment("csv")})
+
+
+@bp.get("/export.xlsx")
+@admin_required
+def export_xlsx_file():
+    body = export_xlsx(export_filters_and_actors())
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": attachment("xlsx")})
+
+
+def attachment(extension: str) -> str:
+    return f'attachment; filename="akteure-{utcnow():%Y-%m-%d}.{extension}"'

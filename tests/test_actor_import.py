@@ -1,0 +1,173 @@
+"""Import of existing lists (CSV in both encodings, .xlsx) and export of the filtered list."""
+
+import io
+import re
+import time
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from netzwerk.actors.models import Actor, ContactPerson
+from netzwerk.extensions import db
+from tests.conftest import csrf_token_from
+
+MESSY = (
+    "Firma;Ort;PLZ;Branche;Ansprechpartner;E-Mail Ansprechpartner;Öffentlich;Handlungsfeld\r\n"
+    "\r\n"
+    "Bäckerei Huber GmbH;Ergolding;84030;Lebensmittel, Handwerk;Franz Huber;f.huber@example.de;ja;Fachkräfte\r\n"
+    ";Essenbach;84051;;;;nein;\r\n"
+    "Schreinerei Maier;Ergoldng;84030;Handwerk;;;nein;\r\n"
+    "Sportverein Gilching;München;;;;;ja;\r\n"
+    "Bäckerei Huber;Ergolding;;;;;ja;\r\n"
+    ";;;;;;;\r\n"
+    "Kanzlei Öttl;Landshut;8403;;Eva Öttl;eva@@example;vielleicht;Vernetzung\r\n"
+).encode("cp1252")
+
+
+def upload(client, filename: str, content: bytes, follow=True):
+    token = csrf_token_from(client.get("/akteure/import").text)
+    return client.post(
+        "/akteure/import",
+        data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+        follow_redirects=follow,
+    )
+
+
+def confirm(client, check_url: str, check_page: str, **mapping):
+    data = {"csrf_token": csrf_token_from(check_page), "aktion": "importieren"}
+    for name, options in re.findall(r'name="spalte-(\w+)">(.*?)</select>', check_page, re.S):
+        selected = re.search(r'<option value="(\d+)" selected', options)
+        if selected:
+            data[f"spalte-{name}"] = selected.group(1)
+    data.update(mapping)
+    return client.post(check_url, data=data, follow_redirects=True)
+
+
+def actor_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Actor))
+
+
+def test_a_messy_excel_csv_shows_every_problem_and_imports_nothing(app, as_role):
+    manager, _ = as_role("admin")
+    page = upload(manager, "kontakte.csv", MESSY)
+    assert page.status_code == 200, page.text
+    text = page.text
+    # the guessed mapping
+    assert re.search(r'name="spalte-name">.*?<option value="0" selected>Firma', text, re.S)
+    assert re.search(r'name="spalte-contact_email">.*?<option value="5" selected>E-Mail Ansprechpartner', text, re.S)
+    # every problem with row number, field and reason (row numbers as in the file, blank lines counted)
+    expected = [
+        ("4", "Name der Organisation", "Der Name fehlt."),
+        ("5", "Gemeinde", "„Ergoldng“ als „Ergolding“ erkannt."),
+        ("6", "Gemeinde", "Unbekannte Gemeinde „München“"),
+        ("7", "Name der Organisation", "Steht schon in Zeile 3"),
+        ("9", "PLZ", "„8403“ ist keine fünfstellige Postleitzahl."),
+        ("9", "E-Mail der Ansprechperson", "„eva@@example“ ist keine gültige E-Mail-Adresse."),
+        ("9", "Öffentlich sichtbar", "„vielleicht“: bitte ja oder nein."),
+    ]
+    rows = re.findall(
+        r"<tr class=\"row--\w+\">\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>(.*?)</td>", text, re.S
+    )
+    for row, field, message in expected:
+        assert any(r == row and f == field and message in m for r, f, m in rows), (row, field, message, rows)
+    # all or nothing
+    response = confirm(manager, page.request.path, text)
+    assert "Die Datei hat noch Fehler. Es wurde nichts importiert." in response.text
+    assert actor_count(app) == 0
+
+
+def test_a_clean_file_imports_once(app, as_role):
+    manager, _ = as_role("admin")
+    lines = MESSY.decode("cp1252").split("\r\n")
+    clean = "\r\n".join(line for line in lines if not line.startswith((";Essenbach", "Sportverein", "Kanzlei")))
+    page = upload(manager, "kontakte.csv", clean.encode("cp1252"))
+    assert "Zeilen mit Inhalt" in page.text
+    response = confirm(manager, page.request.path, page.text)
+    assert "2 Akteure importiert, 0 waren schon vorhanden." in response.text
+    with app.app_context():
+        baker = db.session.scalar(select(Actor).where(Actor.name == "Bäckerei Huber GmbH"))
+        assert baker.municipality.name == "Ergolding" and baker.is_public
+        assert [s.name for s in baker.sectors] == ["Handwerk", "Lebensmittel"]
+        assert [f.short_name for f in baker.fields_of_action] == ["Fachkräfte"]
+        contact = db.session.scalar(select(ContactPerson))
+        assert contact.email == "f.huber@example.de" and contact.source.startswith("Import kontakte.csv")
+        carpenter = db.session.scalar(select(Actor).where(Actor.name == "Schreinerei Maier"))
+        assert carpenter.municipality.name == "Ergolding"
+    again = upload(manager, "kontakte.csv", clean.encode("cp1252"))
+    response = confirm(manager, again.request.path, again.text)
+    assert "0 Akteure importiert, 2 waren schon vorhanden." in response.text
+    assert actor_count(app) == 2
+    assert "Bäckerei Huber GmbH" in manager.get("/akteure/?q=backerei").text
+
+
+def test_utf8_comma_csv_and_xlsx(app, as_role):
+    manager, _ = as_role("admin")
+    csv_file = "\ufeffName,Gemeinde,Website\nLINK e.V.,Landshut,link.example.de\n".encode()
+    page = upload(manager, "liste.csv", csv_file)
+    assert "Akteur importieren" in page.text
+    confirm(manager, page.request.path, page.text)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Organisation", "Art", "Gemeinde"])
+    sheet.append(["Gymnasium Seligenthal", "Bildungseinrichtung", "Landshut"])
+    sheet.append([None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    page = upload(manager, "schulen.xlsx", buffer.getvalue())
+    confirm(manager, page.request.path, page.text)
+    with app.app_context():
+        names = dict(db.session.execute(select(Actor.name, Actor.kind)).all())
+        websites = db.session.scalars(select(Actor.website)).all()
+    assert names == {"LINK e.V.": "sonstige", "Gymnasium Seligenthal": "bildung"}
+    assert "https://link.example.de" in websites
+
+
+def test_bad_uploads_are_explained(as_role):
+    manager, _ = as_role("admin")
+    for filename, content, message in [
+        ("liste.pdf", b"%PDF", "Bitte eine CSV- oder Excel-Datei"),
+        ("leer.csv", b"\n\n", "Die Datei enthält keine Zeilen."),
+        ("kaputt.xlsx", b"no zip", "Die Excel-Datei lässt sich nicht lesen."),
+    ]:
+        response = upload(manager, filename, content)
+        assert response.status_code == 422, filename
+        assert message in response.text, filename
+    assert manager.get("/akteure/import/" + "x" * 32).status_code == 404
+
+
+def test_five_thousand_rows(app, as_role):
+    manager, _ = as_role("admin")
+    rows = ["Name;Gemeinde;Branche;Ansprechperson"] + [
+        f"Firma {n};{'Landshut' if n % 2 else 'Ergolding'};Logistik;Person {n}" for n in range(5000)
+    ]
+    started = time.monotonic()
+    page = upload(manager, "gross.csv", "\n".join(rows).encode())
+    response = confirm(manager, page.request.path, page.text)
+    assert "5000 Akteure importiert" in response.text
+    assert actor_count(app) == 5000
+    print(f"5000 rows: upload, check and import in {time.monotonic() - started:.1f} s")
+
+
+def test_export_follows_the_filters_and_is_excel_safe(app, as_role, make_actor):
+    from tests.test_actors import municipality_id
+
+    manager, _ = as_role("admin")
+    make_actor(name='=HYPERLINK("http://evil")', municipality_id=municipality_id(app, "Landshut"))
+    make_actor(
+        name="Käserei Ergolding",
+        municipality_id=municipality_id(app, "Ergolding"),
+        contacts=[{"name": "Kurt Käser", "email": "kurt@example.de"}],
+    )
+    response = manager.get("/akteure/export.csv?gebiet=landkreis")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="akteure-')
+    body = response.data.decode("utf-8")
+    assert body.startswith("\ufeffName;Art;Gemeinde")
+    assert "Käserei Ergolding" in body and "Kurt Käser, kurt@example.de" in body and "HYPERLINK" not in body
+    everything = manager.get("/akteure/export.csv").data.decode("utf-8")
+    assert "'=HYPERLINK" in everything
+    xlsx = manager.get("/akteure/export.xlsx?q=kaserei")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["Name", "Art", "Gemeinde"] and values[1][0] == "Käserei Ergolding" and len(values) == 2

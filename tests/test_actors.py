@@ -1,0 +1,375 @@
+"""The actor registry: the manager's working list, the public directory, and what each role sees."""
+
+import pytest
+from sqlalchemy import event, insert, select
+
+from netzwerk.actors.models import Actor, FieldOfAction, Municipality
+from netzwerk.actors.search import fold
+from netzwerk.actors.services import normalise_name
+from netzwerk.audit.models import AuditEntry
+from netzwerk.extensions import db
+from tests.conftest import post_form
+
+
+def municipality_id(app, name):
+    with app.app_context():
+        return db.session.scalar(select(Municipality.id).where(Municipality.name == name))
+
+
+def field_id(app, short_name):
+    with app.app_context():
+        return db.session.scalar(select(FieldOfAction.id).where(FieldOfAction.short_name == short_name))
+
+
+def actor_form_data(app, **changes):
+    data = {
+        "name": "Faserwerk Niederbayern GmbH",
+        "kind": "unternehmen",
+        "municipality_id": str(municipality_id(app, "Ergolding")),
+        "street": "Hauptstraße 1",
+        "postal_code": "84030",
+        "website": "https://faserwerk.example.de",
+        "email": "info@faserwerk.example.de",
+        "phone": "0871 123 45",
+        "description": "Leichtbau mit Carbonfasern für die Luftfahrt.",
+        "sectors": "Leichtbau und Faserverbund, Luft- und Raumfahrt",
+        "fields_of_action": [str(field_id(app, "Wissen und Technologie")), str(field_id(app, "Innovation"))],
+        "is_public": "y",
+        "contacts-0-name": "Greta Gruber",
+        "contacts-0-function": "Geschäftsführerin",
+        "contacts-0-email": "g.gruber@faserwerk.example.de",
+        "contacts-0-phone": "",
+        "contacts-1-name": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_reference_data_is_loaded_by_the_migrations(app):
+    with app.app_context():
+        assert db.session.query(Municipality).count() == 36
+        city = db.session.scalar(select(Municipality).where(Municipality.ags == "09261000"))
+        assert city.area == "stadt" and city.name == "Landshut"
+        fields = db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)).all()
+        assert [f.short_name for f in fields] == [
+            "Zuzugsregion",
+            "Wissen und Technologie",
+            "Metropolregion und Regensburg",
+            "Fachkräfte",
+            "Vernetzung",
+            "Innovation",
+            "Stadt-Umland",
+        ]
+        assert all(f.foerla_field for f in fields)
+
+
+def test_manager_creates_an_actor_and_sees_its_history(app, as_role):
+    manager, _ = as_role("admin")
+    response = post_form(manager, "/akteure/neu", actor_form_data(app))
+    assert response.status_code == 302, response.text
+    detail = manager.get(response.headers["Location"]).text
+    for text in (
+        "Faserwerk Niederbayern GmbH",
+        "Markt Ergolding",
+        "Landkreis Landshut",
+        "Greta Gruber",
+        "g.gruber@faserwerk.example.de",
+        "Leichtbau und Faserverbund",
+        "Akteur angelegt",
+    ):
+        assert text in detail, text
+    with app.app_context():
+        actor = db.session.scalar(select(Actor))
+        assert actor.name_key == "faserwerk niederbayern"
+        assert [c.source for c in actor.contacts] == ["Eingabe Regionalmanagement"]
+        assert "greta gruber" in actor.search_document
+
+
+def test_editing_records_the_changes_and_detects_concurrent_edits(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    colleague, _ = as_role("admin")
+    actor = make_actor(name="Alte Brauerei e.V.", kind="verein")
+    form = actor_form_data(app, name="Alte Brauerei e.V.", kind="verein", version="1")
+    assert post_form(colleague, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 1"}).status_code == 302
+    response = post_form(manager, f"/akteure/{actor.id}/bearbeiten", {**form, "description": "Mein Text"})
+    assert response.status_code == 422
+    assert "inzwischen von jemand anderem geändert" in response.text and "Mein Text" in response.text
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "actor.updated"))
+        assert entry.changes["phone"] == ["", "0871 1"]
+
+
+def test_a_duplicate_is_offered_before_it_is_created(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    existing = make_actor(name="Faserwerk Niederbayern GmbH", municipality_id=municipality_id(app, "Ergolding"))
+    data = actor_form_data(app, name="FASERWERK Niederbayern")
+    response = post_form(manager, "/akteure/neu", data)
+    assert response.status_code == 422
+    assert "Mögliche Dublette" in response.text and f"/akteure/{existing.id}" in response.text
+    assert post_form(manager, "/akteure/neu", {**data, "confirm_duplicate": "y"}).status_code == 302
+    with app.app_context():
+        assert db.session.query(Actor).count() == 2
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Müller & Söhne GmbH & Co. KG", "muller sohne"),
+        ("  Wirtschaftsjunioren Landshut e. V. ", "wirtschaftsjunioren landshut"),
+    ],
+)
+def test_name_normalisation(name, key):
+    assert normalise_name(name) == key
+
+
+def test_form_errors_keep_the_input(app, as_role):
+    manager, _ = as_role("admin")
+    data = actor_form_data(app, name="", postal_code="8403", website="faserwerk", **{"contacts-1-email": "x@y.de"})
+    response = post_form(manager, "/akteure/neu", data)
+    assert response.status_code == 422
+    for message in (
+        "Bitte geben Sie den Namen der Organisation ein.",
+        "fünf Ziffern",
+        "https://www.beispiel.de",
+        "Jede Ansprechperson braucht einen Namen.",
+    ):
+        assert message in response.text, message
+    assert "Leichtbau mit Carbonfasern" in response.text
+
+
+# --- Search, filters, sorting -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def registry(app, make_actor):
+    landshut, ergolding = municipality_id(app, "Landshut"), municipality_id(app, "Ergolding")
+    innovation = field_id(app, "Innovation")
+    make_actor(
+        name="Brauerei Wittmann",
+        kind="unternehmen",
+        municipality_id=landshut,
+        is_public=True,
+        description="Bier seit 1600",
+        sectors=["Lebensmittel"],
+    )
+    make_actor(
+        name="Müller Maschinenbau",
+        kind="unternehmen",
+        municipality_id=ergolding,
+        is_public=True,
+        sectors=["Maschinenbau"],
+        field_of_action_ids=[innovation],
+    )
+    make_actor(
+        name="Schulverbund Ergolding",
+        kind="bildung",
+        municipality_id=ergolding,
+        contacts=[{"name": "Xaver Zellner", "email": "x@schule.example.de"}],
+    )
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"q": "bier"}, ["Brauerei Wittmann"]),
+        ({"q": "MULLER"}, ["Müller Maschinenbau"]),
+        ({"q": "maschinen"}, ["Müller Maschinenbau"]),
+        ({"q": "zellner"}, ["Schulverbund Ergolding"]),
+        ({"q": "schul ergold"}, ["Schulverbund Ergolding"]),
+        ({"q": '"; DROP TABLE actor; --'}, []),
+        ({"art": "bildung"}, ["Schulverbund Ergolding"]),
+        ({"gebiet": "stadt"}, ["Brauerei Wittmann"]),
+        ({"gebiet": "landkreis", "sortierung": "ort"}, ["Müller Maschinenbau", "Schulverbund Ergolding"]),
+        ({"branche": "maschinenbau"}, ["Müller Maschinenbau"]),
+        ({"art": "unsinn", "gemeinde": "x", "page": "9"}, []),
+    ],
+)
+def test_search_and_filters(app, as_role, registry, query, expected):
+    manager, _ = as_role("admin")
+    if "handlungsfeld" in query:
+        query["handlungsfeld"] = field_id(app, query["handlungsfeld"])
+    page = manager.get("/akteure/", query_string=query).text
+    names = ["Brauerei Wittmann", "Müller Maschinenbau", "Schulverbund Ergolding"]
+    found = [name for name in names if f">{name}</a>" in page]
+    if query.get("page"):
+        assert found == [] and "3 Akteure gefunden" in page
+        return
+    assert found == expected or sorted(found) == sorted(expected)
+    assert f"{len(expected)} Akteur" in page
+
+
+def test_filter_by_field_of_action_and_municipality(app, as_role, registry):
+    manager, _ = as_role("admin")
+    page = manager.get("/akteure/", query_string={"handlungsfeld": field_id(app, "Innovation")}).text
+    assert "1 Akteur gefunden" in page and "Müller Maschinenbau" in page
+    page = manager.get("/akteure/", query_string={"gemeinde": municipality_id(app, "Ergolding")}).text
+    assert "2 Akteure gefunden" in page
+
+
+def test_filters_travel_in_pagination_links(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    for n in range(30):
+        make_actor(name=f"Firma {n:02d}", municipality_id=municipality_id(app, "Essenbach"))
+    page = manager.get("/akteure/", query_string={"q": "firma", "gebiet": "landkreis"}).text
+    assert "30 Akteure gefunden" in page
+    assert "page=2" in page and "gebiet=landkreis" in page and "q=firma" in page
+
+
+def test_archive_restore_and_delete(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    actor = make_actor(name="Kurzlebig GmbH")
+    post_form(manager, f"/akteure/{actor.id}/archivieren", {}, get_url=f"/akteure/{actor.id}", follow_redirects=True)
+    assert ">Kurzlebig GmbH</a>" not in manager.get("/akteure/").text
+    assert ">Kurzlebig GmbH</a>" in manager.get("/akteure/?archiv=1").text
+    post_form(manager, f"/akteure/{actor.id}/archivieren", {}, get_url=f"/akteure/{actor.id}", follow_redirects=True)
+    assert ">Kurzlebig GmbH</a>" in manager.get("/akteure/").text
+    response = post_form(manager, f"/akteure/{actor.id}/loeschen", {})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Actor, actor.id) is None
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.target_id == actor.id)).all()
+    assert actions[-1] == "actor.deleted"
+
+
+def test_an_actor_in_use_can_only_be_archived(app, as_role, make_actor, make_user):
+    manager, _ = as_role("admin")
+    person = make_user(name="Konto Inhaberin")
+    actor = make_actor(name="Verbunden e.V.", contacts=[{"name": "Konto Inhaberin"}])
+    with app.app_context():
+        db.session.get(Actor, actor.id).contacts[0].user_id = person.id
+        db.session.commit()
+    response = post_form(manager, f"/akteure/{actor.id}/loeschen", {})
+    assert response.status_code == 409 and "nur archiviert werden" in response.text
+    with app.app_context():
+        assert db.session.get(Actor, actor.id) is not None
+
+
+# --- Roles ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def visibility(app, make_actor, make_user):
+    partner = make_user(role="partner", name="Pia Partner")
+    consenting = make_user(role="member", name="Zeigt Gern", share_contact_details=True)
+    public = make_actor(
+        name="Offen AG",
+        is_public=True,
+        email="offen@example.de",
+        contacts=[{"name": "Olga Offen", "email": "olga@example.de"}],
+    )
+    internal = make_actor(
+        name="Intern GmbH",
+        contacts=[
+            {"name": "Ida Intern", "email": "ida@example.de"},
+            {"name": "Zeigt Gern", "email": "zeigt@example.de"},
+        ],
+    )
+    own = make_actor(name="Partner Eigen e.V.", contacts=[{"name": "Pia Partner", "email": "pia@example.de"}])
+    archived = make_actor(name="Vergangen KG", is_public=True)
+    with app.app_context():
+        db.session.get(Actor, own.id).contacts[0].user_id = partner.id
+        db.session.get(Actor, internal.id).contacts[1].user_id = consenting.id
+        from netzwerk.dbtypes import utcnow
+
+        db.session.get(Actor, archived.id).archived_at = utcnow()
+        db.session.commit()
+    return {"partner": partner, "public": public, "internal": internal, "own": own, "archived": archived}
+
+
+def names_on(page):
+    return {name for name in ("Offen AG", "Intern GmbH", "Partner Eigen e.V.", "Vergangen KG") if name in page}
+
+
+def test_visitors_see_the_public_directory_without_personal_data(client, visibility):
+    page = client.get("/akteure/").text
+    assert names_on(page) == {"Offen AG"}
+    detail = client.get(f"/akteure/{visibility['public'].id}").text
+    assert "Offen AG" in detail and "Olga" not in detail and "offen@example.de" not in detail
+    for key in ("internal", "own", "archived"):
+        assert client.get(f"/akteure/{visibility[key].id}").status_code == 404
+
+
+def test_members_read_the_registry_with_contact_details_only_by_consent(as_role, visibility):
+    member, _ = as_role("member")
+    assert names_on(member.get("/akteure/").text) == {"Offen AG", "Intern GmbH", "Partner Eigen e.V."}
+    detail = member.get(f"/akteure/{visibility['internal'].id}").text
+    assert "Ida Intern" in detail and "ida@example.de" not in detail
+    assert "zeigt@example.de" in detail  # this person agreed
+    assert "Bearbeiten" not in detail.split("<main", 1)[1]
+    assert member.get(f"/akteure/{visibility['archived'].id}").status_code == 404
+    assert member.get(f"/akteure/{visibility['internal'].id}/bearbeiten").status_code == 403
+
+
+def test_partners_see_public_entries_and_their_own(app, visibility):
+    from tests.conftest import login
+
+    client = app.test_client()
+    login(client, visibility["partner"].email)
+    assert names_on(client.get("/akteure/").text) == {"Offen AG", "Partner Eigen e.V."}
+    assert "pia@example.de" in client.get(f"/akteure/{visibility['own'].id}").text
+    assert client.get(f"/akteure/{visibility['internal'].id}").status_code == 404
+
+
+# --- Fields of action -----------------------------------------------------------------------------------
+
+
+def test_manager_edits_a_field_of_action(app, as_role):
+    manager, _ = as_role("admin")
+    innovation = field_id(app, "Innovation")
+    data = {
+        "name": "Innovation und Digitalisierung",
+        "short_name": "Innovation",
+        "description": "",
+        "is_cross_cutting": "y",
+        "foerla_field": "wettbewerb",
+        "version": "1",
+    }
+    assert post_form(manager, f"/akteure/handlungsfelder/{innovation}", data).status_code == 302
+    assert "Innovation und Digitalisierung" in manager.get("/akteure/handlungsfelder").text
+    bad = post_form(manager, f"/akteure/handlungsfelder/{innovation}", {**data, "foerla_field": "quatsch"})
+    assert bad.status_code == 422
+
+
+# --- Queries per page -----------------------------------------------------------------------------------
+
+
+def count_queries(app, client, url) -> int:
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def add_actors(app, n, start=0):
+    municipality_ids = [municipality_id(app, "Landshut"), municipality_id(app, "Ergolding")]
+    with app.app_context():
+        rows = [
+            {
+                "name": f"Firma {i}",
+                "name_key": f"firma {i}",
+                "kind": "unternehmen",
+                "is_public": True,
+                "municipality_id": municipality_ids[i % 2],
+                "search_document": fold(f"Firma {i}"),
+                "version": 1,
+            }
+            for i in range(start, start + n)
+        ]
+        db.session.execute(insert(Actor), rows)
+        db.session.commit()
+
+
+def test_queries_per_list_page_do_not_grow_with_the_registry(app, as_role):
+    manager, _ = as_role("admin")
+    add_actors(app, 10)
+    small = count_queries(app, manager, "/akteure/?q=firma")
+    add_actors(app, 990, start=10)
+    large = count_queries(app, manager, "/akteure/?q=firma")
+    assert small == large, (small, large)
+    assert small <= 12
