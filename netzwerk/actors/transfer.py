@@ -39,11 +39,15 @@ class Table:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it, decided line by line: lists pasted
+    together from several sources often mix both."""
+    lines = []
+    for line in raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+    return "\n".join(lines)
 
 
 def read_csv(raw: bytes) -> Table:

@@ -29,8 +29,20 @@ class AuditEntry(db.Model):
         return str(ACTION_LABELS.get(self.action, self.action))
 
     def readable_changes(self) -> list[tuple[str, object, object]]:
-        """(field label, old, new) for the template."""
-        return [(str(FIELD_LABELS.get(field, field)), old, new) for field, (old, new) in self.changes.items()]
+        """(field label, old, new) for the template, with coded values (roles, kinds) in words."""
+        from netzwerk.actors.models import ACTOR_KIND_LABELS
+        from netzwerk.auth.models import ROLE_LABELS, STATUS_LABELS
+
+        value_labels = {"role": ROLE_LABELS, "status": STATUS_LABELS, "kind": ACTOR_KIND_LABELS}
+
+        def readable(field, value):
+            labels = value_labels.get(field, {})
+            return str(labels[value]) if value in labels else value
+
+        return [
+            (str(FIELD_LABELS.get(field, field)), readable(field, old), readable(field, new))
+            for field, (old, new) in self.changes.items()
+        ]
 
 
 ACTION_LABELS = {

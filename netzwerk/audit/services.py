@@ -11,8 +11,8 @@ from netzwerk.extensions import db
 
 
 def changes_between(old: dict, new: dict) -> dict:
-    """{"field": [old, new]} for every field whose value differs."""
-    return {key: [old.get(key), value] for key, value in new.items() if old.get(key) != value}
+    """{"field": [old, new]} for every field whose value differs; empty and unset count as the same."""
+    return {key: [old.get(key), value] for key, value in new.items() if (old.get(key) or None) != (value or None)}
 
 
 # Who acts outside a request (CLI commands, scheduler jobs); see ``acting_as``.
