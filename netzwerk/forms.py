@@ -56,7 +56,10 @@ class VersionedForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a create form
 
     def is_stale(self, obj) -> bool:
+        """True (with a message) if someone saved since this form was opened. The form then carries the
+        current version, so saving again after checking is deliberate, not another dead end."""
         if self.version.data != obj.version:
+            self.version.data, self.version.raw_data = obj.version, [str(obj.version)]  # rendered from raw_data
             self.form_errors.append(
                 _l(
                     "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind unten "

@@ -36,7 +36,7 @@ def upload(client, filename: str, content: bytes, follow=True):
 
 def confirm(client, check_url: str, check_page: str, **mapping):
     data = {"csrf_token": csrf_token_from(check_page), "aktion": "importieren"}
-    for name, options in re.findall(r'name="spalte-(\w+)">(.*?)</select>', check_page, re.S):
+    for name, options in re.findall(r'name="spalte-(\w+)"[^>]*>(.*?)</select>', check_page, re.S):
         selected = re.search(r'<option value="(\d+)" selected', options)
         if selected:
             data[f"spalte-{name}"] = selected.group(1)
@@ -55,7 +55,7 @@ def test_a_messy_excel_csv_shows_every_problem_and_imports_nothing(app, as_role)
     assert page.status_code == 200, page.text
     text = page.text
     # the guessed mapping
-    assert re.search(r'name="spalte-name">.*?<option value="0" selected>Firma', text, re.S)
+    assert re.search(r'name="spalte-name"[^>]*>.*?<option value="0" selected>Firma', text, re.S)
     assert re.search(r'name="spalte-contact_email">.*?<option value="5" selected>E-Mail Ansprechpartner', text, re.S)
     # every problem with row number, field and reason (row numbers as in the file, blank lines counted)
     expected = [
@@ -173,3 +173,39 @@ def test_export_follows_the_filters_and_is_excel_safe(app, as_role, make_actor):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["Name", "Art", "Gemeinde"] and values[1][0] == "Käserei Ergolding" and len(values) == 2
+    formula = load_workbook(io.BytesIO(manager.get("/akteure/export.xlsx?q=hyperlink").data)).active["A2"]
+    assert formula.data_type == "s" and formula.value == '=HYPERLINK("http://evil")'
+
+
+def test_phone_numbers_stay_readable_in_the_export(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    make_actor(name="Telefon AG", phone="+49 871 123-45")
+    body = manager.get("/akteure/export.csv").data.decode("utf-8")
+    assert ";+49 871 123-45;" in body
+
+
+def test_broken_or_hostile_files_are_explained(as_role):
+    manager, _ = as_role("admin")
+    huge_cell = ("Name;Notiz\nA;" + "x" * 200_000 + "\n").encode()
+    response = upload(manager, "riesig.csv", huge_cell)
+    assert response.status_code == 422 and "beschädigt" in response.text
+    page = upload(manager, "ok.csv", b"Name\nA\n")
+    token = csrf_token_from(page.text)
+    response = manager.post(page.request.path, data={"csrf_token": token, "spalte-name": "²", "aktion": "pruefen"})
+    assert response.status_code == 200 and "Keine Spalte für den Namen gewählt." in response.text
+
+
+def test_an_upload_is_only_for_the_manager_who_made_it(as_role):
+    manager, _ = as_role("admin")
+    colleague, _ = as_role("admin")
+    page = upload(manager, "liste.csv", b"Name\nA\n")
+    assert colleague.get(page.request.path).status_code == 404
+
+
+def test_imported_actors_have_a_history(app, as_role):
+    manager, _ = as_role("admin")
+    page = upload(manager, "liste.csv", b"Name;Gemeinde\nImport GmbH;Landshut\n")
+    confirm(manager, page.request.path, page.text)
+    with app.app_context():
+        actor_id = db.session.scalar(select(Actor.id))
+    assert "Akteur angelegt" in manager.get(f"/akteure/{actor_id}").text

@@ -1,5 +1,7 @@
 """The actor registry: the manager's working list, the public directory, and what each role sees."""
 
+import re
+
 import pytest
 from sqlalchemy import event, insert, select
 
@@ -82,7 +84,7 @@ def test_manager_creates_an_actor_and_sees_its_history(app, as_role):
         actor = db.session.scalar(select(Actor))
         assert actor.name_key == "faserwerk niederbayern"
         assert [c.source for c in actor.contacts] == ["Eingabe Regionalmanagement"]
-        assert "greta gruber" in actor.search_document
+        assert "greta gruber" in actor.contact_search and "greta" not in actor.search_document
 
 
 def test_editing_records_the_changes_and_detects_concurrent_edits(app, as_role, make_actor):
@@ -300,6 +302,22 @@ def test_members_read_the_registry_with_contact_details_only_by_consent(as_role,
     assert member.get(f"/akteure/{visibility['internal'].id}/bearbeiten").status_code == 403
 
 
+def test_only_registry_readers_find_actors_by_contact_names(client, as_role, visibility):
+    assert "Offen AG" not in client.get("/akteure/?q=olga").text  # a visitor learns nothing about Olga
+    member, _ = as_role("member")
+    assert ">Offen AG</a>" in member.get("/akteure/?q=olga").text
+
+
+def test_partners_see_no_internals_of_other_organisations(app, visibility):
+    from tests.conftest import login
+
+    client = app.test_client()
+    login(client, visibility["partner"].email)
+    detail = client.get(f"/akteure/{visibility['public'].id}").text
+    assert "Offen AG" in detail and "Olga" not in detail and "offen@example.de" not in detail
+    assert ">Offen AG</a>" not in client.get("/akteure/?q=olga").text
+
+
 def test_partners_see_public_entries_and_their_own(app, visibility):
     from tests.conftest import login
 
@@ -373,3 +391,42 @@ def test_queries_per_list_page_do_not_grow_with_the_registry(app, as_role):
     large = count_queries(app, manager, "/akteure/?q=firma")
     assert small == large, (small, large)
     assert small <= 12
+
+
+def test_sectors_are_one_tag_per_spelling(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    make_actor(name="Bio A", sectors=["Ökologie"])
+    make_actor(name="Bio B", sectors=["ÖKOLOGIE ", "Okologie"])
+    from netzwerk.actors.models import Sector
+
+    with app.app_context():
+        assert db.session.scalars(select(Sector.name)).all() == ["Ökologie"]
+    assert "2 Akteure gefunden" in manager.get("/akteure/", query_string={"branche": "ökologie"}).text
+
+
+def test_after_a_conflict_saving_again_is_deliberate(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    colleague, _ = as_role("admin")
+    actor = make_actor(name="Zweimal e.V.", kind="verein")
+    form = actor_form_data(app, name="Zweimal e.V.", kind="verein", version="1")
+    post_form(colleague, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 1"})
+    conflict = post_form(manager, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 2"})
+    assert conflict.status_code == 422 and re.search(r'name="version"[^>]*value="2"', conflict.text)
+    again = post_form(manager, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 2", "version": "2"})
+    assert again.status_code == 302
+
+
+def test_the_delete_entry_keeps_what_was_deleted(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    actor = make_actor(name="Weg GmbH", phone="0871 9")
+    post_form(manager, f"/akteure/{actor.id}/loeschen", {})
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "actor.deleted"))
+        assert entry.changes["name"] == ["Weg GmbH", None] and entry.changes["phone"] == ["0871 9", None]
+
+
+def test_detail_page_queries_do_not_grow_with_contacts(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    few = make_actor(name="Wenig", contacts=[{"name": f"P {n}"} for n in range(2)])
+    many = make_actor(name="Viel", contacts=[{"name": f"Q {n}"} for n in range(8)])
+    assert count_queries(app, manager, f"/akteure/{few.id}") == count_queries(app, manager, f"/akteure/{many.id}")

@@ -44,3 +44,24 @@ def test_upgrade_downgrade_upgrade_on_an_empty_database(empty_database):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}, inspect(db.engine).get_table_names()
         upgrade()
         db.engine.dispose()
+
+
+def test_downgrading_keeps_related_rows(empty_database):
+    """Batch mode rebuilds tables on SQLite; that must not cascade into other tables' rows."""
+    from netzwerk.auth.models import TokenPurpose, User
+    from netzwerk.auth.services import issue_token
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.test_request_context():
+        upgrade()
+        user = User(email="bleibt@example.org", name="Bleibt", role="member")
+        db.session.add(user)
+        db.session.flush()
+        issue_token(user, TokenPurpose.INVITATION, app.config["INVITATION_VALID_FOR"])
+        db.session.commit()
+        downgrade(revision="0001_foundation")
+        assert db.session.execute(text("SELECT count(*) FROM user_token")).scalar() == 1
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM user_token")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()

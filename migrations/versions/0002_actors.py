@@ -45,8 +45,9 @@ def upgrade():
     op.create_table('sector',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sector')),
-    sa.UniqueConstraint('name', name=op.f('uq_sector_name'))
+    sa.UniqueConstraint('key', name=op.f('uq_sector_key'))
     )
     op.create_table('actor',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -63,6 +64,7 @@ def upgrade():
     sa.Column('is_public', sa.Boolean(), nullable=False),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('search_document', sa.Text(), nullable=False),
+    sa.Column('contact_search', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -195,32 +197,40 @@ def seed_reference_data():
 
 
 def create_search_index():
-    """Full-text search over actor.search_document: FTS5 on SQLite, a GIN index on PostgreSQL."""
+    """Full-text search over the actor's folded texts: FTS5 on SQLite, GIN indexes on PostgreSQL. The public
+    searches search_document only; signed-in readers search it together with contact_search."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE INDEX ix_actor_search_document ON actor USING gin (to_tsvector('simple', search_document))")
+        op.execute(
+            "CREATE INDEX ix_actor_search_all ON actor "
+            "USING gin (to_tsvector('simple', search_document || ' ' || contact_search))"
+        )
         return
     op.execute(
-        "CREATE VIRTUAL TABLE actor_search USING fts5(search_document, content='actor', content_rowid='id', "
-        "tokenize='unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE actor_search USING fts5(search_document, contact_search, content='actor', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
     )
+    new = "VALUES (new.id, new.search_document, new.contact_search)"
+    old = "VALUES ('delete', old.id, old.search_document, old.contact_search)"
     op.execute(
         "CREATE TRIGGER actor_search_insert AFTER INSERT ON actor BEGIN "
-        "INSERT INTO actor_search(rowid, search_document) VALUES (new.id, new.search_document); END"
+        f"INSERT INTO actor_search(rowid, search_document, contact_search) {new}; END"
     )
     op.execute(
         "CREATE TRIGGER actor_search_delete AFTER DELETE ON actor BEGIN "
-        "INSERT INTO actor_search(actor_search, rowid, search_document) VALUES ('delete', old.id, old.search_document); END"
+        f"INSERT INTO actor_search(actor_search, rowid, search_document, contact_search) {old}; END"
     )
     op.execute(
-        "CREATE TRIGGER actor_search_update AFTER UPDATE OF search_document ON actor BEGIN "
-        "INSERT INTO actor_search(actor_search, rowid, search_document) VALUES ('delete', old.id, old.search_document); "
-        "INSERT INTO actor_search(rowid, search_document) VALUES (new.id, new.search_document); END"
+        "CREATE TRIGGER actor_search_update AFTER UPDATE OF search_document, contact_search ON actor BEGIN "
+        f"INSERT INTO actor_search(actor_search, rowid, search_document, contact_search) {old}; "
+        f"INSERT INTO actor_search(rowid, search_document, contact_search) {new}; END"
     )
 
 
 def drop_search_index():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_actor_search_document")
+        op.execute("DROP INDEX IF EXISTS ix_actor_search_all")
         return
     for trigger in ("actor_search_insert", "actor_search_delete", "actor_search_update"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")

@@ -80,11 +80,11 @@ class ActorForm(VersionedForm):
     is_public = BooleanField(
         _l("Öffentlich sichtbar"),
         description=_l(
-            "Name, Art, Gemeinde, Website, Beschreibung und Handlungsfelder erscheinen im öffentlichen "
-            "Verzeichnis; Ansprechpersonen nie."
+            "Name, Art, Gemeinde, Website, Beschreibung, Branchen und Handlungsfelder erscheinen im öffentlichen "
+            "Verzeichnis; Adresse, Ansprechpersonen und Kontaktdaten nie."
         ),
     )
-    contacts = FieldList(FormField(ContactForm), min_entries=1)
+    contacts = FieldList(FormField(ContactForm), label=_l("Ansprechpersonen"), min_entries=1)
     confirm_duplicate = BooleanField(_l("Trotzdem neu anlegen"))
     submit = SubmitField(_l("Speichern"))
 

@@ -119,7 +119,9 @@ class Sector(db.Model):
     """A free tag for an actor's line of business, e.g. "Künstliche Intelligenz"."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # folded name (search.fold): one tag per spelling, matched alike on SQLite and PostgreSQL
+    key: Mapped[str] = mapped_column(String(80), unique=True)
 
 
 class Actor(db.Model):
@@ -137,8 +139,10 @@ class Actor(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(default=False, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # name, description, sectors and contact names in one text, indexed for full-text search (search.py)
+    # Folded texts indexed for full-text search (search.py): what the public may search (name, description,
+    # sectors), and the contact persons' names, which only signed-in readers of the registry search.
     search_document: Mapped[str] = mapped_column(Text, default="")
+    contact_search: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

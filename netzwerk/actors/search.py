@@ -1,7 +1,8 @@
 """Full-text search over actors, with the database's own index: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
 
-The indexed text is ``Actor.search_document`` (name, description, sectors, contact names), kept current by
-``services.refresh_search_document``. On SQLite, triggers created by migration 0002 mirror it into the FTS5
+The indexed texts are ``Actor.search_document`` (name, description, sectors: what the public may search) and
+``Actor.contact_search`` (contact names: signed-in readers only), kept current by
+``services.refresh_search_document``. On SQLite, triggers created by migration 0002 mirror them into the FTS5
 table ``actor_search``; a later migration that rebuilds the actor table in batch mode must recreate them."""
 
 import re
@@ -15,7 +16,7 @@ from netzwerk.extensions import db
 
 # Schema objects that live only in the migrations (not in the models); the model/migration comparison skips them.
 SEARCH_TABLE_PREFIX = "actor_search"
-SEARCH_INDEX = "ix_actor_search_document"
+SEARCH_INDEXES = ("ix_actor_search_document", "ix_actor_search_all")
 MAX_WORDS = 8
 
 
@@ -29,15 +30,20 @@ def search_words(query: str) -> list[str]:
     return re.findall(r"\w+", fold(query))[:MAX_WORDS]
 
 
-def search_condition(query: str) -> ColumnElement | None:
-    """A WHERE condition: every word of the query is the start of a word of the actor's document."""
+def search_condition(query: str, include_contacts: bool) -> ColumnElement | None:
+    """A WHERE condition: every word of the query starts a word of the actor's texts (contact names only with
+    ``include_contacts``). Words are letters and digits only, so no search syntax reaches the database."""
     words = search_words(query)
     if not words:
         return None
     if db.engine.dialect.name == "postgresql":
+        document = Actor.search_document
+        if include_contacts:  # the same expression as the index ix_actor_search_all
+            document = Actor.search_document.op("||")(" ").op("||")(Actor.contact_search)
         tsquery = " & ".join(f"{word}:*" for word in words)
-        return func.to_tsvector("simple", Actor.search_document).op("@@")(func.to_tsquery("simple", tsquery))
-    match = " ".join(f'"{word}"*' for word in words)
+        return func.to_tsvector("simple", document).op("@@")(func.to_tsquery("simple", tsquery))
+    terms = " ".join(f'"{word}"*' for word in words)
+    match = terms if include_contacts else "{search_document} : (" + terms + ")"
     return Actor.id.in_(text("SELECT rowid FROM actor_search WHERE actor_search MATCH :match").bindparams(match=match))
 
 
@@ -45,4 +51,4 @@ def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> boo
     """Alembic hook: the search index objects are made by hand in the migration, not by the models."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
         return False
-    return not (type_ == "index" and name == SEARCH_INDEX)
+    return not (type_ == "index" and name in SEARCH_INDEXES)

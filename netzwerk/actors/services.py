@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import (
@@ -49,8 +49,13 @@ def normalise_name(name: str) -> str:
 
 
 def refresh_search_document(actor: Actor) -> None:
-    parts = [actor.name, actor.description, *(s.name for s in actor.sectors), *(c.name for c in actor.contacts)]
+    parts = [actor.name, actor.description, *(s.name for s in actor.sectors)]
     actor.search_document = fold(" ".join(part for part in parts if part))
+    actor.contact_search = fold(" ".join(c.name for c in actor.contacts))
+
+
+def sector_key(name: str) -> str:
+    return fold(" ".join(name.split()))[:80]
 
 
 def duplicates_of(name: str, municipality_id: int | None, exclude_id: int | None = None) -> list[Actor]:
@@ -63,23 +68,20 @@ def duplicates_of(name: str, municipality_id: int | None, exclude_id: int | None
     return list(db.session.scalars(query.limit(5)))
 
 
-def sectors_named(names: list[str]) -> list[Sector]:
-    """The Sector rows for these names, creating the new ones (matching case-insensitively)."""
+def sectors_named(names: list[str]) -> dict[str, Sector]:
+    """The Sector rows for these names by ``sector_key``, creating the new ones (one tag per spelling)."""
     wanted = {}
     for name in names:
         clean = " ".join(name.split())[:80]
         if clean:
-            wanted.setdefault(clean.lower(), clean)
+            wanted.setdefault(sector_key(clean), clean)
     if not wanted:
-        return []
-    existing = {
-        s.name.lower(): s for s in db.session.scalars(select(Sector).where(func.lower(Sector.name).in_(wanted)))
-    }
-    sectors = []
+        return {}
+    sectors = {sector.key: sector for sector in db.session.scalars(select(Sector).where(Sector.key.in_(wanted)))}
     for key, name in wanted.items():
-        sector = existing.get(key) or Sector(name=name)
-        db.session.add(sector)
-        sectors.append(sector)
+        if key not in sectors:
+            sectors[key] = Sector(name=name, key=key)
+            db.session.add(sectors[key])
     return sectors
 
 
@@ -147,7 +149,7 @@ def save_actor(actor: Actor | None, data: ActorData) -> Actor:
         setattr(actor, name, getattr(data, name))
     actor.name_key = normalise_name(data.name)
     actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
-    actor.sectors = sectors_named(data.sectors)
+    actor.sectors = list(sectors_named(data.sectors).values())
     actor.fields_of_action = list(
         db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
     )
@@ -198,7 +200,8 @@ def restore(actor: Actor) -> None:
 
 
 def delete_actor(actor: Actor) -> None:
-    record("actor.deleted", actor, summary=actor.name, changes=changes_between(snapshot(actor), {}))
+    before = snapshot(actor)
+    record("actor.deleted", actor, summary=actor.name, changes=changes_between(before, dict.fromkeys(before)))
     db.session.delete(actor)
 
 
@@ -218,7 +221,7 @@ def history(actor: Actor) -> list[AuditEntry]:
 SORTS = {
     "name": (Actor.name_key, Actor.id),
     "-geaendert": (Actor.updated_at.desc(), Actor.id.desc()),
-    "ort": (Municipality.name, Actor.name_key),
+    "ort": (Municipality.name.is_(None), Municipality.name, Actor.name_key),  # without a place: last
     "art": (Actor.kind, Actor.name_key),
 }
 
@@ -233,7 +236,6 @@ class ActorFilters:
     area: str = ""
     field_of_action_id: int | None = None
     sector: str = ""
-    partner: bool = False
     archived: bool = False
     sort: str = "name"
 
@@ -245,18 +247,18 @@ class ActorFilters:
             "gebiet": self.area,
             "handlungsfeld": self.field_of_action_id,
             "branche": self.sector,
-            "partner": "1" if self.partner else None,
             "archiv": "1" if self.archived else None,
             "sortierung": self.sort if self.sort != "name" else None,
         }
         return {key: value for key, value in args.items() if value}
 
 
-def filtered_actors(filters: ActorFilters, visible) -> Select:
-    """The actors matching the filters among those the viewer may see (``visible``: a WHERE condition)."""
+def filtered_actors(filters: ActorFilters, visible, include_contacts: bool) -> Select:
+    """The actors matching the filters among those the viewer may see (``visible``: a WHERE condition);
+    ``include_contacts``: whether the search also looks at contact names."""
     query = select(Actor).outerjoin(Actor.municipality).where(visible)
     query = query.where(Actor.archived_at.is_not(None) if filters.archived else Actor.archived_at.is_(None))
-    condition = search_condition(filters.q)
+    condition = search_condition(filters.q, include_contacts)
     if condition is not None:
         query = query.where(condition)
     if filters.kind:
@@ -278,23 +280,30 @@ def filtered_actors(filters: ActorFilters, visible) -> Select:
             Actor.id.in_(
                 select(actor_sector.c.actor_id)
                 .join(Sector, Sector.id == actor_sector.c.sector_id)
-                .where(func.lower(Sector.name) == filters.sector.lower())
+                .where(Sector.key == sector_key(filters.sector))
             )
         )
-    if filters.partner:
-        query = query.where(Actor.kind == "partner")  # partner links arrive with the partners issue
     return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def list_details() -> tuple:
+    return selectinload(Actor.municipality), selectinload(Actor.fields_of_action), selectinload(Actor.sectors)
 
 
 def with_list_details(query: Select) -> Select:
     """Load what a list row shows in a fixed number of queries, however many rows there are."""
-    return query.options(
-        selectinload(Actor.municipality), selectinload(Actor.fields_of_action), selectinload(Actor.sectors)
-    )
+    return query.options(*list_details())
 
 
-def sector_names() -> list[str]:
-    used = db.session.scalars(select(Sector.name).order_by(Sector.name)).all()
+def sector_names(visible) -> list[str]:
+    """Suggestions for the sector field: the usual ones and those of the actors the viewer may see."""
+    used = db.session.scalars(
+        select(Sector.name)
+        .join(actor_sector, actor_sector.c.sector_id == Sector.id)
+        .join(Actor, Actor.id == actor_sector.c.actor_id)
+        .where(visible)
+        .distinct()
+    ).all()
     return sorted(set(used) | set(SECTOR_SUGGESTIONS), key=str.lower)
 
 

@@ -6,19 +6,21 @@ column mapping (every problem with row number, field and reason), ``import_rows`
 import csv
 import difflib
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
-from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named
-from netzwerk.audit.services import record
+from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
+from netzwerk.audit.services import changes_between, record
 from netzwerk.extensions import db
 
 MAX_ROWS = 20_000
@@ -55,7 +57,10 @@ def read_csv(raw: bytes) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = list(enumerate(reader, start=1))
+    try:
+        lines = list(itertools.islice(enumerate(reader, start=1), MAX_ROWS + 2))
+    except csv.Error as error:
+        raise ImportFileError(_l("Die CSV-Datei ist beschädigt (%(reason)s).", reason=str(error))) from error
     return _table(lines)
 
 
@@ -64,13 +69,28 @@ def read_xlsx(raw: bytes) -> Table:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(_l("Die Excel-Datei lässt sich nicht lesen.")) from error
-    sheet = workbook.worksheets[0]
-    lines = [
-        (number, ["" if cell is None else str(cell) for cell in row])
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
-    workbook.close()
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        lines = [
+            (number, [excel_text(value) for value in row])
+            for number, row in itertools.islice(enumerate(rows, start=1), MAX_ROWS + 2)
+        ]
+    except Exception as error:
+        raise ImportFileError(_l("Die Excel-Datei lässt sich nicht lesen.")) from error
+    finally:
+        workbook.close()
     return _table(lines)
+
+
+def excel_text(value) -> str:
+    """A cell as the manager sees it: whole numbers without ".0", dates as TT.MM.JJJJ."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
 
 
 def _table(lines: list[tuple[int, list[str]]]) -> Table:
@@ -220,7 +240,9 @@ class Lookup:
 
 
 def cell(cells: list[str], index: int | None) -> str:
-    return cells[index].strip() if index is not None and index < len(cells) else ""
+    value = cells[index].strip() if index is not None and index < len(cells) else ""
+    # our own export protects formula-like cells with an apostrophe: take it off again
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def check_rows(table: Table, mapping: dict[str, int | None]) -> Check:
@@ -335,7 +357,7 @@ def import_rows(check: Check, source: str) -> list[Actor]:
     if check.errors:
         raise ValueError("import with errors")
     all_sectors = {s for p in check.new for s in re.split(r"[;,|]", p.values.get("sectors", "")) if s.strip()}
-    sectors = {sector.name.lower(): sector for sector in sectors_named(sorted(all_sectors))}
+    sectors = sectors_named(sorted(all_sectors))
     fields = {f.id: f for f in db.session.scalars(select(FieldOfAction))}
     created = []
     for planned in check.new:
@@ -373,6 +395,8 @@ def import_rows(check: Check, source: str) -> list[Actor]:
         created.append(actor)
     db.session.add_all(created)
     db.session.flush()
+    for actor in created:  # each actor's history starts with its import
+        record("actor.created", actor, summary=source, changes=changes_between({}, snapshot(actor)))
     record("actor.imported", summary=f"{source}: {len(created)} neu, {len(check.existing)} schon vorhanden")
     return created
 
@@ -402,13 +426,19 @@ EXPORT_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HARMLESS_NUMBER = re.compile(r"[+-]?[\d\s()/.+-]*")  # "+49 871 …": no function can hide in digits
+
+
 def spreadsheet_safe(value: str) -> str:
-    """Excel runs cells starting with = + - @ (or tab/CR) as formulas: make them plain text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas: an apostrophe makes them text."""
+    if value[:1] in FORMULA_STARTS and not HARMLESS_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def export_rows(actors) -> list[list[str]]:
-    return [[spreadsheet_safe(get(actor) or "") for _title, get in EXPORT_COLUMNS] for actor in actors]
+    return [[get(actor) or "" for _title, get in EXPORT_COLUMNS] for actor in actors]
 
 
 def export_csv(actors) -> bytes:
@@ -416,8 +446,15 @@ def export_csv(actors) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([title for title, _get in EXPORT_COLUMNS])
-    writer.writerows(export_rows(actors))
+    writer.writerows([[spreadsheet_safe(value) for value in row] for row in export_rows(actors)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell that is always text: openpyxl would store a value starting with "=" as a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_xlsx(actors) -> bytes:
@@ -425,7 +462,7 @@ def export_xlsx(actors) -> bytes:
     sheet = workbook.create_sheet(f"Akteure {date.today():%Y-%m-%d}")
     sheet.append([title for title, _get in EXPORT_COLUMNS])
     for row in export_rows(actors):
-        sheet.append(row)
+        sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,18 +1,19 @@
 import json
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
-from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, FieldOfAction
+from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, ContactPerson, FieldOfAction
 from netzwerk.actors.services import (
     SORTS,
     ActorData,
@@ -24,6 +25,7 @@ from netzwerk.actors.services import (
     fields_of_action,
     filtered_actors,
     history,
+    list_details,
     municipalities,
     references,
     restore,
@@ -50,18 +52,24 @@ from netzwerk.auth.permissions import (
     can_see_internal_actor_data,
     can_view_actor,
     public,
+    reads_whole_registry,
     visible_actors,
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.forms import form_status, page_number, query_text
+from netzwerk.forms import CONTROL_CHARACTERS, form_status, page_number, query_text
 
 PER_PAGE = 25
 
 
+def small_int(value: str | int | None) -> int | None:
+    """A form or query value as a non-negative int, or None: junk, "²" or a 5,000-digit number is not an error."""
+    value = str(value) if value is not None else ""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 10 else None
+
+
 def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return small_int(request.args.get(name))
 
 
 def filters_from_request() -> ActorFilters:
@@ -76,7 +84,6 @@ def filters_from_request() -> ActorFilters:
         area=area if area in set(Area) else "",
         field_of_action_id=int_arg("handlungsfeld"),
         sector=query_text("branche", 80),
-        partner=request.args.get("partner") == "1",
         archived=is_admin and request.args.get("archiv") == "1",
         sort=sort if sort in SORTS else "name",
     )
@@ -87,7 +94,9 @@ def filters_from_request() -> ActorFilters:
 def index():
     """The registry for signed-in users, the public directory for visitors."""
     filters = filters_from_request()
-    query = filtered_actors(filters, visible_actors(current_user))
+    visible = visible_actors(current_user)
+    internal = reads_whole_registry(current_user)
+    query = filtered_actors(filters, visible, include_contacts=internal)
     page = db.paginate(with_list_details(query), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "actors/index.html",
@@ -97,9 +106,9 @@ def index():
         kinds=ACTOR_KIND_LABELS,
         municipalities=municipalities(),
         fields=fields_of_action(),
-        sectors=sector_names(),
+        sectors=sector_names(visible),
         sorts=SORT_LABELS,
-        internal=can_see_internal_actor_data(current_user),
+        internal=internal,
     )
 
 
@@ -107,7 +116,11 @@ SORT_LABELS = {"name": _l("Name"), "ort": _l("Gemeinde"), "art": _l("Art"), "-ge
 
 
 def get_visible_actor(actor_id: int) -> Actor:
-    actor = db.get_or_404(Actor, actor_id)
+    actor = db.first_or_404(
+        select(Actor)
+        .where(Actor.id == actor_id)
+        .options(selectinload(Actor.contacts).selectinload(ContactPerson.user), *list_details())
+    )
     if not can_view_actor(current_user, actor):
         abort(404)  # not 403: do not reveal that a non-public actor exists
     return actor
@@ -117,7 +130,7 @@ def get_visible_actor(actor_id: int) -> Actor:
 @public
 def detail(actor_id: int):
     actor = get_visible_actor(actor_id)
-    internal = can_see_internal_actor_data(current_user)
+    internal = can_see_internal_actor_data(current_user, actor)
     contacts = [(c, can_see_contact_details(current_user, c)) for c in actor.contacts] if internal else []
     is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
     return render_template(
@@ -163,7 +176,7 @@ def data_from(form: ActorForm) -> ActorData:
         field_of_action_ids=form.fields_of_action.data or [],
         contacts=[
             ContactData(
-                id=int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+                id=small_int(row.form.id.data),
                 name=row.form.name.data,
                 function=row.form.function.data or "",
                 email=(row.form.email.data or "").lower(),
@@ -191,7 +204,7 @@ def create():
             _("Es gibt bereits einen Akteur mit diesem Namen in dieser Gemeinde. Bitte prüfen Sie, ob Sie ihn meinen.")
         )
     return render_template(
-        "actors/form.html", form=form, actor=None, duplicates=duplicates, sectors=sector_names()
+        "actors/form.html", form=form, actor=None, duplicates=duplicates, sectors=sector_names(true())
     ), form_status(form)
 
 
@@ -206,7 +219,7 @@ def edit(actor_id: int):
         flash(_("Gespeichert."), "success")
         return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template(
-        "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names()
+        "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names(true())
     ), form_status(form)
 
 
@@ -289,11 +302,26 @@ def import_folder() -> Path:
     return folder
 
 
+IMPORT_KEPT_FOR = timedelta(days=1)
+
+
 def stored_import(token: str) -> tuple[Path, dict]:
+    """An upload waiting for its check, readable only by the manager who uploaded it."""
     path = import_folder() / f"{token}.json"
     if not IMPORT_TOKEN.fullmatch(token) or not path.exists():
         abort(404)
-    return path, json.loads(path.read_text(encoding="utf-8"))
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    if stored.get("uploaded_by") != current_user.id:
+        abort(404)
+    return path, stored
+
+
+def forget_old_imports() -> None:
+    """Uploads hold personal data: those not imported within a day are deleted."""
+    cutoff = (utcnow() - IMPORT_KEPT_FOR).timestamp()
+    for path in import_folder().glob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -302,13 +330,20 @@ def import_upload():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
+        filename = CONTROL_CHARACTERS.sub("", upload.filename or "")[-100:]
+        forget_old_imports()
         try:
-            table = read_table(upload.filename or "", upload.read())
+            table = read_table(filename, upload.read())
         except ImportFileError as error:
             form.file.errors.append(str(error))
         else:
             token = secrets.token_urlsafe(24)
-            content = {"filename": upload.filename, "headers": table.headers, "rows": table.rows}
+            content = {
+                "filename": filename,
+                "uploaded_by": current_user.id,
+                "headers": table.headers,
+                "rows": table.rows,
+            }
             (import_folder() / f"{token}.json").write_text(json.dumps(content), encoding="utf-8")
             return redirect(url_for("actors.import_check", token=token))
     return render_template("actors/import_upload.html", form=form), form_status(form)
@@ -319,8 +354,8 @@ def mapping_from_request(headers: list[str], guess: dict) -> dict:
         return guess
     mapping = {}
     for name in FIELDS:
-        value = request.form.get(f"spalte-{name}", "")
-        mapping[name] = int(value) if value.isdigit() and int(value) < len(headers) else None
+        index = small_int(request.form.get(f"spalte-{name}"))
+        mapping[name] = index if index is not None and index < len(headers) else None
     return mapping
 
 
@@ -363,7 +398,7 @@ def import_check(token: str):
 
 def export_filters_and_actors():
     filters = filters_from_request()
-    query = with_list_details(filtered_actors(filters, visible_actors(current_user)))
+    query = with_list_details(filtered_actors(filters, visible_actors(current_user), include_contacts=True))
     return db.session.scalars(query.options(selectinload(Actor.contacts))).all()
 
 

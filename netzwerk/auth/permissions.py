@@ -96,9 +96,16 @@ def can_view_actor(user, actor) -> bool:
     return role == Role.PARTNER and any(contact.user_id == user.id for contact in actor.contacts)
 
 
-def can_see_internal_actor_data(user) -> bool:
-    """Registry internals (contact persons, history, non-public fields): signed-in users only."""
-    return _role(user) is not None
+def reads_whole_registry(user) -> bool:
+    """Manager and members read the registry's internals: contact persons (details by consent), addresses,
+    and they search by contact names. Partners only for their own organisation, visitors never."""
+    return _role(user) in (Role.ADMIN, Role.MEMBER)
+
+
+def can_see_internal_actor_data(user, actor) -> bool:
+    if reads_whole_registry(user):
+        return True
+    return _role(user) == Role.PARTNER and any(contact.user_id == user.id for contact in actor.contacts)
 
 
 def can_see_contact_details(user, contact) -> bool:
