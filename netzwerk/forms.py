@@ -5,7 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -17,6 +17,15 @@ def no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
         field.errors[:] = []
         raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
+
+
+PHONE_PATTERN = re.compile(r"[0-9 +()/\-.]*")
+PHONE_MESSAGE = _l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")
+
+
+def phone_number(form, field) -> None:
+    if field.data and not PHONE_PATTERN.fullmatch(field.data):
+        raise ValidationError(PHONE_MESSAGE)
 
 
 def strip_text(value):

@@ -17,9 +17,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regex
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from netzwerk.actors.models import ACTOR_KIND_LABELS, FOERLA_FIELDS
-from netzwerk.forms import BaseForm, VersionedForm
-
-PHONE = Regexp(r"^[0-9 +()/\-.]*$", message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden."))
+from netzwerk.forms import BaseForm, VersionedForm, phone_number
 
 
 def too_long(n: int):
@@ -41,7 +39,7 @@ class ContactForm(BaseForm):
     email = EmailField(
         _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
     )
-    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), PHONE])
+    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), phone_number])
 
 
 class ActorForm(VersionedForm):
@@ -68,7 +66,7 @@ class ActorForm(VersionedForm):
     email = EmailField(
         _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
     )
-    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), PHONE])
+    phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), phone_number])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(5000)])
     sectors = StringField(
         _l("Branchen und Themen"),

@@ -22,6 +22,7 @@ from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
 from netzwerk.audit.services import changes_between, record
 from netzwerk.extensions import db
+from netzwerk.forms import PHONE_MESSAGE, PHONE_PATTERN
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -193,6 +194,7 @@ class Check:
         return [p for p in self.planned if p.existing_id is not None]
 
 
+WEBSITE = re.compile(r"https?://[\w.-]+\.[a-z]{2,}(/\S*)?", re.IGNORECASE)
 KIND_WORDS = {fold(str(label)): kind for kind, label in ACTOR_KIND_LABELS.items()} | {
     fold(kind.value): kind for kind in ActorKind
 }
@@ -319,6 +321,9 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
                 is_error=False,
             )
         values["_municipality"] = municipality
+    for name in ("phone", "contact_phone"):
+        if values.get(name) and not PHONE_PATTERN.fullmatch(values[name]):
+            problem(name, _l("„%(value)s“: %(rule)s", value=values[name], rule=PHONE_MESSAGE))
     postal_code = values.get("postal_code", "")
     if postal_code and not re.fullmatch(r"\d{5}", postal_code):
         problem("postal_code", _l("„%(value)s“ ist keine fünfstellige Postleitzahl.", value=postal_code))
@@ -330,7 +335,9 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
                 problem(name, _l("„%(value)s“ ist keine gültige E-Mail-Adresse.", value=values[name]))
     website = values.get("website", "")
     if website and not website.startswith(("http://", "https://")):
-        values["website"] = "https://" + website
+        values["website"] = website = "https://" + website
+    if website and not WEBSITE.fullmatch(website):
+        problem("website", _l("„%(value)s“ ist keine Web-Adresse.", value=website))
     fields = []
     for word in re.split(r"[;,|]", values.get("fields_of_action", "")):
         if word.strip():

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from netzwerk.auth.models import ROLE_LABELS, AccountStatus, Role
 from netzwerk.auth.services import find_user_by_email
-from netzwerk.forms import BaseForm, VersionedForm, email_field
+from netzwerk.forms import BaseForm, VersionedForm, email_field, phone_number
 
 LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
 
@@ -66,7 +66,7 @@ class ProfileForm(VersionedForm):
         validators=[
             Optional(),
             Length(max=40, message=_l("Die Telefonnummer darf höchstens %(max)d Zeichen lang sein.")),
-            Regexp(r"^[0-9 +()/\-.]*$", message=_l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")),
+            phone_number,
         ],
         render_kw={"autocomplete": "tel"},
     )
