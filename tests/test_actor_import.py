@@ -204,7 +204,7 @@ def test_an_upload_is_only_for_the_manager_who_made_it(as_role):
 
 def test_import_applies_the_form_rules_for_phone_and_website(as_role):
     manager, _ = as_role("admin")
-    page = upload(manager, "liste.csv", "Name;Telefon;Website\nA;ruf an;kein web\nB;0871 1;b.example.de\n".encode())
+    page = upload(manager, "liste.csv", b"Name;Telefon;Website\nA;ruf an;kein web\nB;0871 1;b.example.de\n")
     assert "„ruf an“: Bitte nur Ziffern" in page.text
     assert "„https://kein web“ ist keine Web-Adresse." in page.text
     assert page.text.count("Fehler:") == 2
