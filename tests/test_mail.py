@@ -7,7 +7,7 @@ from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver, queue_mail
-from tests.conftest import free_port, make_app, wipe
+from tests.conftest import free_port
 
 
 def send_invitation_mail(app, user_id, language=None):
@@ -43,34 +43,19 @@ def test_mail_is_written_in_the_recipients_language(app, make_user, mailbox):
     assert '<html lang="en">' in mailbox.html_of(message)
 
 
-def test_an_unreachable_mail_server_is_recorded_not_raised(migrated, smtp_server, make_user):
-    app = make_app(migrated, free_port())  # nothing listens there
-    try:
-        with app.app_context():
-            user = User(email="x@example.org", name="X", role="member")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
-        _id, status, error = send_invitation_mail(app, user_id)
-        assert status == MailStatus.FAILED and error
-    finally:
-        wipe(app)
+@pytest.mark.parametrize("app", [{"MAIL_PORT": free_port()}], indirect=True)  # nothing listens there
+def test_an_unreachable_mail_server_is_recorded_not_raised(app, make_user):
+    _id, status, error = send_invitation_mail(app, make_user().id)
+    assert status == MailStatus.FAILED and error
 
 
-def test_without_a_mail_server_mails_go_to_the_folder(migrated, smtp_server, tmp_path):
-    app = make_app(migrated, smtp_server.port, MAIL_SERVER=None, MAIL_FOLDER=str(tmp_path))
-    try:
-        with app.app_context():
-            user = User(email="y@example.org", name="Y", role="member")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
-        _id, status, _error = send_invitation_mail(app, user_id)
-        assert status == MailStatus.SENT
-        (eml,) = tmp_path.glob("*.eml")
-        assert b"Subject: Einladung in das Netzwerk Landshut" in eml.read_bytes()
-    finally:
-        wipe(app)
+@pytest.mark.parametrize("app", [{"MAIL_SERVER": None}], indirect=True)
+def test_without_a_mail_server_mails_go_to_the_folder(app, make_user, tmp_path):
+    app.config["MAIL_FOLDER"] = str(tmp_path)
+    _id, status, _error = send_invitation_mail(app, make_user().id)
+    assert status == MailStatus.SENT
+    (eml,) = tmp_path.glob("*.eml")
+    assert b"Subject: Einladung in das Netzwerk Landshut" in eml.read_bytes()
 
 
 def test_login_links_are_sent_but_not_kept(app, as_role, make_user, mailbox):
