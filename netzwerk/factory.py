@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -120,14 +120,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), format_datetime=format_datetime)
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()), format_datetime=format_datetime, format_date=format_date
+    )
     app.jinja_env.filters["audit_value"] = audit_value
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, mail, main, users
+    from netzwerk import actors, audit, auth, groups, mail, main, users
 
-    for package in (main, auth, users, actors, audit, mail):
+    for package in (main, auth, users, actors, groups, audit, mail):
         app.register_blueprint(package.bp)
 
 

@@ -116,6 +116,13 @@ def reachable_pages(app, make_user, make_actor):
         contacts=[{"name": "Greta Gruber", "email": "greta@example.de"}],
     )
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
+    from netzwerk.groups.models import Membership, WorkingGroup
+
+    with app.app_context():
+        group = WorkingGroup(name="AK Barrierefrei", is_public=True, description="Für alle lesbar.", goals="Ziele")
+        db.session.add_all([group, Membership(group=group, user_id=invited.id, role="lead")])
+        db.session.commit()
+        group_id = group.id
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
         invite_token = issue_token(
@@ -125,7 +132,7 @@ def reachable_pages(app, make_user, make_actor):
             db.session.merge(reset_user), TokenPurpose.PASSWORD_RESET, app.config["PASSWORD_RESET_VALID_FOR"]
         )
         db.session.commit()
-    actor_pages = ["/akteure/", f"/akteure/{actor.id}"]
+    actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
     signed_in = ["/", "/profil", "/passwort-aendern", *actor_pages]
     return {
         None: [
@@ -151,6 +158,9 @@ def reachable_pages(app, make_user, make_actor):
             "/akteure/handlungsfelder",
             "/akteure/handlungsfelder/1",
             "/akteure/import",
+            "/arbeitskreise/neu",
+            f"/arbeitskreise/{group_id}/bearbeiten",
+            f"/arbeitskreise/{group_id}/mitglieder",
         ],
         "member": signed_in,
         "partner": signed_in,

@@ -105,3 +105,19 @@ def test_the_demo_partner_sees_its_own_entry(app, runner):
         actor_id = actor.id
     assert METROPOLREGION in client.get("/akteure/", query_string={"q": "Metropolregion"}).text
     assert client.get(f"/akteure/{actor_id}").status_code == 200
+
+
+def test_demo_working_groups(app, runner):
+    from netzwerk.demo import DEMO_PASSWORD
+    from tests.conftest import login
+
+    runner.invoke(args=["demo"])
+    member = app.test_client()
+    login(member, "mitglied@example.org", DEMO_PASSWORD)
+    page = member.get("/arbeitskreise/").text
+    assert "Arbeitskreis Fachkräftesicherung" in page and "Lenkungskreis" not in page
+    visitor = app.test_client().get("/arbeitskreise/").text
+    assert "Arbeitskreis Fachkräftesicherung" in visitor and "Lenkungskreis" not in visitor
+    manager = app.test_client()
+    login(manager, "manager@example.org", DEMO_PASSWORD)
+    assert "Lenkungskreis Regionalmanagement" in manager.get("/arbeitskreise/").text

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import (
@@ -179,11 +179,16 @@ def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
 
 
 def references(actor: Actor) -> list[str]:
-    """Why the actor may only be archived, not deleted (the later issues add memberships and partner links)."""
+    """Why the actor may only be archived, not deleted (partner links join with the partners issue)."""
+    from netzwerk.groups.models import Membership
+
     reasons = []
     linked = [c.name for c in actor.contacts if c.user_id]
     if linked:
         reasons.append(f"Ansprechpersonen mit Benutzerkonto: {', '.join(linked)}")
+    memberships = db.session.scalar(select(func.count()).where(Membership.actor_id == actor.id))
+    if memberships:
+        reasons.append(f"vertreten in Arbeitskreisen ({memberships} Mitgliedschaften, auch frühere)")
     return reasons
 
 

@@ -66,6 +66,12 @@ ACTION_LABELS = {
     "actor.deleted": _l("Akteur gelöscht"),
     "actor.imported": _l("Akteure importiert"),
     "field_of_action.updated": _l("Handlungsfeld geändert"),
+    "group.created": _l("Arbeitskreis angelegt"),
+    "group.updated": _l("Arbeitskreis geändert"),
+    "group.status_changed": _l("Status des Arbeitskreises geändert"),
+    "group.member_added": _l("Mitglied aufgenommen"),
+    "group.member_role_changed": _l("Rolle im Arbeitskreis geändert"),
+    "group.member_removed": _l("Mitgliedschaft beendet"),
 }
 
 FIELD_LABELS = {
@@ -88,4 +94,8 @@ FIELD_LABELS = {
     "sectors": _l("Branchen"),
     "fields_of_action": _l("Handlungsfelder"),
     "contacts": _l("Ansprechpersonen"),
+    "member": _l("Mitglied"),
+    "goals": _l("Ziele"),
+    "short_name": _l("Kurzname"),
+    "field_of_action_id": _l("Handlungsfeld"),
 }

@@ -117,3 +117,44 @@ def can_see_contact_details(user, contact) -> bool:
     if role == Role.PARTNER and any(c.user_id == user.id for c in contact.actor.contacts):
         return True
     return role == Role.MEMBER and contact.user is not None and contact.user.share_contact_details
+
+
+def visible_groups(user):
+    """A WHERE condition: the working groups this viewer may see. Internal groups: the manager and their
+    current members. Closed groups stay visible to those who could see them."""
+    from sqlalchemy import or_, select, true
+
+    from netzwerk.groups.models import Membership, WorkingGroup
+    from netzwerk.groups.services import current_on
+
+    role = _role(user)
+    if role == Role.ADMIN:
+        return true()
+    if role is None:
+        return WorkingGroup.is_public
+    own = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
+    return or_(WorkingGroup.is_public, WorkingGroup.id.in_(own))
+
+
+def group_role(user, group) -> str | None:
+    """The viewer's current role in the group, or None."""
+    if _role(user) is None:
+        return None
+    membership = next((m for m in group.memberships if m.user_id == user.id and m.is_current()), None)
+    return membership.role if membership else None
+
+
+def can_view_group(user, group) -> bool:
+    return _role(user) == Role.ADMIN or group.is_public or group_role(user, group) is not None
+
+
+def can_see_group_internals(user, group) -> bool:
+    """Members list and internal information: the manager and the group's current members."""
+    return _role(user) == Role.ADMIN or group_role(user, group) is not None
+
+
+def can_manage_group(user, group) -> bool:
+    """Members (and, later, meetings): the manager, and the group's lead and deputy for their own group."""
+    from netzwerk.groups.models import MemberRole
+
+    return _role(user) == Role.ADMIN or group_role(user, group) in (MemberRole.LEAD, MemberRole.DEPUTY)

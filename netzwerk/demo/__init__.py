@@ -13,6 +13,7 @@ from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
+from netzwerk.demo.groups import load_groups
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
 
@@ -54,7 +55,9 @@ def load_demo() -> list[User]:
         users.append(user)
     db.session.flush()
     actors = load_actors(users)
-    record("demo.loaded", summary=f"{len(users)} Demo-Konten und {len(actors)} Akteure angelegt", actor=users[0])
+    groups = load_groups(users)
+    summary = f"{len(users)} Demo-Konten, {len(actors)} Akteure und {groups} Arbeitskreise angelegt"
+    record("demo.loaded", summary=summary, actor=users[0])
     return users
 
 

@@ -7,6 +7,7 @@ from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import public
 from netzwerk.auth.services import safe_next_url
 from netzwerk.extensions import db
+from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.reference import reference_organisations
@@ -20,10 +21,11 @@ def index():
         return render_template("main/public.html")
     if current_user.role == Role.ADMIN:
         return render_template("main/manager.html", overview=manager_overview(), scheduler=scheduler_state())
+    memberships = groups_of(current_user)
     if current_user.role == Role.PARTNER:
         organisation = reference_organisations().get(current_user.organisation)
-        return render_template("main/partner.html", organisation=organisation)
-    return render_template("main/member.html", meetings=[])
+        return render_template("main/partner.html", organisation=organisation, memberships=memberships)
+    return render_template("main/member.html", meetings=[], memberships=memberships)
 
 
 @bp.post("/sprache")

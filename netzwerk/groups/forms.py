@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from netzwerk.forms import BaseForm, VersionedForm
+from netzwerk.groups.models import MEMBER_ROLE_LABELS
+
+
+def too_long(n: int):
+    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
+
+
+def role_choices():
+    return [SelectChoice(role.value, label) for role, label in MEMBER_ROLE_LABELS.items()]
+
+
+class GroupForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte geben Sie einen Namen ein.")), too_long(150)])
+    short_name = StringField(
+        _l("Kurzname"), validators=[Optional(), too_long(30)], description=_l("z. B. „AK Fachkräfte“")
+    )
+    field_of_action_id = SelectField(_l("Handlungsfeld"), coerce=str)
+    description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(5000)])
+    goals = TextAreaField(_l("Ziele"), validators=[Optional(), too_long(5000)])
+    is_public = BooleanField(
+        _l("Öffentlich"),
+        description=_l(
+            "Besucherinnen und Besucher sehen Name, Beschreibung und Handlungsfeld; alles andere bleibt intern."
+        ),
+    )
+    submit = SubmitField(_l("Speichern"))
+
+    def set_choices(self, fields) -> None:
+        self.field_of_action_id.choices = [SelectChoice("", _l("– keines –"))] + [
+            SelectChoice(str(f.id), f.name) for f in fields
+        ]
+
+
+class AddMemberForm(BaseForm):
+    user_id = SelectField(_l("Person"), coerce=str, validators=[DataRequired(_l("Bitte wählen Sie eine Person."))])
+    role = SelectField(_l("Rolle im Arbeitskreis"), choices=role_choices, default="member")
+    actor_id = SelectField(_l("vertritt (Akteur)"), coerce=str)
+    submit = SubmitField(_l("Hinzufügen"))
+
+    def set_choices(self, users, actors) -> None:
+        self.user_id.choices = [SelectChoice("", _l("– bitte wählen –"))] + [
+            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users
+        ]
+        self.actor_id.choices = [SelectChoice("", _l("– keinen –"))] + [SelectChoice(str(a.id), a.name) for a in actors]
+
+
+class RoleForm(BaseForm):
+    role = SelectField(_l("Neue Rolle"), choices=role_choices)
+    submit = SubmitField(_l("Rolle ändern"))

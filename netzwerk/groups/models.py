@@ -1,0 +1,97 @@
+"""Working groups (Arbeitskreise) and who belongs to them when."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from netzwerk.actors.models import Actor, FieldOfAction
+from netzwerk.auth.models import User
+from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.extensions import db
+
+
+class GroupStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        return {GroupStatus.ACTIVE: _l("aktiv"), GroupStatus.PAUSED: _l("ruht"), GroupStatus.CLOSED: _l("beendet")}[
+            self
+        ]
+
+
+class MemberRole(StrEnum):
+    LEAD = "lead"
+    DEPUTY = "deputy"
+    OFFICE = "office"
+    MEMBER = "member"
+    GUEST = "guest"
+
+    @property
+    def label(self):
+        return MEMBER_ROLE_LABELS[self]
+
+
+MEMBER_ROLE_LABELS = {
+    MemberRole.LEAD: _l("Leitung (Sprecher:in)"),
+    MemberRole.DEPUTY: _l("Stellvertretung"),
+    MemberRole.OFFICE: _l("Geschäftsstelle"),
+    MemberRole.MEMBER: _l("Mitglied"),
+    MemberRole.GUEST: _l("Gast"),
+}
+
+
+class WorkingGroup(db.Model):
+    __tablename__ = "working_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    short_name: Mapped[str] = mapped_column(String(30), default="")
+    field_of_action_id: Mapped[int | None] = mapped_column(ForeignKey("field_of_action.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=GroupStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    field_of_action: Mapped[FieldOfAction | None] = relationship()
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.start_date"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def status_label(self):
+        return GroupStatus(self.status).label
+
+
+class Membership(db.Model):
+    """Who belonged to a group, in which role, representing which actor, from when to when (like OParl's
+    Membership): ended memberships stay, so past meetings still show who belonged then."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="SET NULL"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER)
+    start_date: Mapped[date] = mapped_column(Date, default=date.today)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+    actor: Mapped[Actor | None] = relationship()
+
+    @property
+    def role_label(self):
+        return MemberRole(self.role).label
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or date.today()
+        return self.start_date <= on and (self.end_date is None or self.end_date > on)

@@ -1,0 +1,209 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.actors.models import Actor
+from netzwerk.actors.services import fields_of_action
+from netzwerk.auth.models import User
+from netzwerk.auth.permissions import (
+    admin_required,
+    can_manage_group,
+    can_see_group_internals,
+    can_view_group,
+    login_required,
+    public,
+    visible_groups,
+)
+from netzwerk.extensions import db
+from netzwerk.forms import form_status
+from netzwerk.groups import bp
+from netzwerk.groups.forms import AddMemberForm, GroupForm, RoleForm
+from netzwerk.groups.models import MEMBER_ROLE_LABELS, GroupStatus, MemberRole, Membership, WorkingGroup
+from netzwerk.groups.services import (
+    GroupData,
+    add_member,
+    candidates,
+    change_role,
+    current_membership,
+    current_memberships,
+    end_membership,
+    list_query,
+    past_memberships,
+    save_group,
+    set_status,
+)
+
+
+def get_group(group_id: int) -> WorkingGroup:
+    group = db.first_or_404(
+        select(WorkingGroup).where(WorkingGroup.id == group_id).options(selectinload(WorkingGroup.memberships))
+    )
+    if not can_view_group(current_user, group):
+        abort(404)  # an internal group does not reveal that it exists
+    return group
+
+
+def get_managed_group(group_id: int) -> WorkingGroup:
+    group = get_group(group_id)
+    if not can_manage_group(current_user, group):
+        abort(403)
+    return group
+
+
+@bp.get("/")
+@public
+def index():
+    rows = db.session.execute(list_query(visible_groups(current_user))).all()
+    by_field: dict = {}
+    for group, members in rows:
+        by_field.setdefault(group.field_of_action, []).append((group, members))
+    order = {field: field.position for field in by_field if field is not None}
+    sections = sorted(by_field.items(), key=lambda item: order.get(item[0], 999))
+    return render_template("groups/index.html", sections=sections)
+
+
+@bp.get("/<id:group_id>")
+@public
+def detail(group_id: int):
+    group = get_group(group_id)
+    internal = can_see_group_internals(current_user, group)
+    own = current_membership(group, current_user) if current_user.is_authenticated else None
+    return render_template(
+        "groups/detail.html",
+        group=group,
+        internal=internal,
+        manage=can_manage_group(current_user, group),
+        members=current_memberships(group) if internal else [],
+        former=past_memberships(group) if internal else [],
+        own=own,
+    )
+
+
+def group_form(group: WorkingGroup | None = None) -> GroupForm:
+    form = GroupForm(obj=group) if group else GroupForm()
+    if group is not None and not form.is_submitted():
+        form.field_of_action_id.data = str(group.field_of_action_id or "")
+    form.set_choices(fields_of_action())
+    return form
+
+
+def data_from(form: GroupForm) -> GroupData:
+    return GroupData(
+        name=form.name.data,
+        short_name=form.short_name.data or "",
+        field_of_action_id=int(form.field_of_action_id.data) if form.field_of_action_id.data else None,
+        description=form.description.data or "",
+        goals=form.goals.data or "",
+        is_public=form.is_public.data,
+    )
+
+
+def name_taken(form: GroupForm, group_id: int | None) -> bool:
+    other = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == form.name.data))
+    if other and other != group_id:
+        form.name.errors.append(_("Es gibt schon einen Arbeitskreis mit diesem Namen."))
+        return True
+    return False
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = group_form()
+    if form.validate_on_submit() and not name_taken(form, None):
+        group = save_group(None, data_from(form))
+        db.session.commit()
+        flash(_("Der Arbeitskreis „%(name)s“ ist angelegt.", name=group.name), "success")
+        return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=None), form_status(form)
+
+
+@bp.route("/<id:group_id>/bearbeiten", methods=["GET", "POST"])
+@admin_required
+def edit(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    form = group_form(group)
+    if form.validate_on_submit() and not form.is_stale(group) and not name_taken(form, group.id):
+        save_group(group, data_from(form))
+        db.session.commit()
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=group), form_status(form)
+
+
+@bp.post("/<id:group_id>/status")
+@admin_required
+def change_status(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    status = request.form.get("status", "")
+    if status not in set(GroupStatus):
+        abort(400)
+    set_status(group, GroupStatus(status))
+    db.session.commit()
+    flash(_("Der Arbeitskreis ist jetzt: %(status)s.", status=group.status_label), "success")
+    return redirect(url_for("groups.detail", group_id=group.id))
+
+
+@bp.route("/<id:group_id>/mitglieder", methods=["GET", "POST"])
+@login_required
+def members(group_id: int):
+    group = get_managed_group(group_id)
+    form = AddMemberForm()
+    actors = db.session.scalars(select(Actor).where(Actor.archived_at.is_(None)).order_by(Actor.name)).all()
+    form.set_choices(candidates(group), actors)
+    if form.validate_on_submit():
+        user = db.get_or_404(User, int(form.user_id.data))
+        actor_id = int(form.actor_id.data) if form.actor_id.data else None
+        add_member(group, user, MemberRole(form.role.data), actor_id)
+        db.session.commit()
+        flash(_("%(name)s gehört jetzt zum Arbeitskreis.", name=user.name), "success")
+        return redirect(url_for("groups.members", group_id=group.id))
+    return render_template(
+        "groups/members.html", group=group, form=form, members=current_memberships(group), roles=MEMBER_ROLE_LABELS
+    ), form_status(form)
+
+
+def get_managed_membership(group_id: int, membership_id: int) -> Membership:
+    group = get_managed_group(group_id)
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.group_id != group.id or not membership.is_current():
+        abort(404)
+    return membership
+
+
+@bp.post("/<id:group_id>/mitglieder/<id:membership_id>/rolle")
+@login_required
+def member_role(group_id: int, membership_id: int):
+    membership = get_managed_membership(group_id, membership_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    change_role(membership, MemberRole(form.role.data))
+    db.session.commit()
+    flash(_("Die Rolle von %(name)s ist geändert.", name=membership.user.name), "success")
+    return redirect(url_for("groups.members", group_id=group_id))
+
+
+@bp.post("/<id:group_id>/mitglieder/<id:membership_id>/beenden")
+@login_required
+def end_member(group_id: int, membership_id: int):
+    membership = get_managed_membership(group_id, membership_id)
+    end_membership(membership)
+    db.session.commit()
+    flash(_("%(name)s gehört dem Arbeitskreis nicht mehr an.", name=membership.user.name), "success")
+    return redirect(url_for("groups.members", group_id=group_id))
+
+
+@bp.post("/<id:group_id>/austreten")
+@login_required
+def leave(group_id: int):
+    group = get_group(group_id)
+    membership = current_membership(group, current_user)
+    if membership is None:
+        abort(404)
+    end_membership(membership)
+    db.session.commit()
+    flash(_("Sie haben den Arbeitskreis „%(name)s“ verlassen.", name=group.name), "success")
+    return redirect(url_for("groups.index"))

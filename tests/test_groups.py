@@ -1,0 +1,155 @@
+"""Working groups: the manager runs them, leads manage their own members, memberships keep their history."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from netzwerk.audit.models import AuditEntry
+from netzwerk.extensions import db
+from netzwerk.groups.models import Membership, WorkingGroup
+from tests.conftest import login, post_form
+
+
+@pytest.fixture
+def make_group(app):
+    def make(name="AK Fachkräfte", is_public=True, members=(), **fields):
+        with app.app_context():
+            group = WorkingGroup(name=name, is_public=is_public, **fields)
+            db.session.add(group)
+            for user, role in members:
+                db.session.add(Membership(group=group, user_id=user.id, role=role))
+            db.session.commit()
+            return group.id
+
+    return make
+
+
+def test_manager_creates_edits_and_closes_a_group(app, as_role):
+    manager, _ = as_role("admin")
+    data = {
+        "name": "AK Innovation",
+        "short_name": "AK Inno",
+        "field_of_action_id": "6",
+        "description": "Neue Ideen für die Region.",
+        "goals": "Drei Projekte bis 2027.",
+        "is_public": "y",
+    }
+    response = post_form(manager, "/arbeitskreise/neu", data)
+    assert response.status_code == 302
+    group_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = manager.get("/arbeitskreise/").text
+    assert "AK Innovation" in page and "Innovation" in page and "0 Mitglieder" in page
+    assert (
+        post_form(
+            manager, f"/arbeitskreise/{group_id}/bearbeiten", {**data, "goals": "Vier.", "version": "1"}
+        ).status_code
+        == 302
+    )
+    post_form(manager, f"/arbeitskreise/{group_id}/status", {"status": "closed"}, get_url=f"/arbeitskreise/{group_id}")
+    assert "beendet" in manager.get(f"/arbeitskreise/{group_id}").text
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.target_type == "WorkingGroup")).all()
+    assert actions == ["group.created", "group.updated", "group.status_changed"]
+    duplicate = post_form(manager, "/arbeitskreise/neu", data)
+    assert duplicate.status_code == 422 and "Es gibt schon einen Arbeitskreis mit diesem Namen." in duplicate.text
+
+
+def test_visitors_see_public_groups_without_members(client, make_group, make_user):
+    member = make_user(name="Maria Mitglied")
+    public = make_group("AK Offen", members=[(member, "member")], description="Für alle.", goals="Geheimes Ziel")
+    internal = make_group("AK Intern", is_public=False)
+    page = client.get("/arbeitskreise/").text
+    assert "AK Offen" in page and "AK Intern" not in page
+    detail = client.get(f"/arbeitskreise/{public}").text
+    assert "Für alle." in detail and "Maria Mitglied" not in detail and "Geheimes Ziel" not in detail
+    assert client.get(f"/arbeitskreise/{internal}").status_code == 404
+
+
+def test_members_see_their_internal_groups_and_contacts_only_by_consent(app, make_group, make_user):
+    viewer = make_user(name="Vera Viewer")
+    shy = make_user(name="Stefan Still", phone="0871 1")
+    open_person = make_user(name="Olga Offen", phone="0871 2", share_contact_details=True)
+    mine = make_group(
+        "AK Meiner", is_public=False, members=[(viewer, "member"), (shy, "member"), (open_person, "lead")]
+    )
+    other = make_group("AK Fremd", is_public=False)
+    client = app.test_client()
+    login(client, viewer.email)
+    page = client.get("/arbeitskreise/").text
+    assert "AK Meiner" in page and "AK Fremd" not in page
+    detail = client.get(f"/arbeitskreise/{mine}").text
+    assert "Stefan Still" in detail and shy.email not in detail
+    assert open_person.email in detail and "Leitung (Sprecher:in)" in detail
+    assert client.get(f"/arbeitskreise/{other}").status_code == 404
+
+
+def test_a_lead_manages_the_own_group_and_nothing_else(app, make_group, make_user):
+    lead = make_user(name="Lea Leitung")
+    newcomer = make_user(name="Nico Neu")
+    own = make_group("AK Eigen", members=[(lead, "lead")])
+    other = make_group("AK Anders")
+    client = app.test_client()
+    login(client, lead.email)
+    response = post_form(
+        client, f"/arbeitskreise/{own}/mitglieder", {"user_id": str(newcomer.id), "role": "member", "actor_id": ""}
+    )
+    assert response.status_code == 302
+    assert "Nico Neu" in client.get(f"/arbeitskreise/{own}").text
+    assert client.get(f"/arbeitskreise/{other}/mitglieder").status_code == 403
+    assert client.get(f"/arbeitskreise/{own}/bearbeiten").status_code == 403
+    with app.app_context():
+        foreign = Membership(group_id=other, user_id=newcomer.id)
+        db.session.add(foreign)
+        db.session.commit()
+        foreign_id = foreign.id
+    token_page = client.get(f"/arbeitskreise/{own}/mitglieder")
+    response = post_form(
+        client, f"/arbeitskreise/{own}/mitglieder/{foreign_id}/beenden", {}, get_url=f"/arbeitskreise/{own}/mitglieder"
+    )
+    assert token_page.status_code == 200 and response.status_code == 404  # another group's membership
+
+
+def test_memberships_keep_their_history(app, as_role, make_group, make_user):
+    manager, _ = as_role("admin")
+    person = make_user(name="Hanna Historie")
+    group_id = make_group("AK Verlauf", members=[(person, "member")])
+    with app.app_context():
+        membership = db.session.scalar(select(Membership))
+        membership.start_date = date.today() - timedelta(days=400)
+        db.session.commit()
+        membership_id = membership.id
+    members_url = f"/arbeitskreise/{group_id}/mitglieder"
+    post_form(manager, f"{members_url}/{membership_id}/rolle", {"role": "lead"}, get_url=members_url)
+    with app.app_context():
+        rows = db.session.scalars(select(Membership).order_by(Membership.id)).all()
+        assert [(m.role, m.end_date is not None) for m in rows] == [("member", True), ("lead", False)]
+        new_id = rows[1].id
+    post_form(manager, f"{members_url}/{new_id}/beenden", {}, get_url=members_url)
+    detail = manager.get(f"/arbeitskreise/{group_id}").text
+    assert "Ehemalige Mitglieder" in detail and "Hanna Historie" in detail
+    assert "0 Mitglieder" in manager.get("/arbeitskreise/").text
+
+
+def test_members_can_leave(app, make_group, make_user):
+    person = make_user()
+    group_id = make_group("AK Tschüss", members=[(person, "member")])
+    client = app.test_client()
+    login(client, person.email)
+    response = post_form(client, f"/arbeitskreise/{group_id}/austreten", {}, get_url=f"/arbeitskreise/{group_id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Membership.end_date)) == date.today()
+    again = post_form(client, f"/arbeitskreise/{group_id}/austreten", {}, get_url=f"/arbeitskreise/{group_id}")
+    assert again.status_code == 404
+
+
+def test_an_actor_represented_in_a_group_can_only_be_archived(app, as_role, make_actor, make_group, make_user):
+    manager, _ = as_role("admin")
+    actor = make_actor(name="Vertreten GmbH")
+    person = make_user()
+    group_id = make_group("AK Vertretung")
+    with app.app_context():
+        db.session.add(Membership(group_id=group_id, user_id=person.id, actor_id=actor.id))
+        db.session.commit()
+    assert post_form(manager, f"/akteure/{actor.id}/loeschen", {}).status_code == 409
