@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS
 from netzwerk.extensions import babel, csrf, db, login_manager, migrate
+from netzwerk.mail.services import external_url
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -121,7 +122,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
-        current_locale=lambda: str(get_locale()), format_datetime=format_datetime, format_date=format_date
+        current_locale=lambda: str(get_locale()),
+        format_datetime=format_datetime,
+        format_date=format_date,
+        external_url=external_url,
     )
     app.jinja_env.filters["audit_value"] = audit_value
 

@@ -49,6 +49,10 @@ EXPECTED = {
     "groups.member_role": SIGNED_IN,
     "groups.end_member": SIGNED_IN,
     "groups.leave": SIGNED_IN,  # object-level: current members
+    "groups.invite": SIGNED_IN,
+    "groups.request_membership": SIGNED_IN,
+    "groups.decide": SIGNED_IN,
+    "groups.message": SIGNED_IN,
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
@@ -56,7 +60,16 @@ EXPECTED = {
 
 
 # Views that also check the object (can_manage_group …): an allowed role may still get 403 or 404 there.
-OBJECT_LEVEL = {"groups.members", "groups.member_role", "groups.end_member", "groups.leave"}
+OBJECT_LEVEL = {
+    "groups.members",
+    "groups.member_role",
+    "groups.end_member",
+    "groups.leave",
+    "groups.invite",
+    "groups.request_membership",
+    "groups.decide",
+    "groups.message",
+}
 
 
 def test_every_endpoint_is_listed(app):
@@ -99,6 +112,10 @@ def sample_url(rule, ids: dict) -> str:
     for argument in rule.arguments:
         if argument == "filename":
             values[argument] = "css/app.css"
+        elif argument == "decision":
+            values[argument] = "annehmen"
+        elif argument == "request_id":
+            values[argument] = 1
         elif argument == "token":
             values[argument] = "x" * 32
         else:

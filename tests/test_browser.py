@@ -161,6 +161,7 @@ def reachable_pages(app, make_user, make_actor):
             "/arbeitskreise/neu",
             f"/arbeitskreise/{group_id}/bearbeiten",
             f"/arbeitskreise/{group_id}/mitglieder",
+            f"/arbeitskreise/{group_id}/rundmail",
         ],
         "member": signed_in,
         "partner": signed_in,

@@ -92,7 +92,14 @@ def test_a_lead_manages_the_own_group_and_nothing_else(app, make_group, make_use
     client = app.test_client()
     login(client, lead.email)
     response = post_form(
-        client, f"/arbeitskreise/{own}/mitglieder", {"user_id": str(newcomer.id), "role": "member", "actor_id": ""}
+        client,
+        f"/arbeitskreise/{own}/mitglieder",
+        {
+            "aufnehmen-user_id": str(newcomer.id),
+            "aufnehmen-role": "member",
+            "aufnehmen-actor_id": "",
+            "aufnehmen-submit": "Hinzufügen",
+        },
     )
     assert response.status_code == 302
     assert "Nico Neu" in client.get(f"/arbeitskreise/{own}").text
@@ -153,3 +160,88 @@ def test_an_actor_represented_in_a_group_can_only_be_archived(app, as_role, make
         db.session.add(Membership(group_id=group_id, user_id=person.id, actor_id=actor.id))
         db.session.commit()
     assert post_form(manager, f"/akteure/{actor.id}/loeschen", {}).status_code == 409
+
+
+def test_leads_invite_a_new_person_into_the_group(app, make_group, make_user, mailbox):
+    lead = make_user(name="Lea Leitung")
+    group_id = make_group("AK Einladung", members=[(lead, "lead")])
+    client = app.test_client()
+    login(client, lead.email)
+    data = {
+        "einladen-name": "Ina Neu",
+        "einladen-email": "ina@example.org",
+        "einladen-organisation": "LINK",
+        "einladen-role": "guest",
+    }
+    response = post_form(
+        client, f"/arbeitskreise/{group_id}/einladen", data, get_url=f"/arbeitskreise/{group_id}/mitglieder"
+    )
+    assert response.status_code == 302
+    (message,) = mailbox.messages
+    assert "Sie sind Mitglied im Arbeitskreis „AK Einladung“." in mailbox.text_of(message)
+    page = client.get(f"/arbeitskreise/{group_id}").text
+    assert "Ina Neu" in page and "Gast" in page
+    again = post_form(
+        client, f"/arbeitskreise/{group_id}/einladen", data, get_url=f"/arbeitskreise/{group_id}/mitglieder"
+    )
+    assert again.status_code == 422 and "gibt es schon ein Konto" in again.text
+
+
+def test_join_requests_are_decided_by_the_leads_with_mail_either_way(app, make_group, make_user, mailbox):
+    lead = make_user(name="Lea Leitung")
+    quiet_lead = make_user(name="Quentin Quiet", notify_by_email=False)
+    applicant = make_user(name="Anton Anfrage")
+    other = make_user(name="Olivia Other")
+    group_id = make_group("AK Offen", members=[(lead, "lead"), (quiet_lead, "deputy")])
+    internal_id = make_group("AK Intern", is_public=False)
+    detail_url = f"/arbeitskreise/{group_id}"
+    for person in (applicant, other):
+        client = app.test_client()
+        login(client, person.email)
+        assert "Mitgliedschaft anfragen" in client.get(detail_url).text
+        response = post_form(client, f"{detail_url}/anfragen", {"message": "Ich möchte mitmachen."}, get_url=detail_url)
+        assert response.status_code == 302
+        assert "Ihre Anfrage liegt der Leitung vor." in client.get(detail_url).text
+        assert client.post(f"/arbeitskreise/{internal_id}/anfragen").status_code in (400, 404)
+    assert [m["To"] for m in mailbox.messages] == [lead.email, lead.email]  # the quiet lead asked for no mail
+    assert "Anton Anfrage möchte im Arbeitskreis „AK Offen“ mitarbeiten." in mailbox.text_of(mailbox.messages[0])
+    mailbox.messages.clear()
+
+    lead_client = app.test_client()
+    login(lead_client, lead.email)
+    members_url = f"{detail_url}/mitglieder"
+    page = lead_client.get(members_url).text
+    assert "Offene Anfragen" in page and "Ich möchte mitmachen." in page
+    from netzwerk.groups.models import JoinRequest
+
+    with app.app_context():
+        first, second = db.session.scalars(select(JoinRequest.id).order_by(JoinRequest.id)).all()
+    post_form(lead_client, f"{detail_url}/anfragen/{first}/annehmen", {}, get_url=members_url)
+    post_form(lead_client, f"{detail_url}/anfragen/{second}/ablehnen", {}, get_url=members_url)
+    subjects = [m["Subject"] for m in mailbox.messages]
+    assert subjects == ["Willkommen im AK Offen", "Ihre Anfrage an AK Offen"]
+    assert "Anton Anfrage" in lead_client.get(detail_url).text.split("Mitglieder", 1)[1]
+    assert post_form(lead_client, f"{detail_url}/anfragen/{first}/annehmen", {}, get_url=members_url).status_code == 404
+
+
+def test_rundmail_goes_to_members_who_want_mail_and_stays_on_the_page(app, make_group, make_user, mailbox):
+    lead = make_user(name="Lea Leitung")
+    reader = make_user(name="Rita Reader")
+    no_mail = make_user(name="Norbert Nomail", notify_by_email=False)
+    outsider_lead = make_user(name="Otto Other")
+    group_id = make_group("AK Post", members=[(lead, "lead"), (reader, "member"), (no_mail, "member")])
+    make_group("AK Nachbar", members=[(outsider_lead, "lead")])
+    client = app.test_client()
+    login(client, lead.email)
+    url = f"/arbeitskreise/{group_id}/rundmail"
+    empty = post_form(client, url, {"subject": "", "body": ""})
+    assert empty.status_code == 422 and "Bitte geben Sie einen Betreff ein." in empty.text
+    response = post_form(client, url, {"subject": "Nächste Schritte", "body": "Liebe Mitglieder,\nbis bald."})
+    assert response.status_code == 302
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([lead.email, reader.email])
+    assert mailbox.messages[0]["Subject"] == "[AK Post] Nächste Schritte"
+    page = client.get(f"/arbeitskreise/{group_id}").text
+    assert "Nächste Schritte" in page and "2 Empfänger" in page
+    other = app.test_client()
+    login(other, outsider_lead.email)
+    assert other.get(url).status_code == 403

@@ -1,8 +1,8 @@
-"""Working groups and memberships
+"""Working groups, memberships, join requests and group messages
 
 Revision ID: 0003_groups
 Revises: 0002_actors
-Create Date: 2026-11-26 09:11:28.198159
+Create Date: 2026-11-26 09:18:04.249304
 
 """
 from alembic import op
@@ -36,6 +36,41 @@ def upgrade():
     with op.batch_alter_table('working_group', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_working_group_field_of_action_id'), ['field_of_action_id'], unique=False)
 
+    op.create_table('group_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_group_message_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['group_id'], ['working_group.id'], name=op.f('fk_group_message_group_id_working_group'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_message'))
+    )
+    with op.batch_alter_table('group_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_group_message_group_id'), ['group_id'], unique=False)
+
+    op.create_table('join_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_join_request_decided_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['group_id'], ['working_group.id'], name=op.f('fk_join_request_group_id_working_group'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_join_request_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_join_request'))
+    )
+    with op.batch_alter_table('join_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_join_request_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_join_request_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_join_request_user_id'), ['user_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -65,6 +100,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_membership_actor_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('join_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_join_request_user_id'))
+        batch_op.drop_index(batch_op.f('ix_join_request_status'))
+        batch_op.drop_index(batch_op.f('ix_join_request_group_id'))
+
+    op.drop_table('join_request')
+    with op.batch_alter_table('group_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_group_message_group_id'))
+        batch_op.drop_index(batch_op.f('ix_group_message_created_at'))
+
+    op.drop_table('group_message')
     with op.batch_alter_table('working_group', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_working_group_field_of_action_id'))
 

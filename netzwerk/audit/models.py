@@ -72,6 +72,10 @@ ACTION_LABELS = {
     "group.member_added": _l("Mitglied aufgenommen"),
     "group.member_role_changed": _l("Rolle im Arbeitskreis geändert"),
     "group.member_removed": _l("Mitgliedschaft beendet"),
+    "group.join_requested": _l("Mitgliedschaft angefragt"),
+    "group.join_approved": _l("Anfrage angenommen"),
+    "group.join_declined": _l("Anfrage abgelehnt"),
+    "group.message_sent": _l("Rundmail verschickt"),
 }
 
 FIELD_LABELS = {

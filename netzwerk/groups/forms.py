@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from netzwerk.forms import BaseForm, VersionedForm
+from netzwerk.auth.services import find_user_by_email
+from netzwerk.forms import BaseForm, VersionedForm, email_field
 from netzwerk.groups.models import MEMBER_ROLE_LABELS
 
 
@@ -53,3 +54,36 @@ class AddMemberForm(BaseForm):
 class RoleForm(BaseForm):
     role = SelectField(_l("Neue Rolle"), choices=role_choices)
     submit = SubmitField(_l("Rolle ändern"))
+
+
+class InviteIntoGroupForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte geben Sie einen Namen ein.")), too_long(120)])
+    email = email_field(_l("E-Mail-Adresse"))
+    organisation = StringField(_l("Organisation"), validators=[Optional(), too_long(200)])
+    role = SelectField(_l("Rolle im Arbeitskreis"), choices=role_choices, default="member")
+    submit = SubmitField(_l("Einladen"))
+
+    def validate_email(self, field) -> None:
+        if not field.errors and find_user_by_email(field.data) is not None:
+            raise ValidationError(
+                _l("Für diese Adresse gibt es schon ein Konto; wählen Sie die Person oben unter „Person“ aus.")
+            )
+
+
+class JoinRequestForm(BaseForm):
+    message = TextAreaField(_l("Nachricht an die Leitung (freiwillig)"), validators=[Optional(), too_long(2000)])
+    submit = SubmitField(_l("Mitgliedschaft anfragen"))
+
+
+class GroupMessageForm(BaseForm):
+    subject = StringField(
+        _l("Betreff"), validators=[DataRequired(_l("Bitte geben Sie einen Betreff ein.")), too_long(200)]
+    )
+    body = TextAreaField(
+        _l("Nachricht"), validators=[DataRequired(_l("Bitte schreiben Sie eine Nachricht.")), too_long(20000)]
+    )
+    submit = SubmitField(_l("Rundmail senden"))
+
+
+class JoinRequestDecisionForm(BaseForm):
+    """Carries the CSRF token of the approve/decline buttons."""

@@ -7,9 +7,21 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
-from netzwerk.auth.models import AccountStatus, User
+from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.groups.models import GroupStatus, MemberRole, Membership, WorkingGroup
+from netzwerk.groups.models import (
+    GroupMessage,
+    GroupStatus,
+    JoinRequest,
+    MemberRole,
+    Membership,
+    RequestStatus,
+    WorkingGroup,
+)
+from netzwerk.mail.models import OutgoingMail
+from netzwerk.mail.services import queue_mail
+from netzwerk.users.services import invite_user
 
 GROUP_FIELDS = ("name", "short_name", "field_of_action_id", "description", "goals", "is_public")
 
@@ -160,5 +172,90 @@ def groups_of(user: User) -> list[Membership]:
             .where(Membership.user_id == user.id, current_on())
             .options(selectinload(Membership.group))
             .order_by(Membership.id)
+        )
+    )
+
+
+# --- Invitations, join requests, Rundmail ---------------------------------------------------------------
+
+
+def leads_of(group: WorkingGroup) -> list[User]:
+    return [m.user for m in current_memberships(group) if m.role in (MemberRole.LEAD, MemberRole.DEPUTY)]
+
+
+def invite_into_group(
+    group: WorkingGroup, name: str, email: str, role: MemberRole, organisation: str, invited_by: User
+) -> tuple[User, OutgoingMail]:
+    """A new person: the account invitation of the foundation, with the membership already attached."""
+    user, mail = invite_user(name, email, Role.MEMBER, organisation, invited_by, group=group)
+    add_member(group, user, role, None)
+    return user, mail
+
+
+def pending_request(group: WorkingGroup, user: User) -> JoinRequest | None:
+    return db.session.scalar(
+        select(JoinRequest).where(
+            JoinRequest.group_id == group.id,
+            JoinRequest.user_id == user.id,
+            JoinRequest.status == RequestStatus.PENDING,
+        )
+    )
+
+
+def pending_requests(group: WorkingGroup) -> list[JoinRequest]:
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.group_id == group.id, JoinRequest.status == RequestStatus.PENDING)
+            .options(selectinload(JoinRequest.user))
+            .order_by(JoinRequest.id)
+        )
+    )
+
+
+def request_to_join(group: WorkingGroup, user: User, message: str) -> tuple[JoinRequest, list[OutgoingMail]]:
+    join_request = JoinRequest(group=group, user=user, message=message)
+    db.session.add(join_request)
+    record("group.join_requested", group, summary=user.name)
+    mails = [
+        queue_mail(lead.email, "join_request", user=lead, group=group, applicant=user, message=message)
+        for lead in leads_of(group)
+        if lead.notify_by_email and lead.is_active
+    ]
+    return join_request, mails
+
+
+def decide_request(join_request: JoinRequest, approve: bool, decided_by: User) -> OutgoingMail:
+    """Approve (the applicant becomes a member) or decline; the applicant hears either way."""
+    join_request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    join_request.decided_at, join_request.decided_by_id = utcnow(), decided_by.id
+    group, user = join_request.group, join_request.user
+    if approve and current_membership(group, user) is None:
+        add_member(group, user, MemberRole.MEMBER, None)
+    record("group.join_approved" if approve else "group.join_declined", group, summary=user.name)
+    return queue_mail(user.email, "join_decision", user=user, group=group, approved=approve)
+
+
+def send_group_message(group: WorkingGroup, author: User, subject: str, body: str) -> tuple[GroupMessage, list]:
+    """A Rundmail to the current members who receive mail (notification setting, active account)."""
+    recipients = [m.user for m in current_memberships(group) if m.user.notify_by_email and m.user.is_active]
+    message = GroupMessage(group_id=group.id, author=author, subject=subject, body=body, recipients=len(recipients))
+    db.session.add(message)
+    mails = [
+        queue_mail(user.email, "group_message", user=user, group=group, author=author, topic=subject, text=body)
+        for user in recipients
+    ]
+    record("group.message_sent", group, summary=f"{subject} ({len(recipients)} Empfänger)")
+    return message, mails
+
+
+def messages_of(group: WorkingGroup) -> list[GroupMessage]:
+    return list(
+        db.session.scalars(
+            select(GroupMessage)
+            .where(GroupMessage.group_id == group.id)
+            .options(selectinload(GroupMessage.author))
+            .order_by(GroupMessage.id.desc())
+            .limit(50)
         )
     )

@@ -1,5 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,8 +20,24 @@ from netzwerk.auth.permissions import (
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups import bp
-from netzwerk.groups.forms import AddMemberForm, GroupForm, RoleForm
-from netzwerk.groups.models import MEMBER_ROLE_LABELS, GroupStatus, MemberRole, Membership, WorkingGroup
+from netzwerk.groups.forms import (
+    AddMemberForm,
+    GroupForm,
+    GroupMessageForm,
+    InviteIntoGroupForm,
+    JoinRequestDecisionForm,
+    JoinRequestForm,
+    RoleForm,
+)
+from netzwerk.groups.models import (
+    MEMBER_ROLE_LABELS,
+    GroupStatus,
+    JoinRequest,
+    MemberRole,
+    Membership,
+    RequestStatus,
+    WorkingGroup,
+)
 from netzwerk.groups.services import (
     GroupData,
     add_member,
@@ -28,12 +45,20 @@ from netzwerk.groups.services import (
     change_role,
     current_membership,
     current_memberships,
+    decide_request,
     end_membership,
+    invite_into_group,
     list_query,
+    messages_of,
     past_memberships,
+    pending_request,
+    pending_requests,
+    request_to_join,
     save_group,
+    send_group_message,
     set_status,
 )
+from netzwerk.mail.services import deliver
 
 
 def get_group(group_id: int) -> WorkingGroup:
@@ -70,6 +95,9 @@ def detail(group_id: int):
     group = get_group(group_id)
     internal = can_see_group_internals(current_user, group)
     own = current_membership(group, current_user) if current_user.is_authenticated else None
+    can_request = (
+        current_user.is_authenticated and own is None and group.is_public and group.status == GroupStatus.ACTIVE
+    )
     return render_template(
         "groups/detail.html",
         group=group,
@@ -77,7 +105,10 @@ def detail(group_id: int):
         manage=can_manage_group(current_user, group),
         members=current_memberships(group) if internal else [],
         former=past_memberships(group) if internal else [],
+        messages=messages_of(group) if internal else [],
         own=own,
+        join_form=JoinRequestForm() if can_request else None,
+        requested=can_request and pending_request(group, current_user) is not None,
     )
 
 
@@ -146,23 +177,113 @@ def change_status(group_id: int):
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
+def members_page(group: WorkingGroup, form: AddMemberForm, invite_form: InviteIntoGroupForm):
+    return render_template(
+        "groups/members.html",
+        group=group,
+        form=form,
+        invite_form=invite_form,
+        members=current_memberships(group),
+        roles=MEMBER_ROLE_LABELS,
+        requests=pending_requests(group),
+    ), 422 if (form.errors or invite_form.errors) else 200
+
+
+def add_member_form(group: WorkingGroup) -> AddMemberForm:
+    form = AddMemberForm(prefix="aufnehmen")
+    actors = db.session.scalars(select(Actor).where(Actor.archived_at.is_(None)).order_by(Actor.name)).all()
+    form.set_choices(candidates(group), actors)
+    return form
+
+
 @bp.route("/<id:group_id>/mitglieder", methods=["GET", "POST"])
 @login_required
 def members(group_id: int):
     group = get_managed_group(group_id)
-    form = AddMemberForm()
-    actors = db.session.scalars(select(Actor).where(Actor.archived_at.is_(None)).order_by(Actor.name)).all()
-    form.set_choices(candidates(group), actors)
-    if form.validate_on_submit():
+    form = add_member_form(group)
+    if form.submit.data and form.validate_on_submit():
         user = db.get_or_404(User, int(form.user_id.data))
         actor_id = int(form.actor_id.data) if form.actor_id.data else None
         add_member(group, user, MemberRole(form.role.data), actor_id)
         db.session.commit()
         flash(_("%(name)s gehört jetzt zum Arbeitskreis.", name=user.name), "success")
         return redirect(url_for("groups.members", group_id=group.id))
-    return render_template(
-        "groups/members.html", group=group, form=form, members=current_memberships(group), roles=MEMBER_ROLE_LABELS
-    ), form_status(form)
+    return members_page(group, form, InviteIntoGroupForm(prefix="einladen", formdata=None))
+
+
+@bp.post("/<id:group_id>/einladen")
+@login_required
+def invite(group_id: int):
+    group = get_managed_group(group_id)
+    invite_form = InviteIntoGroupForm(prefix="einladen")
+    if not invite_form.validate_on_submit():
+        return members_page(group, add_member_form(group), invite_form)
+    user, mail = invite_into_group(
+        group,
+        invite_form.name.data,
+        invite_form.email.data,
+        MemberRole(invite_form.role.data),
+        invite_form.organisation.data or "",
+        current_user,
+    )
+    db.session.commit()
+    deliver([mail])
+    flash(
+        _("Die Einladung an %(email)s ist verschickt; die Mitgliedschaft beginnt sofort.", email=user.email), "success"
+    )
+    return redirect(url_for("groups.members", group_id=group.id))
+
+
+@bp.route("/<id:group_id>/anfragen", methods=["POST"])
+@login_required
+def request_membership(group_id: int):
+    group = get_group(group_id)
+    if not group.is_public or group.status != GroupStatus.ACTIVE or current_membership(group, current_user):
+        abort(404)
+    form = JoinRequestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if pending_request(group, current_user) is None:
+        _join_request, mails = request_to_join(group, current_user, form.message.data or "")
+        db.session.commit()
+        deliver(mails)
+    flash(_("Ihre Anfrage ist bei der Leitung des Arbeitskreises. Sie erhalten die Antwort per E-Mail."), "success")
+    return redirect(url_for("groups.detail", group_id=group.id))
+
+
+@bp.post("/<id:group_id>/anfragen/<id:request_id>/<any(annehmen, ablehnen):decision>")
+@login_required
+def decide(group_id: int, request_id: int, decision: str):
+    group = get_managed_group(group_id)
+    join_request = db.get_or_404(JoinRequest, request_id)
+    if join_request.group_id != group.id or join_request.status != RequestStatus.PENDING:
+        abort(404)
+    if not JoinRequestDecisionForm().validate_on_submit():
+        abort(400)
+    mail = decide_request(join_request, decision == "annehmen", current_user)
+    db.session.commit()
+    deliver([mail])
+    flash(_("%(name)s ist benachrichtigt.", name=join_request.user.name), "success")
+    return redirect(url_for("groups.members", group_id=group.id))
+
+
+@bp.route("/<id:group_id>/rundmail", methods=["GET", "POST"])
+@login_required
+def message(group_id: int):
+    group = get_managed_group(group_id)
+    form = GroupMessageForm()
+    if form.validate_on_submit():
+        sent, mails = send_group_message(group, current_user, form.subject.data, form.body.data)
+        db.session.commit()
+        deliver(mails)
+        flash(
+            ngettext(
+                "Die Rundmail geht an %(num)d Mitglied.", "Die Rundmail geht an %(num)d Mitglieder.", sent.recipients
+            ),
+            "success",
+        )
+        return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/message.html", group=group, form=form), form_status(form)
 
 
 def get_managed_membership(group_id: int, membership_id: int) -> Membership:

@@ -11,19 +11,22 @@ from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 
 
-def invite_user(name: str, email: str, role: str, organisation: str, invited_by: User) -> tuple[User, OutgoingMail]:
+def invite_user(
+    name: str, email: str, role: str, organisation: str, invited_by: User, group=None
+) -> tuple[User, OutgoingMail]:
+    """A new account with its invitation mail; ``group``: the working group the person is invited into."""
     user = User(name=name, email=normalise_email(email), role=role, organisation=organisation)
     db.session.add(user)
     db.session.flush()
-    mail = send_invitation(user, invited_by)
+    mail = send_invitation(user, invited_by, group)
     record("user.invited", user, summary=f"{user.name} <{user.email}>", changes={"role": [None, user.role]})
     return user, mail
 
 
-def send_invitation(user: User, invited_by: User) -> OutgoingMail:
+def send_invitation(user: User, invited_by: User, group=None) -> OutgoingMail:
     raw = issue_token(user, TokenPurpose.INVITATION, current_app.config["INVITATION_VALID_FOR"])
     link = external_url("auth.accept_invitation", token=raw)
-    return queue_mail(user.email, "invitation", user=user, link=link, invited_by=invited_by)
+    return queue_mail(user.email, "invitation", user=user, link=link, invited_by=invited_by, group=group)
 
 
 def active_admin_count() -> int:
