@@ -244,3 +244,50 @@ def test_manager_registers_and_finds_an_actor(app, live_server, page, make_user)
     expect(page.get_by_role("status").filter(has_text="gefunden")).to_have_text("1 Akteur gefunden")
     expect(page).to_have_url(re.compile(r"q=lowenbrau"))
     screenshot(page, "actor-list")
+
+
+def test_group_journey_manager_lead_member(app, live_server, browser, make_user, mailbox):
+    """The manager sets up a group with a lead, the lead writes to the group, a member asks to join."""
+    manager = make_user(role="admin", name="Maria Manager")
+    lead = make_user(name="Lea Leitung")
+    member = make_user(name="Max Mitglied")
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_role("link", name="Arbeitskreise").click()
+    page.get_by_role("link", name="Arbeitskreis anlegen").click()
+    page.get_by_label("Name", exact=True).fill("AK Fachkräfte")
+    page.get_by_label("Handlungsfeld").select_option(label="Fachkräftesicherung und soziale Strukturen")
+    page.get_by_label("Öffentlich").check()
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name="Mitglieder verwalten").click()
+    page.get_by_label("Person", exact=True).select_option(label=f"{lead.name} ({lead.email})")
+    page.get_by_label("Rolle im Arbeitskreis").first.select_option(label="Leitung (Sprecher:in)")
+    page.get_by_role("button", name="Hinzufügen").click()
+    expect(page.get_by_role("status")).to_contain_text("Lea Leitung gehört jetzt zum Arbeitskreis.")
+    screenshot(page, "group-members")
+    page.context.close()
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, lead.email)
+    page.get_by_role("link", name="AK Fachkräfte").click()
+    page.get_by_role("link", name="Rundmail schreiben").click()
+    page.get_by_label("Betreff").fill("Erstes Treffen")
+    page.get_by_label("Nachricht", exact=True).fill("Wir treffen uns bald.")
+    page.get_by_role("button", name="Rundmail senden").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Rundmail geht an 1 Mitglied.")
+    page.context.close()
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, member.email)
+    page.goto(f"{live_server}/arbeitskreise/")
+    page.get_by_role("link", name="AK Fachkräfte").click()
+    page.get_by_label("Nachricht an die Leitung (freiwillig)").fill("Ich bin Ausbilder.")
+    page.get_by_role("button", name="Mitgliedschaft anfragen").click()
+    expect(page.get_by_text("Ihre Anfrage liegt der Leitung vor.")).to_be_visible()
+    screenshot(page, "group-request")
+    page.context.close()
+    assert [m["Subject"] for m in mailbox.messages] == [
+        "[AK Fachkräfte] Erstes Treffen",
+        "Anfrage zur Mitgliedschaft: AK Fachkräfte",
+    ]

@@ -1,0 +1,179 @@
+"""Every working-group route, walked by each kind of person: the one place (auth/permissions.py) decides."""
+
+import pytest
+from sqlalchemy import event
+
+from netzwerk.extensions import db
+from netzwerk.groups.models import JoinRequest, Membership, WorkingGroup
+from tests.conftest import csrf_token_from, login, post_form
+
+PERSONAS = ("manager", "lead", "other_lead", "member", "non_member", "partner", "visitor")
+
+# (method, path template, who may) — the others get 403/404, visitors the login page where login is needed
+ROUTES = [
+    ("GET", "/arbeitskreise/", set(PERSONAS)),
+    ("GET", "/arbeitskreise/{internal}", {"manager", "lead", "member"}),
+    ("GET", "/arbeitskreise/{public}", set(PERSONAS)),
+    ("GET", "/arbeitskreise/neu", {"manager"}),
+    ("GET", "/arbeitskreise/{internal}/bearbeiten", {"manager"}),
+    ("POST", "/arbeitskreise/{internal}/status", {"manager"}),
+    ("GET", "/arbeitskreise/{internal}/mitglieder", {"manager", "lead"}),
+    ("POST", "/arbeitskreise/{internal}/einladen", {"manager", "lead"}),
+    ("GET", "/arbeitskreise/{internal}/rundmail", {"manager", "lead"}),
+    ("POST", "/arbeitskreise/{internal}/mitglieder/{membership}/rolle", {"manager", "lead"}),
+    ("POST", "/arbeitskreise/{internal}/anfragen/{request}/ablehnen", {"manager", "lead"}),
+    ("POST", "/arbeitskreise/{public}/anfragen", {"lead", "other_lead", "member", "non_member", "partner", "manager"}),
+]
+
+
+@pytest.fixture
+def world(app, make_user):
+    people = {
+        "manager": make_user(role="admin"),
+        "lead": make_user(name="Lea Lead"),
+        "other_lead": make_user(name="Otto Otherlead"),
+        "member": make_user(name="Mia Member"),
+        "non_member": make_user(name="Nina Nonmember"),
+        "partner": make_user(role="partner", name="Paul Partner"),
+        "applicant": make_user(name="Anna Applicant"),
+    }
+    with app.app_context():
+        internal = WorkingGroup(name="AK Intern", is_public=False)
+        public = WorkingGroup(name="AK Offen", is_public=True)
+        other = WorkingGroup(name="AK Anderer", is_public=False)
+        lead = Membership(group=internal, user_id=people["lead"].id, role="lead")
+        member = Membership(group=internal, user_id=people["member"].id, role="member")
+        request = JoinRequest(group=internal, user_id=people["applicant"].id)
+        db.session.add_all(
+            [
+                internal,
+                public,
+                other,
+                lead,
+                member,
+                request,
+                Membership(group=other, user_id=people["other_lead"].id, role="lead"),
+            ]
+        )
+        db.session.commit()
+        ids = {"internal": internal.id, "public": public.id, "membership": member.id, "request": request.id}
+    return people, ids
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_person_gets_what_the_rules_say(app, world, persona):
+    people, ids = world
+    client = app.test_client()
+    if persona != "visitor":
+        assert login(client, people[persona].email).status_code == 302
+    token = csrf_token_from(client.get("/arbeitskreise/").text)
+    for method, template, allowed in ROUTES:
+        url = template.format(**ids)
+        data = {"csrf_token": token, "status": "active", "role": "member"} if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+        where = f"{persona} {method} {url}: {response.status_code}"
+        assert response.status_code < 500, where
+        if persona in allowed:
+            assert response.status_code in (200, 302, 422), where
+            assert "/login" not in response.headers.get("Location", ""), where
+        elif persona == "visitor":
+            assert response.status_code in (302, 404), where
+            if response.status_code == 302:
+                assert "/login?next=" in response.headers["Location"], where
+        else:
+            assert response.status_code in (403, 404), where
+
+
+def test_members_see_internals_only_of_their_own_groups(app, world):
+    people, ids = world
+    for persona, sees in (("member", True), ("non_member", False), ("partner", False), ("other_lead", False)):
+        client = app.test_client()
+        login(client, people[persona].email)
+        page = client.get(f"/arbeitskreise/{ids['internal']}")
+        assert (page.status_code == 200 and "Mia Member" in page.text) == sees, persona
+
+
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        (
+            "/arbeitskreise/neu",
+            {
+                "name": "",
+                "short_name": "x" * 31,
+                "field_of_action_id": "999",
+                "description": "",
+                "goals": "",
+                "version": "",
+            },
+        ),
+        ("/arbeitskreise/neu", {"name": "AK\x00", "field_of_action_id": "", "version": ""}),
+        (
+            "/arbeitskreise/{internal}/mitglieder",
+            {
+                "aufnehmen-user_id": "99999",
+                "aufnehmen-role": "boss",
+                "aufnehmen-actor_id": "x",
+                "aufnehmen-submit": "Hinzufügen",
+            },
+        ),
+        (
+            "/arbeitskreise/{internal}/einladen",
+            {"einladen-name": "", "einladen-email": "kein@@mail", "einladen-role": "member"},
+        ),
+        ("/arbeitskreise/{internal}/rundmail", {"subject": "x" * 201, "body": ""}),
+    ],
+)
+def test_bad_input_on_group_forms(app, world, url, data):
+    people, ids = world
+    client = app.test_client()
+    login(client, people["manager"].email)
+    url = url.format(**ids)
+    get_url = url.replace("/einladen", "/mitglieder")
+    response = post_form(client, url, data, get_url=get_url)
+    assert response.status_code == 422, response.status_code
+    assert "Bitte prüfen Sie Ihre Angaben" in response.text
+
+
+def test_bad_role_and_request_posts_are_refused_cleanly(app, world):
+    people, ids = world
+    client = app.test_client()
+    login(client, people["manager"].email)
+    base = f"/arbeitskreise/{ids['internal']}"
+    token = csrf_token_from(client.get(f"{base}/mitglieder").text)
+    assert (
+        client.post(
+            f"{base}/mitglieder/{ids['membership']}/rolle", data={"csrf_token": token, "role": "boss"}
+        ).status_code
+        == 400
+    )
+    assert client.post(f"{base}/status", data={"csrf_token": token, "status": "kaputt"}).status_code == 400
+    assert client.post(f"{base}/anfragen/{ids['request']}/vielleicht", data={"csrf_token": token}).status_code == 404
+
+
+def test_group_list_queries_do_not_grow(app, as_role, make_user):
+    manager, _ = as_role("admin")
+
+    def add_groups(start, n):
+        with app.app_context():
+            for i in range(start, start + n):
+                group = WorkingGroup(name=f"AK {i:04d}", is_public=True, field_of_action_id=1 + i % 7)
+                db.session.add_all([group, Membership(group=group, user_id=make_user().id)])
+            db.session.commit()
+
+    def queries():
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert manager.get("/arbeitskreise/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    add_groups(0, 3)
+    few = queries()
+    add_groups(3, 60)
+    assert queries() == few
