@@ -17,7 +17,7 @@ from netzwerk.actors.models import (
 )
 from netzwerk.actors.search import fold, search_condition
 from netzwerk.audit.models import AuditEntry
-from netzwerk.audit.services import changes_between, record
+from netzwerk.audit.services import changes_between, record, record_save
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
@@ -156,13 +156,20 @@ def save_actor(actor: Actor | None, data: ActorData) -> Actor:
     apply_contacts(actor, data.contacts)
     refresh_search_document(actor)
     db.session.flush()
-    changes = changes_between(before, snapshot(actor))
-    if creating:
-        record("actor.created", actor, summary=actor.name, changes=changes)
-    elif changes:
-        actor.version += 1
-        record("actor.updated", actor, summary=actor.name, changes=changes)
+    record_save("actor", actor, before, snapshot(actor), creating)
     return actor
+
+
+FIELD_OF_ACTION_FIELDS = ("name", "short_name", "description", "is_cross_cutting", "foerla_field")
+
+
+def update_field_of_action(field: FieldOfAction, values: dict) -> dict:
+    """The manager's edit of a field of action (name, FöRLa mapping …), audited; returns the changes."""
+    before = {name: getattr(field, name) for name in FIELD_OF_ACTION_FIELDS}
+    for name in FIELD_OF_ACTION_FIELDS:
+        setattr(field, name, values[name])
+    after = {name: getattr(field, name) for name in FIELD_OF_ACTION_FIELDS}
+    return record_save("field_of_action", field, before, after, creating=False)
 
 
 def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:

@@ -31,6 +31,7 @@ from netzwerk.actors.services import (
     restore,
     save_actor,
     sector_names,
+    update_field_of_action,
     with_list_details,
 )
 from netzwerk.actors.transfer import (
@@ -44,7 +45,6 @@ from netzwerk.actors.transfer import (
     import_rows,
     read_table,
 )
-from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import (
     admin_required,
@@ -276,15 +276,7 @@ def edit_field(field_id: int):
     if not form.is_submitted():
         form.foerla_field.data = field.foerla_field or ""
     if form.validate_on_submit() and not form.is_stale(field) and name_is_free(form, field):
-        names = ("name", "short_name", "description", "is_cross_cutting", "foerla_field")
-        before = {name: getattr(field, name) for name in names}
-        after = {**form.data, "foerla_field": form.foerla_field.data or None}
-        changes = changes_between(before, {name: after[name] for name in names})
-        if changes:
-            for name, (_old, new) in changes.items():
-                setattr(field, name, new)
-            field.version += 1
-            record("field_of_action.updated", field, summary=field.name, changes=changes)
+        update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
         db.session.commit()
         flash(_("Gespeichert."), "success")
         return redirect(url_for("actors.fields"))

@@ -45,3 +45,15 @@ def record(action: str, target=None, summary: str = "", changes: dict | None = N
     )
     db.session.add(entry)
     return entry
+
+
+def record_save(kind: str, obj, before: dict, after: dict, creating: bool) -> dict:
+    """Audit a create or an edit of a record with a ``version`` and a ``name``; an edit that changes something
+    raises the version (the optimistic lock of VersionedForm). Returns the changes."""
+    changes = changes_between(before, after)
+    if creating:
+        record(f"{kind}.created", obj, summary=obj.name, changes=changes)
+    elif changes:
+        obj.version += 1
+        record(f"{kind}.updated", obj, summary=obj.name, changes=changes)
+    return changes

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from netzwerk.audit.services import changes_between, record
+from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -51,12 +51,7 @@ def save_group(group: WorkingGroup | None, data: GroupData) -> WorkingGroup:
     for name in GROUP_FIELDS:
         setattr(group, name, getattr(data, name))
     db.session.flush()
-    changes = changes_between(before, {name: getattr(group, name) for name in GROUP_FIELDS})
-    if creating:
-        record("group.created", group, summary=group.name, changes=changes)
-    elif changes:
-        group.version += 1
-        record("group.updated", group, summary=group.name, changes=changes)
+    record_save("group", group, before, {name: getattr(group, name) for name in GROUP_FIELDS}, creating)
     return group
 
 
