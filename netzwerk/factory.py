@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 from config import CONFIGS
 from netzwerk.extensions import babel, csrf, db, login_manager, migrate
 from netzwerk.mail.services import external_url
+from netzwerk.markdown import render_markdown
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -127,13 +128,14 @@ def register_extensions(app: Flask) -> None:
         format_date=format_date,
         external_url=external_url,
     )
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["audit_value"] = audit_value
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, groups, mail, main, users
+    from netzwerk import actors, audit, auth, groups, mail, main, meetings, users
 
-    for package in (main, auth, users, actors, groups, audit, mail):
+    for package in (main, auth, users, actors, groups, meetings, audit, mail):
         app.register_blueprint(package.bp)
 
 

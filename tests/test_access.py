@@ -53,6 +53,12 @@ EXPECTED = {
     "groups.request_membership": SIGNED_IN,
     "groups.decide": SIGNED_IN,
     "groups.message": SIGNED_IN,
+    "meetings.index": SIGNED_IN,
+    "meetings.detail": SIGNED_IN,  # object-level: invited people and the group's members
+    "meetings.answer_in_app": SIGNED_IN,
+    "meetings.calendar_file": SIGNED_IN,
+    "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
@@ -69,6 +75,10 @@ OBJECT_LEVEL = {
     "groups.request_membership",
     "groups.decide",
     "groups.message",
+    "meetings.detail",
+    "meetings.answer_in_app",
+    "meetings.calendar_file",
+    "meetings.create",
 }
 
 
@@ -114,7 +124,7 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = "css/app.css"
         elif argument == "decision":
             values[argument] = "annehmen"
-        elif argument == "request_id":
+        elif argument in ("request_id", "meeting_id"):
             values[argument] = 1
         elif argument == "token":
             values[argument] = "x" * 32

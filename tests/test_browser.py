@@ -116,13 +116,27 @@ def reachable_pages(app, make_user, make_actor):
         contacts=[{"name": "Greta Gruber", "email": "greta@example.de"}],
     )
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
-    from netzwerk.groups.models import Membership, WorkingGroup
+    from datetime import timedelta
 
-    with app.app_context():
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.groups.models import Membership, WorkingGroup
+    from netzwerk.meetings.models import Invitation, Meeting
+    from netzwerk.meetings.services import answer_token
+
+    with app.test_request_context():
         group = WorkingGroup(name="AK Barrierefrei", is_public=True, description="Für alle lesbar.", goals="Ziele")
-        db.session.add_all([group, Membership(group=group, user_id=invited.id, role="lead")])
+        meeting = Meeting(
+            group=group,
+            title="Auftakt",
+            starts_at=utcnow() + timedelta(days=3),
+            ends_at=utcnow() + timedelta(days=3, hours=2),
+            place="Rathaus",
+            agenda="1. Begrüßung",
+        )
+        invitation = Invitation(meeting=meeting, user_id=invited.id)
+        db.session.add_all([group, Membership(group=group, user_id=invited.id, role="lead"), meeting, invitation])
         db.session.commit()
-        group_id = group.id
+        group_id, meeting_id, answer_link = group.id, meeting.id, f"/antwort/{answer_token(invitation)}"
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
         invite_token = issue_token(
@@ -133,7 +147,7 @@ def reachable_pages(app, make_user, make_actor):
         )
         db.session.commit()
     actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
-    signed_in = ["/", "/profil", "/passwort-aendern", *actor_pages]
+    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", *actor_pages]
     return {
         None: [
             "/",
@@ -143,6 +157,7 @@ def reachable_pages(app, make_user, make_actor):
             f"/passwort-zuruecksetzen/{reset_token}",
             "/einladung/ungueltig-ungueltig-ungueltig",
             "/gibt-es-nicht",
+            answer_link,
             *actor_pages,
         ],
         "admin": [
@@ -162,6 +177,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/bearbeiten",
             f"/arbeitskreise/{group_id}/mitglieder",
             f"/arbeitskreise/{group_id}/rundmail",
+            f"/arbeitskreise/{group_id}/sitzungen/neu",
+            f"/termine/{meeting_id}",
         ],
         "member": signed_in,
         "partner": signed_in,

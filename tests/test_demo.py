@@ -121,3 +121,15 @@ def test_demo_working_groups(app, runner):
     manager = app.test_client()
     login(manager, "manager@example.org", DEMO_PASSWORD)
     assert "Lenkungskreis Regionalmanagement" in manager.get("/arbeitskreise/").text
+
+
+def test_demo_meetings(app, runner):
+    from netzwerk.demo import DEMO_PASSWORD
+    from tests.conftest import login
+
+    runner.invoke(args=["demo"])
+    member = app.test_client()
+    login(member, "mitglied@example.org", DEMO_PASSWORD)
+    page = member.get("/termine/").text
+    assert "Sitzung Ausbildungsmesse" in page and "Transfertag mit der Hochschule" in page
+    assert "Sitzung Ausbildungsmesse" in member.get("/").text

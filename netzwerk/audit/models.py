@@ -76,6 +76,8 @@ ACTION_LABELS = {
     "group.join_approved": _l("Anfrage angenommen"),
     "group.join_declined": _l("Anfrage abgelehnt"),
     "group.message_sent": _l("Rundmail verschickt"),
+    "meeting.scheduled": _l("Sitzung geplant"),
+    "meeting.answered": _l("Auf Einladung geantwortet"),
 }
 
 FIELD_LABELS = {
@@ -99,6 +101,7 @@ FIELD_LABELS = {
     "fields_of_action": _l("Handlungsfelder"),
     "contacts": _l("Ansprechpersonen"),
     "member": _l("Mitglied"),
+    "answer": _l("Antwort"),
     "goals": _l("Ziele"),
     "short_name": _l("Kurzname"),
     "field_of_action_id": _l("Handlungsfeld"),

@@ -1,15 +1,18 @@
 """Demo working groups with members from the demo accounts (names and contents invented)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.audit.services import acting_as
 from netzwerk.auth.models import User
+from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.groups.models import MemberRole, Membership
+from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
 from netzwerk.groups.services import GroupData, save_group
+from netzwerk.meetings.models import Answer, Invitation, Meeting
+from netzwerk.meetings.services import to_utc
 
 # name, short name, field of action (short name), public, description, goals, members (email, role)
 GROUPS = [
@@ -62,6 +65,63 @@ GROUPS = [
 ]
 
 
+# group short name, title, days from today, hour (local), place, agenda
+MEETINGS = [
+    (
+        "AK Fachkräfte",
+        "Sitzung Ausbildungsmesse",
+        1,
+        16,
+        "Landratsamt Landshut, Veldener Straße 15",
+        "1. Begrüßung\n2. Stand der Ausbildungsmesse 2027\n3. Willkommenspaket\n4. Verschiedenes",
+    ),
+    (
+        "AK Innovation",
+        "Transfertag mit der Hochschule",
+        21,
+        14,
+        "Hochschule Landshut, Am Lurzenhof 1",
+        "1. Projekte aus den Fakultäten\n2. Gründungen im LINK",
+    ),
+    (
+        "AK Metropolregion",
+        "Abstimmung Bahnanbindung",
+        35,
+        10,
+        "",
+        "1. Stellungnahme zum Nahverkehrsplan\n2. Termin mit dem Regionalbüro des Flughafens",
+    ),
+]
+
+
+def load_meetings(organizer: User) -> int:
+    """Upcoming demo meetings with invitations (no mails: the demo has no recipients); some answered."""
+    groups = {g.short_name: g for g in db.session.scalars(select(WorkingGroup))}
+    for short, title, days, hour, place, agenda in MEETINGS:
+        group = groups[short]
+        day = datetime.combine(date.today() + timedelta(days=days), time(hour, 0))
+        meeting = Meeting(
+            group=group,
+            title=title,
+            starts_at=to_utc(day),
+            ends_at=to_utc(day + timedelta(hours=2)),
+            place=place,
+            online_url="" if place else "https://meet.example.org/ak-metropolregion",
+            agenda=agenda,
+            organizer=organizer,
+        )
+        db.session.add(meeting)
+        members = db.session.scalars(select(Membership).where(Membership.group == group)).all()
+        for index, membership in enumerate(members):
+            answer = (Answer.YES, None, Answer.MAYBE, Answer.NO)[index % 4]
+            db.session.add(
+                Invitation(
+                    meeting=meeting, user_id=membership.user_id, answer=answer, answered_at=utcnow() if answer else None
+                )
+            )
+    return len(MEETINGS)
+
+
 def load_groups(users: list[User]) -> int:
     fields = {f.short_name: f.id for f in db.session.scalars(select(FieldOfAction))}
     by_email = {user.email: user for user in users}
@@ -90,4 +150,6 @@ def load_groups(users: list[User]) -> int:
                         start_date=date.today() - timedelta(days=200),
                     )
                 )
+        db.session.flush()
+        load_meetings(users[0])
     return len(GROUPS)

@@ -41,6 +41,9 @@ class OutgoingMail(db.Model):
     # A personal login link (invitation, password reset) is kept out of the bodies, which show a placeholder,
     # and outside development it is forgotten once sent: a database backup then holds no usable link.
     secret_link: Mapped[str | None] = mapped_column(Text)
+    # an iCalendar attachment (invitations: METHOD:REQUEST or CANCEL), sent as text/calendar
+    calendar: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(10))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -22,7 +22,14 @@ LINK_PLACEHOLDER = "https://link.invalid/persoenlicher-link"
 
 
 def queue_mail(
-    recipient: str, kind: str, *, user=None, language: str | None = None, link: str | None = None, **context
+    recipient: str,
+    kind: str,
+    *,
+    user=None,
+    language: str | None = None,
+    link: str | None = None,
+    calendar: tuple[str, str] | None = None,
+    **context,
 ) -> OutgoingMail:
     """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
 
@@ -43,6 +50,8 @@ def queue_mail(
         body_html=body_html,
         message_id=make_msgid(domain=domain),
         secret_link=link,
+        calendar=calendar[1] if calendar else None,
+        calendar_method=calendar[0] if calendar else None,
     )
     db.session.add(mail)
     return mail
@@ -65,6 +74,15 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     link = mail.secret_link or ""
     message.set_content(mail.body_text.replace(LINK_PLACEHOLDER, link))
     message.add_alternative(mail.body_html.replace(LINK_PLACEHOLDER, link), subtype="html")
+    if mail.calendar:
+        method = mail.calendar_method or "REQUEST"
+        message.add_attachment(
+            mail.calendar.replace(LINK_PLACEHOLDER, link).encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="einladung.ics" if method == "REQUEST" else "absage.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     return message
 
 

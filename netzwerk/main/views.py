@@ -10,6 +10,7 @@ from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
 from netzwerk.main.services import manager_overview
+from netzwerk.meetings.services import meetings_for
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import scheduler_state
 
@@ -25,7 +26,8 @@ def index():
     if current_user.role == Role.PARTNER:
         organisation = reference_organisations().get(current_user.organisation)
         return render_template("main/partner.html", organisation=organisation, memberships=memberships)
-    return render_template("main/member.html", meetings=[], memberships=memberships)
+    upcoming = meetings_for(current_user, upcoming=True, is_admin=False)[:5]
+    return render_template("main/member.html", meetings=upcoming, memberships=memberships)
 
 
 @bp.post("/sprache")

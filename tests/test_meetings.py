@@ -1,0 +1,197 @@
+"""Meetings: scheduling with calendar invitations, answers by mail link and in the app, Meine Termine."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from netzwerk.extensions import db
+from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.meetings.models import Invitation, Meeting
+from tests.conftest import csrf_token_from, login, post_form
+
+
+@pytest.fixture
+def group_world(app, make_user):
+    lead = make_user(name="Lea Leitung")
+    member = make_user(name="Max Mitglied")
+    outsider = make_user(name="Olaf Outsider")
+    with app.app_context():
+        group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK", is_public=True)
+        db.session.add_all(
+            [
+                group,
+                Membership(group=group, user_id=lead.id, role="lead"),
+                Membership(group=group, user_id=member.id, role="member"),
+            ]
+        )
+        db.session.commit()
+        group_id = group.id
+    client = app.test_client()
+    login(client, lead.email)
+    return {"lead": lead, "member": member, "outsider": outsider, "group": group_id, "client": client}
+
+
+def meeting_form(**changes):
+    start = (datetime.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
+    data = {
+        "title": "Sitzung Frühjahr",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Landratsamt Landshut, Veldener Straße 15",
+        "room": "Sitzungssaal",
+        "online_url": "",
+        "agenda": "1. Begrüßung\n2. **Ausbildungsmesse**\n<script>alert(1)</script>",
+    }
+    data.update(changes)
+    return data
+
+
+def schedule(world, **changes):
+    url = f"/arbeitskreise/{world['group']}/sitzungen/neu"
+    return post_form(world["client"], url, meeting_form(**changes))
+
+
+def calendar_of(message) -> Calendar:
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    return Calendar.from_ical(part.get_content())
+
+
+def test_a_lead_schedules_and_every_member_gets_a_calendar_invitation(app, group_world, mailbox):
+    response = schedule(group_world)
+    assert response.status_code == 302, response.text
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([group_world["lead"].email, group_world["member"].email])
+    message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    assert message["Subject"].startswith("Einladung: Sitzung Frühjahr am ")
+    text = mailbox.text_of(message)
+    assert "Landratsamt Landshut, Veldener Straße 15, Sitzungssaal" in text and "/antwort/" in text
+    assert "<script>" not in mailbox.html_of(message)
+    calendar = calendar_of(message)
+    assert calendar["METHOD"] == "REQUEST"
+    assert [c.name for c in calendar.walk("VTIMEZONE")] == ["VTIMEZONE"]
+    (event,) = calendar.walk("VEVENT")
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting))
+        assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 0
+        assert event.decoded("DTSTART").astimezone(UTC) == meeting.starts_at
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert str(event["SUMMARY"]) == "AK FK: Sitzung Frühjahr"
+    assert str(event["ORGANIZER"]) == f"mailto:{group_world['lead'].email}"
+    assert str(event["ATTENDEE"]) == f"mailto:{group_world['member'].email}"
+    assert str(event["STATUS"]) == "CONFIRMED" and "DTSTAMP" in event
+
+
+@pytest.mark.parametrize(
+    "local, utc_hour",
+    [("2027-03-27T10:00", 9), ("2027-03-28T10:00", 8), ("2027-10-30T10:00", 8), ("2027-10-31T10:00", 9)],
+)
+def test_times_are_berlin_time_across_the_daylight_saving_change(app, group_world, local, utc_hour):
+    end = local[:11] + "12:00"
+    assert schedule(group_world, starts_at=local, ends_at=end).status_code == 302
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting))
+        assert meeting.starts_at.hour == utc_hour and meeting.starts_at.tzinfo is not None
+    ics = group_world["client"].get(f"/termine/{meeting.id}.ics").data
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("DTSTART").strftime("%Y-%m-%dT%H:%M") == local
+
+
+def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(app, group_world, mailbox):
+    yesterday = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    cases = [
+        ({"ends_at": meeting_form()["starts_at"]}, "Das Ende muss nach dem Beginn liegen."),
+        ({"starts_at": yesterday, "ends_at": yesterday[:11] + "23:59"}, "Der Beginn liegt in der Vergangenheit."),
+        ({"place": "", "room": ""}, "Bitte geben Sie einen Ort oder einen Online-Link an."),
+        ({"starts_at": "morgen früh"}, "Bitte geben Sie Datum und Uhrzeit des Beginns an"),
+        ({"title": "", "online_url": "zoom"}, "Bitte geben Sie einen Titel ein."),
+    ]
+    for changes, message in cases:
+        response = schedule(group_world, **changes)
+        assert response.status_code == 422, changes
+        assert message in response.text, changes
+    with app.app_context():
+        assert db.session.scalar(select(Meeting)) is None
+    assert mailbox.messages == []
+
+
+def test_the_mail_link_answers_only_by_button_and_can_be_changed(app, group_world, mailbox):
+    schedule(group_world)
+    message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    link = mailbox.link_in(message, "/antwort/")
+    visitor = app.test_client()  # not logged in: the link is enough
+    page = visitor.get(link)
+    assert page.status_code == 200 and "Antwort für Max Mitglied" in page.text
+    with app.app_context():  # a mail scanner opening the link answers nothing
+        assert (
+            db.session.scalar(select(Invitation.answer).where(Invitation.user_id == group_world["member"].id)) is None
+        )
+    post_form(visitor, link, {"answer": "yes", "comment": "Komme gern"})
+    post_form(visitor, link, {"answer": "no", "comment": "Doch verhindert"})
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation).where(Invitation.user_id == group_world["member"].id))
+        assert (invitation.answer, invitation.comment) == ("no", "Doch verhindert")
+    detail = group_world["client"].get(f"/termine/{invitation.meeting_id}").text
+    assert "Max Mitglied" in detail and "Doch verhindert" in detail and "Absage: 1" in detail
+
+
+def test_forged_and_foreign_answer_links_are_refused(app, group_world, mailbox):
+    schedule(group_world)
+    link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/")
+    token = link.rsplit("/", 1)[1]
+    client = app.test_client()
+    for bad in (token[:-3] + "abc", "x" * 40, token.replace(".", "")):
+        response = client.get(f"/antwort/{bad}")
+        assert response.status_code == 400 and "Antwort-Link ist ungültig" in response.text
+    from itsdangerous import URLSafeTimedSerializer
+
+    with app.app_context():
+        lead_invitation = db.session.scalar(select(Invitation).where(Invitation.user_id == group_world["lead"].id))
+        forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="meeting-answer").dumps(
+            {"i": lead_invitation.id, "u": group_world["member"].id, "m": lead_invitation.meeting_id}
+        )
+    assert client.get(f"/antwort/{forged}").status_code == 400  # the member's id with the lead's invitation
+
+
+def test_members_answer_in_the_app_and_see_their_meetings(app, group_world, mailbox):
+    schedule(group_world)
+    member = app.test_client()
+    login(member, group_world["member"].email)
+    start_page = member.get("/").text
+    assert "Sitzung Frühjahr" in start_page and "noch offen" in start_page
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id))
+    response = post_form(
+        member, f"/termine/{meeting_id}/antwort", {"answer": "maybe", "comment": ""}, get_url=f"/termine/{meeting_id}"
+    )
+    assert response.status_code == 302
+    assert "Vielleicht" in member.get("/termine/").text
+    bad = post_form(member, f"/termine/{meeting_id}/antwort", {"answer": "jein"}, get_url=f"/termine/{meeting_id}")
+    assert bad.status_code == 422
+
+
+def test_outsiders_see_no_meeting_and_cannot_schedule(app, group_world, mailbox):
+    schedule(group_world)
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id))
+    outsider = app.test_client()
+    login(outsider, group_world["outsider"].email)
+    assert outsider.get(f"/termine/{meeting_id}").status_code == 404
+    assert outsider.get(f"/termine/{meeting_id}.ics").status_code == 404
+    assert "Sitzung Frühjahr" not in outsider.get("/termine/").text
+    assert outsider.get(f"/arbeitskreise/{group_world['group']}/sitzungen/neu").status_code == 403
+    token = csrf_token_from(outsider.get("/termine/").text)
+    assert (
+        outsider.post(f"/termine/{meeting_id}/antwort", data={"csrf_token": token, "answer": "yes"}).status_code == 404
+    )
+
+
+def test_agenda_markdown_is_sanitised(app, group_world, mailbox):
+    schedule(group_world, agenda="## TOP 1\n[Link](javascript:alert(1)) <img src=x onerror=alert(1)>")
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id))
+    page = group_world["client"].get(f"/termine/{meeting_id}").text
+    agenda = re.search(r'<div class="markdown">(.*?)</div>', page, re.S).group(1)
+    assert "<h4>TOP 1</h4>" in agenda and 'href="javascript' not in agenda and "<img" not in agenda
