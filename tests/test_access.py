@@ -59,6 +59,8 @@ EXPECTED = {
     "meetings.calendar_file": SIGNED_IN,
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
+    "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.cancel": SIGNED_IN,
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
@@ -79,6 +81,8 @@ OBJECT_LEVEL = {
     "meetings.answer_in_app",
     "meetings.calendar_file",
     "meetings.create",
+    "meetings.edit",
+    "meetings.cancel",
 }
 
 

@@ -179,6 +179,7 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/rundmail",
             f"/arbeitskreise/{group_id}/sitzungen/neu",
             f"/termine/{meeting_id}",
+            f"/termine/{meeting_id}/bearbeiten",
         ],
         "member": signed_in,
         "partner": signed_in,

@@ -195,3 +195,62 @@ def test_agenda_markdown_is_sanitised(app, group_world, mailbox):
     page = group_world["client"].get(f"/termine/{meeting_id}").text
     agenda = re.search(r'<div class="markdown">(.*?)</div>', page, re.S).group(1)
     assert "<h4>TOP 1</h4>" in agenda and 'href="javascript' not in agenda and "<img" not in agenda
+
+
+def meeting_id_of(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Meeting.id))
+
+
+def test_a_new_time_is_sent_to_everyone_but_those_who_declined(app, group_world, mailbox):
+    schedule(group_world)
+    meeting_id = meeting_id_of(app)
+    link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["lead"].email), "/antwort/")
+    post_form(group_world["client"], link, {"answer": "no"})
+    mailbox.messages.clear()
+    later = meeting_form()
+    later["starts_at"] = later["starts_at"][:11] + "19:00"
+    later["ends_at"] = later["ends_at"][:11] + "21:00"
+    url = f"/termine/{meeting_id}/bearbeiten"
+    assert post_form(group_world["client"], url, later).status_code == 302
+    (message,) = mailbox.messages
+    assert message["To"] == group_world["member"].email and message["Subject"].startswith("Geändert: ")
+    (event,) = calendar_of(message).walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART").hour == 19
+    mailbox.messages.clear()
+    assert post_form(group_world["client"], url, {**later, "agenda": "Neue TOPs"}).status_code == 302
+    assert mailbox.messages == []  # the agenda alone sends nothing, but calendars still see the new SEQUENCE
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).sequence == 2
+
+
+def test_cancelling_keeps_the_meeting_and_sends_cancel_to_calendars(app, group_world, mailbox):
+    schedule(group_world)
+    meeting_id = meeting_id_of(app)
+    answer_link = mailbox.link_in(
+        next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/"
+    )
+    mailbox.messages.clear()
+    url = f"/termine/{meeting_id}/absagen"
+    assert post_form(group_world["client"], url, {}, get_url=f"/termine/{meeting_id}").status_code == 302
+    assert len(mailbox.messages) == 2
+    message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    assert message["Subject"].startswith("Abgesagt: ")
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+    calendar = Calendar.from_ical(part.get_content())
+    (event,) = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+    assert "Diese Sitzung ist abgesagt." in group_world["client"].get(f"/termine/{meeting_id}").text
+    assert "Diese Sitzung ist abgesagt." in app.test_client().get(answer_link).text
+    assert group_world["client"].get(f"/termine/{meeting_id}/bearbeiten").status_code == 409
+
+
+def test_only_the_groups_leads_change_or_cancel(app, group_world, mailbox):
+    schedule(group_world)
+    meeting_id = meeting_id_of(app)
+    member = app.test_client()
+    login(member, group_world["member"].email)
+    assert member.get(f"/termine/{meeting_id}/bearbeiten").status_code == 403
+    token = csrf_token_from(member.get(f"/termine/{meeting_id}").text)
+    assert member.post(f"/termine/{meeting_id}/absagen", data={"csrf_token": token}).status_code == 403

@@ -78,6 +78,8 @@ ACTION_LABELS = {
     "group.message_sent": _l("Rundmail verschickt"),
     "meeting.scheduled": _l("Sitzung geplant"),
     "meeting.answered": _l("Auf Einladung geantwortet"),
+    "meeting.changed": _l("Sitzung geändert"),
+    "meeting.cancelled": _l("Sitzung abgesagt"),
 }
 
 FIELD_LABELS = {

@@ -65,3 +65,7 @@ class AnswerForm(BaseForm):
     )
     comment = StringField(_l("Bemerkung (freiwillig)"), validators=[Optional(), too_long(500)])
     submit = SubmitField(_l("Antwort speichern"))
+
+
+class CancelForm(BaseForm):
+    """Carries the CSRF token of the cancel button."""

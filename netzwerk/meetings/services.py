@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk.audit.services import record
+from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import User
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -18,7 +18,7 @@ from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
-from netzwerk.meetings.models import Answer, Invitation, Meeting
+from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 
 ANSWER_LINK_VALID_FOR = timedelta(days=180)
 
@@ -182,3 +182,60 @@ def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
         person.params.update({"cn": vText(attendee.name), "role": vText("REQ-PARTICIPANT"), "rsvp": vText("TRUE")})
         event.add("attendee", person)
     return event
+
+
+# --- Changes and cancellations ---------------------------------------------------------------------------
+
+NOTIFY_ON = ("starts_at", "ends_at", "place", "room", "online_url")
+
+
+def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
+    """Save a change; every change raises SEQUENCE (calendars replace the entry), and a new time or place is
+    sent to everyone invited who has not declined."""
+    before = {name: getattr(meeting, name) for name in data.__dict__}
+    for name, value in data.__dict__.items():
+        setattr(meeting, name, value)
+    changes = changes_between(before, data.__dict__)
+    if not changes:
+        return []
+    meeting.sequence += 1
+    meeting.version += 1
+    record(
+        "meeting.changed",
+        meeting,
+        summary=meeting.title,
+        changes={k: [str(o), str(n)] for k, (o, n) in changes.items()},
+    )
+    if not any(name in changes for name in NOTIFY_ON):
+        return []
+    return [
+        calendar_mail(invitation, "meeting_changed", "REQUEST")
+        for invitation in invitations_of(meeting)
+        if invitation.user.is_active and invitation.answer != Answer.NO
+    ]
+
+
+def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
+    """The meeting stays visible as cancelled; everyone invited gets a METHOD:CANCEL for their calendar."""
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.version += 1
+    record("meeting.cancelled", meeting, summary=meeting.title)
+    return [
+        calendar_mail(invitation, "meeting_cancelled", "CANCEL")
+        for invitation in invitations_of(meeting)
+        if invitation.user.is_active
+    ]
+
+
+def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMail:
+    meeting, user = invitation.meeting, invitation.user
+    link = external_url("meetings.answer_link", token=answer_token(invitation)) if method == "REQUEST" else None
+    return queue_mail(
+        user.email,
+        kind,
+        user=user,
+        link=link,
+        meeting=meeting,
+        calendar=(method, meeting_calendar([meeting], method, user)),
+    )

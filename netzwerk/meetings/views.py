@@ -13,11 +13,13 @@ from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.services import deliver
 from netzwerk.meetings import bp
-from netzwerk.meetings.forms import AnswerForm, MeetingForm
+from netzwerk.meetings.forms import AnswerForm, CancelForm, MeetingForm
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services import (
     MeetingData,
     answer,
+    cancel_meeting,
+    change_meeting,
     invitation_from_token,
     invitations_of,
     meeting_calendar,
@@ -146,16 +148,7 @@ def create(group_id: int):
         abort(403)
     form = MeetingForm(to_utc=to_utc)
     if form.validate_on_submit():
-        data = MeetingData(
-            title=form.title.data,
-            starts_at=to_utc(form.starts_at.data),
-            ends_at=to_utc(form.ends_at.data),
-            place=form.place.data or "",
-            room=form.room.data or "",
-            online_url=form.online_url.data or "",
-            agenda=form.agenda.data or "",
-        )
-        meeting, mails = schedule_meeting(group, data, current_user)
+        meeting, mails = schedule_meeting(group, data_from(form), current_user)
         db.session.commit()
         deliver(mails)
         flash(
@@ -168,6 +161,59 @@ def create(group_id: int):
         )
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, group=group), form_status(form)
+
+
+def get_managed_meeting(meeting_id: int) -> Meeting:
+    meeting = get_visible_meeting(meeting_id)
+    if not can_manage_group(current_user, meeting.group):
+        abort(403)
+    return meeting
+
+
+def data_from(form: MeetingForm) -> MeetingData:
+    return MeetingData(
+        title=form.title.data,
+        starts_at=to_utc(form.starts_at.data),
+        ends_at=to_utc(form.ends_at.data),
+        place=form.place.data or "",
+        room=form.room.data or "",
+        online_url=form.online_url.data or "",
+        agenda=form.agenda.data or "",
+    )
+
+
+@bp.route("/termine/<id:meeting_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    meeting = get_managed_meeting(meeting_id)
+    if meeting.is_cancelled:
+        abort(409)
+    form = MeetingForm(to_utc=to_utc, obj=meeting)
+    form.submit.label.text = _("Änderung speichern und mitteilen")
+    if not form.is_submitted():
+        form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_local(meeting.ends_at).replace(tzinfo=None)
+    if form.validate_on_submit():
+        mails = change_meeting(meeting, data_from(form))
+        db.session.commit()
+        deliver(mails)
+        flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting), form_status(form)
+
+
+@bp.post("/termine/<id:meeting_id>/absagen")
+@login_required
+def cancel(meeting_id: int):
+    meeting = get_managed_meeting(meeting_id)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    if not meeting.is_cancelled:
+        mails = cancel_meeting(meeting)
+        db.session.commit()
+        deliver(mails)
+    flash(_("Die Sitzung ist abgesagt; die Eingeladenen sind benachrichtigt."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.get("/termine/<id:meeting_id>.ics")
