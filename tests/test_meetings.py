@@ -243,6 +243,12 @@ def test_cancelling_keeps_the_meeting_and_sends_cancel_to_calendars(app, group_w
     assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
     assert "Diese Sitzung ist abgesagt." in group_world["client"].get(f"/termine/{meeting_id}").text
     assert "Diese Sitzung ist abgesagt." in app.test_client().get(answer_link).text
+    late = post_form(app.test_client(), answer_link, {"answer": "yes"})
+    assert late.status_code == 200 and "Diese Sitzung ist abgesagt." in late.text
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Invitation.answer).where(Invitation.user_id == group_world["member"].id)) is None
+        )
     assert group_world["client"].get(f"/termine/{meeting_id}/bearbeiten").status_code == 409
 
 

@@ -96,6 +96,8 @@ def answer_in_app(meeting_id: int):
     invitation = own_invitation(meeting)
     if invitation is None:
         abort(404)
+    if meeting.is_cancelled:
+        abort(409)  # nothing to answer any more
     form = AnswerForm()
     if not form.validate_on_submit():
         return render_template(
@@ -125,7 +127,7 @@ def answer_link(token: str):
         return render_template("meetings/link_problem.html", message=LINK_PROBLEMS[problem]), 400
     form = AnswerForm(answer=invitation.answer, comment=invitation.comment)
     meeting = invitation.meeting
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not meeting.is_cancelled:
         answer(invitation, Answer(form.answer.data), form.comment.data or "")
         db.session.commit()
         flash(_("Danke, Ihre Antwort ist gespeichert: %(answer)s.", answer=invitation.answer_label), "success")
