@@ -61,6 +61,10 @@ EXPECTED = {
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.cancel": SIGNED_IN,
+    "meetings.subscribe": SIGNED_IN,
+    "meetings.renew_feed": SIGNED_IN,
+    "meetings.personal_feed": EVERYONE,  # the secret token is the permission
+    "meetings.group_feed": EVERYONE,  # object-level: public groups only
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,

@@ -147,7 +147,7 @@ def reachable_pages(app, make_user, make_actor):
         )
         db.session.commit()
     actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
-    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", *actor_pages]
+    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", "/kalender/", *actor_pages]
     return {
         None: [
             "/",

@@ -153,6 +153,11 @@ def can_see_group_internals(user, group) -> bool:
     return _role(user) == Role.ADMIN or group_role(user, group) is not None
 
 
+def has_public_calendar(group) -> bool:
+    """Public groups publish their meeting times as a calendar feed (no personal data in it)."""
+    return group.is_public
+
+
 def can_manage_group(user, group) -> bool:
     """Members (and, later, meetings): the manager, and the group's lead and deputy for their own group."""
     from netzwerk.groups.models import MemberRole

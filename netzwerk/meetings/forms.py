@@ -67,5 +67,5 @@ class AnswerForm(BaseForm):
     submit = SubmitField(_l("Antwort speichern"))
 
 
-class CancelForm(BaseForm):
-    """Carries the CSRF token of the cancel button."""
+class ButtonForm(BaseForm):
+    """Carries the CSRF token of a button that changes something (cancel, renew the feed address …)."""

@@ -1,5 +1,7 @@
 """Scheduling meetings, inviting with calendar files, and the members' answers. No commits here."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
-from netzwerk.auth.models import User
+from netzwerk.auth.models import AccountStatus, User, new_session_token
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -134,6 +136,13 @@ def meetings_for(user: User, upcoming: bool, is_admin: bool) -> list[tuple[Meeti
     return [(meeting, own.get(meeting.id)) for meeting in meetings]
 
 
+def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past) meetings of a group for its page; past ones newest first."""
+    now = utcnow()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
+    return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
+
+
 def invitations_of(meeting: Meeting) -> list[Invitation]:
     return list(
         db.session.scalars(
@@ -145,17 +154,38 @@ def invitations_of(meeting: Meeting) -> list[Invitation]:
 # --- iCalendar -------------------------------------------------------------------------------------------
 
 
-def meeting_calendar(meetings: list[Meeting], method: str | None, attendee: User | None = None) -> str:
+def meeting_calendar(
+    meetings: list[Meeting], method: str | None, attendee: User | None = None, name: str | None = None, public=False
+) -> str:
     """RFC 5545 text: VTIMEZONE for the local zone, one VEVENT per meeting with stable UID and SEQUENCE."""
     calendar = Calendar()
     calendar.add("prodid", "-//Regionalmanagement Landshut//Netzwerk Landshut//DE")
     calendar.add("version", "2.0")
     if method:
         calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, attendee))
+        calendar.add_component(public_event(meeting) if public else meeting_event(meeting, attendee))
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def public_event(meeting: Meeting) -> Event:
+    """For the public feed of a public group: time, title and place, no personal data, no online link."""
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", to_local(meeting.starts_at))
+    event.add("dtend", to_local(meeting.ends_at))
+    event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", external_url("groups.detail", group_id=meeting.group_id))
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return event
 
 
 def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
@@ -238,4 +268,63 @@ def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMai
         link=link,
         meeting=meeting,
         calendar=(method, meeting_calendar([meeting], method, user)),
+    )
+
+
+# --- Calendar feeds --------------------------------------------------------------------------------------
+
+FEED_SINCE = timedelta(days=365)  # past meetings a feed still carries
+
+
+def _feed_signature(user: User) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"calendar:{user.id}:{user.calendar_key}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def feed_token(user: User) -> str:
+    """The secret part of the personal feed URL: an HMAC of the user's feed key, so the database alone does not
+    reveal working URLs, and a new key (regenerated, or the account deactivated) revokes the old URL."""
+    return f"{user.id}-{_feed_signature(user)}"
+
+
+def user_from_feed_token(token: str) -> User | None:
+    user_id, _, signature = token.partition("-")
+    if not user_id.isdigit() or len(user_id) > 10:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.status != AccountStatus.ACTIVE:
+        return None
+    return user if hmac.compare_digest(signature, _feed_signature(user)) else None
+
+
+def renew_feed_key(user: User) -> None:
+    user.calendar_key = new_session_token()
+    record("user.calendar_renewed", user, summary=user.email)
+
+
+def feed_meetings(user: User) -> list[Meeting]:
+    """Meetings of the user's current groups and those the user is invited to (as a guest, say), one query."""
+    own_groups = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
+    invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                (Meeting.group_id.in_(own_groups)) | (Meeting.id.in_(invited)),
+                Meeting.starts_at >= utcnow() - FEED_SINCE,
+            )
+            .options(selectinload(Meeting.group), selectinload(Meeting.organizer))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+def group_feed_meetings(group: WorkingGroup) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.group_id == group.id, Meeting.starts_at >= utcnow() - FEED_SINCE)
+            .options(selectinload(Meeting.group))
+            .order_by(Meeting.starts_at)
+        )
     )

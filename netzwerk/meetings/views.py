@@ -7,26 +7,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.auth.models import Role
-from netzwerk.auth.permissions import can_manage_group, can_see_group_internals, login_required, public
+from netzwerk.auth.permissions import (
+    can_manage_group,
+    can_see_group_internals,
+    has_public_calendar,
+    login_required,
+    public,
+)
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.mail.services import deliver
+from netzwerk.mail.services import deliver, external_url
 from netzwerk.meetings import bp
-from netzwerk.meetings.forms import AnswerForm, CancelForm, MeetingForm
+from netzwerk.meetings.forms import AnswerForm, ButtonForm, MeetingForm
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services import (
     MeetingData,
     answer,
     cancel_meeting,
     change_meeting,
+    feed_meetings,
+    feed_token,
+    group_feed_meetings,
     invitation_from_token,
     invitations_of,
     meeting_calendar,
     meetings_for,
+    renew_feed_key,
     schedule_meeting,
     to_local,
     to_utc,
+    user_from_feed_token,
 )
 
 LINK_PROBLEMS = {
@@ -208,7 +219,7 @@ def edit(meeting_id: int):
 @login_required
 def cancel(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
-    if not CancelForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if not meeting.is_cancelled:
         mails = cancel_meeting(meeting)
@@ -222,9 +233,52 @@ def cancel(meeting_id: int):
 @login_required
 def calendar_file(meeting_id: int):
     meeting = get_visible_meeting(meeting_id)
-    body = meeting_calendar([meeting], "PUBLISH")
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="sitzung-{meeting.id}.ics"'},
+    return calendar_response(meeting_calendar([meeting], "PUBLISH"), f"sitzung-{meeting.id}.ics")
+
+
+def calendar_response(body: str, filename: str | None = None) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else {}
+    return Response(body, mimetype="text/calendar", headers=headers)
+
+
+@bp.get("/kalender/")
+@login_required
+def subscribe():
+    """The personal subscription address with how to add it to common calendar programs."""
+    feed_url = external_url("meetings.personal_feed", token=feed_token(current_user))
+    return render_template(
+        "meetings/subscribe.html",
+        feed_url=feed_url,
+        webcal_url=feed_url.replace("https://", "webcal://", 1),
+        form=ButtonForm(),
     )
+
+
+@bp.post("/kalender/neu")
+@login_required
+def renew_feed():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    renew_feed_key(current_user)
+    db.session.commit()
+    flash(_("Sie haben eine neue Kalender-Adresse. Die bisherige Adresse funktioniert nicht mehr."), "success")
+    return redirect(url_for("meetings.subscribe"))
+
+
+@bp.get("/kalender/<token>.ics")
+@public
+def personal_feed(token: str):
+    """Subscribed by calendar programs, which cannot log in: the secret token is the permission."""
+    user = user_from_feed_token(token)
+    if user is None:
+        abort(404)
+    return calendar_response(meeting_calendar(feed_meetings(user), "PUBLISH", name=_("Netzwerk Landshut")))
+
+
+@bp.get("/arbeitskreise/<id:group_id>/kalender.ics")
+@public
+def group_feed(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    if not has_public_calendar(group):
+        abort(404)
+    return calendar_response(meeting_calendar(group_feed_meetings(group), "PUBLISH", name=group.name, public=True))
