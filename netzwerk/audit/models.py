@@ -125,4 +125,6 @@ FIELD_LABELS = {
     "documents": _l("Unterlagen"),
     "capacity": _l("Plätze"),
     "guests_allowed": _l("Gäste können sich anmelden"),
+    "minutes": _l("Protokoll"),
+    "decisions": _l("Beschlüsse"),
 }

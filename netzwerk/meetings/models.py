@@ -51,6 +51,20 @@ ATTENDANCE_LABELS = {
 }
 
 
+def parse_documents(text: str) -> tuple[list[tuple[str, str]], list[int]]:
+    """ "https://… Bezeichnung" per line → ([(url, title)], [numbers of lines that are not such a link])."""
+    links, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        url, _, title = line.strip().partition(" ")
+        if url.lower().startswith(("https://", "http://")) and len(url) > 8:
+            links.append((url, title.strip() or url))
+        else:
+            problems.append(number)
+    return links, problems
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@netzwerk-landshut"
 
@@ -95,6 +109,10 @@ class Meeting(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 
+    @property
+    def document_links(self) -> list[tuple[str, str]]:
+        return parse_documents(self.documents)[0]
+
 
 class Invitation(db.Model):
     """One invited person and their answer (None: not answered yet)."""
@@ -119,7 +137,14 @@ class Invitation(db.Model):
 
     @property
     def answer_label(self):
+        if self.waitlisted_at:
+            return _l("Warteliste")
         return Answer(self.answer).label if self.answer else _l("noch offen")
+
+    @property
+    def has_place(self) -> bool:
+        """A Zusage that is not waiting for a place."""
+        return self.answer == Answer.YES and self.waitlisted_at is None
 
     @property
     def attendance_label(self):
