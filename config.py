@@ -71,6 +71,11 @@ class Config:
     MAIL_TIMEOUT = 15
     # Without MAIL_SERVER, mails are written as .eml files into this folder (default: instance/mail).
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
+    # The outbox: temporary failures are retried after these pauses, then the mail counts as failed; a mail
+    # claimed by a process that died is taken up again after MAIL_CLAIM_TIMEOUT seconds.
+    MAIL_RETRY_MINUTES = (1, 5, 15, 60)
+    MAIL_CLAIM_TIMEOUT = env_int("MAIL_CLAIM_TIMEOUT", 240)
+    MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 200)
 
     # Login throttling: failures allowed per window, per account and per client address.
     LOGIN_WINDOW = timedelta(minutes=15)
@@ -102,7 +107,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    MAIL_SERVER = None
+    MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None  # a scheduler process started by a test
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

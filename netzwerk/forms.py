@@ -6,9 +6,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import EmailField, Form, IntegerField, PasswordField, StringField
+from wtforms import EmailField, Form, IntegerField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -62,6 +62,13 @@ class RowForm(Form):
     class Meta(CleanText):
         def get_translations(self, form):
             return wtforms_translations
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (several choices), rendered as a fieldset by render_field."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def email_field(label, **kwargs) -> EmailField:

@@ -69,9 +69,12 @@ EXPECTED = {
     "meetings.renew_feed": SIGNED_IN,
     "meetings.personal_feed": EVERYONE,  # the secret token is the permission
     "meetings.group_feed": EVERYONE,  # object-level: public groups only
+    "reminders.settings": ADMIN,
+    "reminders.mine": SIGNED_IN,
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
+    "mail.resend_mail": ADMIN,
 }
 
 

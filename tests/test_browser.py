@@ -162,7 +162,16 @@ def reachable_pages(app, make_user, make_actor):
         )
         db.session.commit()
     actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
-    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", "/termine/kalender", "/kalender/", *actor_pages]
+    signed_in = [
+        "/",
+        "/profil",
+        "/passwort-aendern",
+        "/termine/",
+        "/termine/kalender",
+        "/kalender/",
+        "/erinnerungen/meine",
+        *actor_pages,
+    ]
     return {
         None: [
             "/",
@@ -181,6 +190,7 @@ def reachable_pages(app, make_user, make_actor):
             "/benutzer/einladen",
             f"/benutzer/{invited.id}/bearbeiten",
             "/postausgang/",
+            "/erinnerungen/",
             "/aenderungsprotokoll/",
             "/akteure/neu",
             f"/akteure/{actor.id}/bearbeiten",

@@ -33,7 +33,7 @@ def test_healthz_reports_database_and_a_scheduler_that_never_ran(client):
 
 def test_healthz_shows_a_fresh_and_a_stale_heartbeat(app, client):
     with app.app_context():
-        beat()
+        beat("test")
         db.session.commit()
     assert client.get("/healthz").json["scheduler"]["state"] == "ok"
     with app.app_context():
@@ -56,7 +56,7 @@ def test_manager_sees_the_scheduler_state(app, as_role):
     manager, _ = as_role("admin")
     assert "noch nie gestartet" in manager.get("/").text
     with app.app_context():
-        beat()
+        beat("test")
         db.session.commit()
     assert "läuft" in manager.get("/").text
 

@@ -7,26 +7,19 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from netzwerk.actors.models import ACTOR_KIND_LABELS, FOERLA_FIELDS
-from netzwerk.forms import BaseForm, VersionedForm, phone_number
+from netzwerk.forms import BaseForm, MultiCheckboxField, VersionedForm, phone_number
 
 
 def too_long(n: int):
     return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ContactForm(BaseForm):

@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "meeting.minutes_saved": _l("Protokoll gespeichert"),
     "meeting.minutes_published": _l("Protokoll veröffentlicht"),
     "user.calendar_renewed": _l("Kalender-Adresse erneuert"),
+    "reminders.settings_changed": _l("Einstellungen für Erinnerungen geändert"),
 }
 
 FIELD_LABELS = {
@@ -127,4 +128,10 @@ FIELD_LABELS = {
     "guests_allowed": _l("Gäste können sich anmelden"),
     "minutes": _l("Protokoll"),
     "decisions": _l("Beschlüsse"),
+    "days": _l("Tage vorher"),
+    "send_hour": _l("Uhrzeit"),
+    "answer_days": _l("Erinnerung an die Antwort"),
+    "reminder_days": _l("Erinnerungen"),
+    "weekly_digest": _l("Wochenübersicht"),
+    "reminder_note": _l("Hinweis für Erinnerungen"),
 }

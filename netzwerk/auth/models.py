@@ -68,6 +68,9 @@ class User(UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="de")
     notify_by_email: Mapped[bool] = mapped_column(default=True)
+    # reminders before meetings: None follows the manager's defaults, "" means none, else e.g. "7,1" (days)
+    reminder_days: Mapped[str | None] = mapped_column(String(40))
+    weekly_digest: Mapped[bool] = mapped_column(default=False)  # Monday mail: the coming two weeks' meetings
     # consent to show email and phone to other members (off until the person agrees)
     share_contact_details: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

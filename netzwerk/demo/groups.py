@@ -169,6 +169,9 @@ def load_meetings(organizer: User) -> int:
             agenda=demo.agenda,
             organizer=organizer,
             status=MeetingStatus.CANCELLED if demo.cancelled else MeetingStatus.SCHEDULED,
+            # invited weeks ago, so the reminders due by now (e.g. for tomorrow's meeting) go out when the
+            # scheduler starts on the fresh demo database
+            announced_at=to_utc(day) - timedelta(days=30),
             capacity=demo.capacity,
             guests_allowed=demo.guests_allowed,
             minutes=demo.minutes,

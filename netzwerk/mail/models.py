@@ -14,6 +14,7 @@ class MailStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # no longer to be sent (its meeting started or was cancelled)
 
     @property
     def label(self):
@@ -25,13 +26,19 @@ STATUS_LABELS = {
     MailStatus.SENDING: _l("wird verschickt"),
     MailStatus.SENT: _l("verschickt"),
     MailStatus.FAILED: _l("fehlgeschlagen"),
+    MailStatus.CANCELLED: _l("verworfen"),
 }
 
 
 class OutgoingMail(db.Model):
-    """Every mail the app sends, as rendered: the Postausgang, and later the scheduler's outbox."""
+    """Every mail the app sends, as rendered: the Postausgang and the scheduler's outbox. A mail is due at
+    ``due_at``; the sender claims it (status "sending", ``claimed_at``), records it as sent as soon as the server
+    accepts it, and on a temporary failure queues it again later (back-off) until the attempts run out."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # what, for whom, which meeting, which version: a mail with a key exists once (reminders, digests)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(40))  # the template, e.g. "invitation"
     recipient: Mapped[str] = mapped_column(String(254))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
@@ -49,6 +56,9 @@ class OutgoingMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not sent after this (a meeting's start)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than MAIL_CLAIM_TIMEOUT is dead
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

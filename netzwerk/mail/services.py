@@ -6,6 +6,7 @@ MAIL_FOLDER as .eml files (development and demo). Either way the Postausgang sho
 
 import smtplib
 from contextlib import contextmanager
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -125,57 +126,152 @@ def transport():
         yield FolderTransport(current_app.config["MAIL_FOLDER"])
 
 
-def claim(mail: OutgoingMail) -> bool:
-    """Take a queued mail for sending; False if another process (the scheduler, another worker) has it."""
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == mail.id, OutgoingMail.status == MailStatus.QUEUED)
-        .values(status=MailStatus.SENDING)
+def claim(mails: list[OutgoingMail]) -> list[OutgoingMail]:
+    """Take queued mails for sending; the ones another process (the scheduler, another worker) has are left."""
+    if not mails:
+        return []
+    claimed = set(
+        db.session.scalars(
+            update(OutgoingMail)
+            .where(OutgoingMail.id.in_([mail.id for mail in mails]), OutgoingMail.status == MailStatus.QUEUED)
+            .values(status=MailStatus.SENDING, claimed_at=utcnow())
+            .returning(OutgoingMail.id)
+        )
     )
     db.session.commit()
-    return result.rowcount == 1
+    return [mail for mail in mails if mail.id in claimed]
+
+
+def claim_due(limit: int) -> list[OutgoingMail]:
+    """Claim up to ``limit`` due mails in one statement: row locks with SKIP LOCKED on PostgreSQL, the single
+    writer on SQLite, so two senders never take the same mail."""
+    now = utcnow()
+    due = (
+        select(OutgoingMail.id)
+        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.due_at <= now)
+        .order_by(OutgoingMail.due_at, OutgoingMail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(
+        db.session.scalars(
+            update(OutgoingMail)
+            .where(OutgoingMail.id.in_(due.scalar_subquery()), OutgoingMail.status == MailStatus.QUEUED)
+            .values(status=MailStatus.SENDING, claimed_at=now)
+            .returning(OutgoingMail.id)
+        )
+    )
+    db.session.commit()
+    return list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.id.in_(ids)).order_by(OutgoingMail.id)))
+
+
+def release_dead_claims() -> int:
+    """Mails claimed by a process that died mid-batch go back to the queue (one of them may have reached the
+    server just before the crash; its stable Message-ID lets the receiver tell the repeat)."""
+    limit = utcnow() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
+        .values(status=MailStatus.QUEUED, claimed_at=None)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def drop_expired() -> int:
+    """A reminder whose meeting has begun is not sent any more."""
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= utcnow())
+        .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def mark_sent(mail: OutgoingMail) -> None:
-    mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, utcnow(), None
+    """Sent; an earlier failure stays in last_error (with attempts) as the record of what happened."""
+    mail.status, mail.sent_at, mail.claimed_at = MailStatus.SENT, utcnow(), None
     if current_app.config["NAME"] != "development":
         mail.secret_link = None
 
 
-def deliver(mails: list[OutgoingMail]) -> int:
-    """Send committed mails over one connection, recording each result at once; returns how many went out.
+def is_permanent(error: Exception) -> bool:
+    """5xx answers for this mail (unknown recipient, refused) will not change on a retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
-    Each mail is claimed first, so no mail goes out twice. A failure is recorded on the mail (the Postausgang
-    shows it) and never breaks the request."""
-    pending = [mail for mail in mails if claim(mail)]
-    if not pending:
+
+def mark_failed(mail: OutgoingMail, error: Exception) -> None:
+    """Queue the mail again after a pause, or give up after the last attempt or a permanent refusal."""
+    pauses = current_app.config["MAIL_RETRY_MINUTES"]
+    mail.last_error, mail.claimed_at = str(error)[:2000] or error.__class__.__name__, None
+    if is_permanent(error) or mail.attempts > len(pauses):
+        mail.status = MailStatus.FAILED
+    else:
+        mail.status, mail.due_at = MailStatus.QUEUED, utcnow() + timedelta(minutes=pauses[mail.attempts - 1])
+
+
+def send_claimed(mails: list[OutgoingMail]) -> int:
+    """Send claimed mails over one connection, recording each result as soon as the server answers."""
+    if not mails:
         return 0
     sent = 0
     try:
         with transport() as connection:
-            for mail in pending:
+            for mail in mails:
                 mail.attempts += 1
                 try:
                     connection.send_message(build_message(mail))
                 except (smtplib.SMTPException, OSError) as error:
-                    mail.status, mail.last_error = MailStatus.FAILED, str(error)[:2000]
+                    mark_failed(mail, error)
                 else:
                     mark_sent(mail)
                     sent += 1
                 db.session.commit()
     except (smtplib.SMTPException, OSError) as error:
         current_app.logger.warning("Mail server unreachable: %s", error)
-        for mail in pending:
+        for mail in mails:
             if mail.status == MailStatus.SENDING:
                 mail.attempts += 1
-                mail.status, mail.last_error = MailStatus.FAILED, str(error)[:2000]
+                mark_failed(mail, error)
         db.session.commit()
     return sent
 
 
-def deliver_queued(limit: int = 200) -> int:
-    """Send what is waiting in the outbox (the scheduler's job; safe to run from several processes)."""
-    mails = db.session.scalars(
-        select(OutgoingMail).where(OutgoingMail.status == MailStatus.QUEUED).order_by(OutgoingMail.id).limit(limit)
-    ).all()
-    return deliver(list(mails))
+def deliver(mails: list[OutgoingMail]) -> int:
+    """Send committed mails now (after the request's commit); returns how many went out. A failure is
+    recorded on the mail, retried by the scheduler, and never breaks the request."""
+    return send_claimed(claim(mails))
+
+
+def deliver_queued(limit: int | None = None) -> int:
+    """The scheduler's outbox job: drop expired mails, free dead claims, send what is due, batch by batch."""
+    drop_expired()
+    release_dead_claims()
+    batch_size = limit or current_app.config["MAIL_BATCH_SIZE"]
+    total = 0
+    while batch := claim_due(batch_size):
+        total += send_claimed(batch)
+        if limit:
+            break
+    return total
+
+
+def drop_waiting(meeting_id: int, kinds: tuple[str, ...]) -> None:
+    """Reminders for a meeting that moved or was cancelled are not sent (new ones follow for a new time)."""
+    db.session.execute(
+        update(OutgoingMail)
+        .where(
+            OutgoingMail.meeting_id == meeting_id,
+            OutgoingMail.kind.in_(kinds),
+            OutgoingMail.status == MailStatus.QUEUED,
+        )
+        .values(status=MailStatus.CANCELLED, last_error="Sitzung geändert oder abgesagt")
+    )
+
+
+def resend(mail: OutgoingMail) -> None:
+    """The manager sends a failed mail again (after fixing the address, say)."""
+    mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, utcnow(), 0, None

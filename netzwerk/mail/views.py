@@ -1,4 +1,5 @@
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from netzwerk.auth.permissions import admin_required
@@ -6,7 +7,8 @@ from netzwerk.extensions import db
 from netzwerk.forms import page_number, query_text
 from netzwerk.mail import bp
 from netzwerk.mail.models import MailStatus, OutgoingMail
-from netzwerk.mail.services import body_for_display
+from netzwerk.mail.services import body_for_display, resend
+from netzwerk.meetings.forms import ButtonForm
 
 
 @bp.get("/")
@@ -26,4 +28,17 @@ def index():
 @admin_required
 def detail(mail_id: int):
     mail = db.get_or_404(OutgoingMail, mail_id)
-    return render_template("mail/detail.html", mail=mail, body=body_for_display(mail))
+    return render_template("mail/detail.html", mail=mail, body=body_for_display(mail), form=ButtonForm())
+
+
+@bp.post("/<id:mail_id>/erneut")
+@admin_required
+def resend_mail(mail_id: int):
+    mail = db.get_or_404(OutgoingMail, mail_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if mail.status in (MailStatus.FAILED, MailStatus.CANCELLED):
+        resend(mail)
+        db.session.commit()
+        flash(_("Die E-Mail ist wieder in der Warteschlange; der Scheduler verschickt sie gleich."), "success")
+    return redirect(url_for("mail.detail", mail_id=mail.id))

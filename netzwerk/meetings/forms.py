@@ -69,6 +69,11 @@ class MeetingForm(BaseForm):
         ),
     )
     guests_allowed = BooleanField(_l("Gäste außerhalb des Arbeitskreises dürfen sich anmelden"))
+    reminder_note = TextAreaField(
+        _l("Hinweis für die Erinnerungen (freiwillig)"),
+        validators=[Optional(), too_long(2000)],
+        description=_l("Steht in jeder Erinnerung an diese Sitzung, z. B. „Bitte Unterlagen vorab lesen“."),
+    )
     repeat = SelectField(
         _l("Wiederholung"), choices=[SelectChoice(k, v) for k, v in RECURRENCE_LABELS.items()], default=""
     )

@@ -88,6 +88,9 @@ class Meeting(db.Model):
     minutes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
     minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_note: Mapped[str] = mapped_column(Text, default="")  # the lead's note in every reminder
+    # when the invitees were last told the time (invitation or change): reminders due before it are not sent
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
     # the calendar identity: UID stays, SEQUENCE rises with every change that is sent out
     uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)

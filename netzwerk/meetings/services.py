@@ -20,11 +20,12 @@ from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
 from netzwerk.mail.models import OutgoingMail
-from netzwerk.mail.services import external_url, queue_mail
+from netzwerk.mail.services import drop_waiting, external_url, queue_mail
 from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task, new_uid
 from netzwerk.meetings.recurrence import occurrences
 
 ANSWER_LINK_VALID_FOR = timedelta(days=180)
+REMINDER_KINDS = ("meeting_reminder", "meeting_answer_reminder")  # planned by netzwerk.reminders
 
 
 def local_zone() -> ZoneInfo:
@@ -52,6 +53,7 @@ class MeetingData:
     documents: str = ""
     capacity: int | None = None
     guests_allowed: bool = False
+    reminder_note: str = ""
 
 
 def schedule_series(
@@ -196,11 +198,16 @@ def remind_unanswered(meeting: Meeting) -> list[OutgoingMail]:
         if invitation.answer is None and invitation.user.is_active:
             invitation.reminded_at = utcnow()
             link = external_url("meetings.answer_link", token=answer_token(invitation))
-            mails.append(
-                queue_mail(
-                    invitation.user.email, "meeting_answer_reminder", user=invitation.user, link=link, meeting=meeting
-                )
+            mail = queue_mail(
+                invitation.user.email,
+                "meeting_answer_reminder",
+                user=invitation.user,
+                link=link,
+                meeting=meeting,
+                invitation=invitation,
             )
+            mail.meeting_id, mail.expires_at = meeting.id, meeting.starts_at
+            mails.append(mail)
     if mails:
         record("meeting.reminded", meeting, summary=str(len(mails)))
     return mails
@@ -419,6 +426,8 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     moved_up = fill_places(meeting) if "capacity" in changes else []
     if not any(name in changes for name in NOTIFY_ON):
         return moved_up
+    meeting.announced_at = utcnow()
+    drop_waiting(meeting.id, REMINDER_KINDS)
     return moved_up + [
         calendar_mail(invitation, "meeting_changed", "REQUEST")
         for invitation in invitations_of(meeting)
@@ -429,6 +438,7 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
 def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
     """The meeting stays visible as cancelled; everyone invited gets a METHOD:CANCEL for their calendar."""
     meeting.status = MeetingStatus.CANCELLED
+    drop_waiting(meeting.id, REMINDER_KINDS)
     meeting.sequence += 1
     meeting.version += 1
     record("meeting.cancelled", meeting, summary=meeting.title)

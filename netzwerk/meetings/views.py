@@ -21,11 +21,13 @@ from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import date_arg, form_status, int_arg
 from netzwerk.groups.models import WorkingGroup
+from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import deliver, external_url
 from netzwerk.meetings import bp
 from netzwerk.meetings.forms import AnswerForm, ButtonForm, EditMeetingForm, MeetingForm, MinutesForm
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services import (
+    REMINDER_KINDS,
     MeetingData,
     MeetingFilters,
     TaskData,
@@ -159,6 +161,17 @@ def detail(meeting_id: int):
     return render_detail(meeting, invitation, form)
 
 
+def reminder_log(meeting: Meeting) -> list[OutgoingMail]:
+    """Who was reminded when, and whether the mail went out (the lead's view of the scheduler's work)."""
+    return list(
+        db.session.scalars(
+            select(OutgoingMail)
+            .where(OutgoingMail.meeting_id == meeting.id, OutgoingMail.kind.in_(REMINDER_KINDS))
+            .order_by(OutgoingMail.created_at.desc())
+        )
+    )
+
+
 def render_detail(meeting: Meeting, invitation: Invitation | None, form: AnswerForm | None, status: int = 200):
     manage = can_manage_group(current_user, meeting.group)
     minutes_visible = manage or meeting.minutes_published_at is not None
@@ -175,6 +188,7 @@ def render_detail(meeting: Meeting, invitation: Invitation | None, form: AnswerF
         minutes_visible=minutes_visible,
         started=has_started(meeting),
         free=free_places(meeting),
+        reminder_log=reminder_log(meeting) if manage else [],
         position=waiting_position(invitation) if invitation else None,
         guest_form=ButtonForm() if invitation is None and meeting.guests_allowed and not has_started(meeting) else None,
         starts=to_local(meeting.starts_at),
@@ -222,7 +236,8 @@ def answer_link(token: str):
     invitation, problem = invitation_from_token(token)
     if problem:
         return render_template("meetings/link_problem.html", message=LINK_PROBLEMS[problem]), 400
-    form = AnswerForm(answer=invitation.answer, comment=invitation.comment)
+    chosen = request.args.get("antwort")  # the one-click links of a reminder preselect the answer
+    form = AnswerForm(answer=chosen if chosen in set(Answer) else invitation.answer, comment=invitation.comment)
     meeting = invitation.meeting
     started = has_started(meeting)
     if form.validate_on_submit() and not meeting.is_cancelled and not started:
@@ -286,6 +301,7 @@ def data_from(form: MeetingForm) -> MeetingData:
         documents=form.documents.data or "",
         capacity=form.capacity.data,
         guests_allowed=form.guests_allowed.data,
+        reminder_note=form.reminder_note.data or "",
     )
 
 

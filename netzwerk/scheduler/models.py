@@ -8,7 +8,8 @@ from netzwerk.extensions import db
 
 
 class SchedulerHeartbeat(db.Model):
-    """One row per scheduler process name: the last sign of life, for /healthz and the manager."""
+    """One row per scheduler name: the last sign of life, for /healthz and the manager, and the lease that
+    makes exactly one process the active scheduler (``holder``; taken over once ``beat_at`` is too old)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
@@ -16,3 +17,4 @@ class SchedulerHeartbeat(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     host: Mapped[str] = mapped_column(String(255), default="")
     pid: Mapped[int] = mapped_column(default=0)
+    holder: Mapped[str] = mapped_column(String(100), default="")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -15,16 +16,41 @@ from netzwerk.scheduler.models import SchedulerHeartbeat
 SCHEDULER_NAME = "scheduler"
 
 
-def beat(started_at: datetime | None = None) -> SchedulerHeartbeat:
-    heartbeat = db.session.scalar(select(SchedulerHeartbeat).where(SchedulerHeartbeat.name == SCHEDULER_NAME))
-    if heartbeat is None:
-        heartbeat = SchedulerHeartbeat(name=SCHEDULER_NAME)
-        db.session.add(heartbeat)
-    heartbeat.beat_at = utcnow()
-    heartbeat.host, heartbeat.pid = socket.gethostname()[:255], os.getpid()
+def beat(holder: str, started_at: datetime | None = None) -> bool:
+    """Renew this process's lease as the active scheduler, or take it over once the holder stopped beating;
+    True if this process is (still) the active one. Works the same on PostgreSQL and SQLite: one UPDATE decides,
+    the unique name decides the very first time."""
+    now = utcnow()
+    stale = now - current_app.config["SCHEDULER_STALE_AFTER"]
+    values = {"holder": holder, "beat_at": now, "host": socket.gethostname()[:255], "pid": os.getpid()}
     if started_at is not None:
-        heartbeat.started_at = started_at
-    return heartbeat
+        values["started_at"] = started_at
+    taken = db.session.execute(
+        update(SchedulerHeartbeat)
+        .where(
+            SchedulerHeartbeat.name == SCHEDULER_NAME,
+            or_(SchedulerHeartbeat.holder == holder, SchedulerHeartbeat.beat_at < stale),
+        )
+        .values(**values)
+    ).rowcount
+    if taken:
+        db.session.commit()
+        return True
+    if db.session.scalar(select(SchedulerHeartbeat.id).where(SchedulerHeartbeat.name == SCHEDULER_NAME)):
+        db.session.rollback()
+        return False  # another process holds the lease
+    db.session.add(SchedulerHeartbeat(name=SCHEDULER_NAME, **values))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process started at the same moment and won
+        db.session.rollback()
+        return False
+    return True
+
+
+def active_holder() -> str:
+    row = db.session.scalar(select(SchedulerHeartbeat).where(SchedulerHeartbeat.name == SCHEDULER_NAME))
+    return f"{row.host} (PID {row.pid})" if row else "?"
 
 
 @dataclass(frozen=True)

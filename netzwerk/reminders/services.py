@@ -1,0 +1,179 @@
+"""Planning reminders into the outbox. The scheduler's sweep asks, every few seconds, which reminders are due by
+now and adds each one to the outbox once (its key says what, for whom, which meeting at which time), rendered
+with the meeting as it is then. Nothing is planned ahead, so a changed or cancelled meeting needs no clean-up
+beyond reminders already waiting; a reminder due while the scheduler was down is sent when it is back, if its
+meeting has not begun. Due times are wall-clock times in Europe/Berlin ("1 day before, 09:00"), computed
+with zoneinfo, so they are right across the daylight-saving change. No commits here."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.auth.models import AccountStatus, User
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+from netzwerk.groups.models import Membership
+from netzwerk.groups.services import current_on
+from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.services import external_url, queue_mail
+from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
+from netzwerk.meetings.services import answer_token, to_local, to_utc
+from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, parse_days
+
+DIGEST_HOUR = 7  # Monday, local time
+DIGEST_WEEKS_AHEAD = timedelta(days=14)
+PREVIEW_DAYS = timedelta(days=7)  # what the manager sees as coming
+
+
+def reminder_settings() -> ReminderSettings:
+    """The manager's defaults; until first saved, an unsaved row with the built-in ones."""
+    return db.session.scalar(select(ReminderSettings)) or ReminderSettings(
+        days="7,1", send_hour=9, answer_days=3, version=1
+    )
+
+
+def user_days(user: User, settings: ReminderSettings) -> list[int]:
+    """The days before a meeting this person wants a reminder; none without mail notifications."""
+    if not user.notify_by_email:
+        return []
+    return settings.day_list if user.reminder_days is None else parse_days(user.reminder_days)
+
+
+def due_time(meeting: Meeting, days: int, hour: int) -> datetime | None:
+    """``days`` before the meeting's local day at ``hour`` local time, in UTC; None if that is not before it."""
+    day = to_local(meeting.starts_at).date() - timedelta(days=days)
+    due = to_utc(datetime.combine(day, time(hour)))
+    return due if due < meeting.starts_at else None
+
+
+@dataclass
+class Planned:
+    key: str
+    kind: str
+    due: datetime
+    meeting: Meeting
+    invitation: Invitation
+
+
+def planned_reminders(until: datetime, since: datetime | None = None) -> Iterator[Planned]:
+    """Reminders due in (since, until] for meetings that have not begun by ``until``; without ``since`` from
+    the moment the invitees were told the time (a reminder is never due before the invitation itself)."""
+    settings = reminder_settings()
+    start = since or until
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at > start,
+            Meeting.starts_at <= until + timedelta(days=max(DAY_CHOICES) + 1),
+        )
+        .options(selectinload(Meeting.invitations).selectinload(Invitation.user), selectinload(Meeting.group))
+        .order_by(Meeting.starts_at)
+    )
+    for meeting in meetings:
+        lower = since or meeting.announced_at
+        stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
+        for invitation in meeting.invitations:
+            user = invitation.user
+            if user.status != AccountStatus.ACTIVE:
+                continue
+            if invitation.answer != Answer.NO and invitation.waitlisted_at is None:
+                for days in user_days(user, settings):
+                    due = due_time(meeting, days, settings.send_hour)
+                    if due and lower < due <= until:
+                        key = f"reminder:{meeting.id}:{user.id}:{days}:{stamp}"
+                        yield Planned(key, "meeting_reminder", due, meeting, invitation)
+            if invitation.answer is None and settings.answer_days is not None and user.notify_by_email:
+                due = due_time(meeting, settings.answer_days, settings.send_hour)
+                if due and lower < due <= until:
+                    key = f"answer-reminder:{meeting.id}:{user.id}:{stamp}"
+                    yield Planned(key, "meeting_answer_reminder", due, meeting, invitation)
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(db.session.scalars(select(OutgoingMail.key).where(OutgoingMail.key.in_(chunk))))
+    return found
+
+
+def reminder_mail(planned: Planned) -> OutgoingMail:
+    invitation, meeting = planned.invitation, planned.meeting
+    mail = queue_mail(
+        invitation.user.email,
+        planned.kind,
+        user=invitation.user,
+        link=external_url("meetings.answer_link", token=answer_token(invitation)),
+        meeting=meeting,
+        invitation=invitation,
+    )
+    # due_at keeps the planned time (already past: sent at once), so the outbox shows when it was due
+    mail.key, mail.meeting_id, mail.expires_at, mail.due_at = planned.key, meeting.id, meeting.starts_at, planned.due
+    return mail
+
+
+def plan_reminders(now: datetime | None = None) -> list[OutgoingMail]:
+    """Add every reminder that is due by now and not yet in the outbox (the sweep; safe to repeat)."""
+    now = now or utcnow()
+    planned = list(planned_reminders(now))
+    known = existing_keys([p.key for p in planned])
+    mails = [reminder_mail(p) for p in planned if p.key not in known]
+    return mails + plan_digests(now)
+
+
+# --- Weekly digest ---------------------------------------------------------------------------------------
+
+
+def digest_due(now: datetime) -> tuple[str, datetime] | None:
+    """(week label, due time) while this week's digest may go out: from Monday 07:00 local for a day."""
+    today = to_local(now).date()
+    monday = today - timedelta(days=today.weekday())
+    due = to_utc(datetime.combine(monday, time(DIGEST_HOUR)))
+    if not due <= now < due + timedelta(days=1):
+        return None
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}", due
+
+
+def digest_meetings(user: User, now: datetime) -> list[Meeting]:
+    own_groups = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.group_id.in_(own_groups),
+                Meeting.starts_at > now,
+                Meeting.starts_at <= now + DIGEST_WEEKS_AHEAD,
+            )
+            .options(selectinload(Meeting.group))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+def plan_digests(now: datetime) -> list[OutgoingMail]:
+    """This week's digest for everyone who wants one; a week without meetings is recorded as nothing to send."""
+    due = digest_due(now)
+    if due is None:
+        return []
+    week, _ = due
+    users = db.session.scalars(
+        select(User).where(User.weekly_digest.is_(True), User.status == AccountStatus.ACTIVE, User.notify_by_email)
+    ).all()
+    known = existing_keys([f"digest:{user.id}:{week}" for user in users])
+    mails = []
+    for user in users:
+        key = f"digest:{user.id}:{week}"
+        if key in known:
+            continue
+        meetings = digest_meetings(user, now)
+        mail = queue_mail(user.email, "weekly_digest", user=user, meetings=meetings)
+        mail.key = key
+        if not meetings:  # kept as a record, so the sweep does not ask again this week
+            mail.status, mail.last_error = MailStatus.CANCELLED, "keine Termine"
+        mails.append(mail)
+    return mails
