@@ -133,9 +133,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, groups, mail, main, meetings, users
+    from netzwerk import actors, audit, auth, groups, mail, main, meetings, polls, users
 
-    for package in (main, auth, users, actors, groups, meetings, audit, mail):
+    for package in (main, auth, users, actors, groups, meetings, polls, audit, mail):
         app.register_blueprint(package.bp)
 
 

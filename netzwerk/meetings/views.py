@@ -28,6 +28,7 @@ from netzwerk.meetings.services import (
     to_local,
     to_utc,
 )
+from netzwerk.polls.services import open_polls
 
 LINK_PROBLEMS = {
     "invalid": _l(
@@ -45,6 +46,7 @@ def index():
         "meetings/index.html",
         upcoming=meetings_for(current_user, upcoming=True, is_admin=is_admin),
         past=meetings_for(current_user, upcoming=False, is_admin=is_admin),
+        polls=open_polls(current_user, is_admin=is_admin),
         to_local=to_local,
     )
 
