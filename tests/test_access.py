@@ -139,9 +139,11 @@ def make_poll(app, group_id: int) -> int:
     from netzwerk.extensions import db
     from netzwerk.polls.models import Poll, PollSlot
 
-    soon = datetime.now(UTC) + timedelta(days=7)
+    soon = datetime.now(UTC) + timedelta(days=7)  # two slots a day apart
     with app.app_context():
-        slots = [PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=2)) for d in (0, 1)]
+        slots = [
+            PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)
+        ]
         poll = Poll(group_id=group_id, title="Umfrage Walk", slots=slots)
         db.session.add(poll)
         db.session.commit()

@@ -432,3 +432,22 @@ def test_the_poll_page_keeps_a_constant_number_of_queries(app, world, make_user,
     post_form(world["client"], f"/umfragen/{poll.id}/erinnern", {}, get_url=f"/umfragen/{poll.id}")
     assert count_queries(app, anna, f"/umfragen/{poll.id}") == few
     assert count_queries(app, world["client"], f"/umfragen/{poll.id}") == few_lead
+
+
+# --- Demo --------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_running_poll_with_votes_for_the_demo_lead_to_try(app, runner):
+    from netzwerk.demo import DEMO_PASSWORD
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # loaded once: no second poll
+    with app.app_context():
+        (poll,) = db.session.scalars(select(Poll)).all()
+        assert poll.is_open and all(slot.starts_at > datetime.now(UTC) for slot in poll.slots)
+        assert db.session.scalar(select(func.count(PollVote.id))) == 6
+    member = app.test_client()
+    login(member, "mitglied@example.org", DEMO_PASSWORD)
+    assert "Planungstreffen Willkommenspaket" in member.get("/termine/").text
+    page = member.get(f"/umfragen/{poll.id}").text
+    assert "Bester Termin</span>" in page and "Ihre Stimme" in page and "Termin festlegen" in page
