@@ -369,12 +369,17 @@ def test_the_lead_may_end_a_poll_without_a_meeting(app, world, mailbox):
     with app.app_context():
         assert db.session.get(Poll, poll.id).status == "closed"
         assert db.session.scalar(select(func.count(Meeting.id))) == 0
+        assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "poll.closed"))
+    again = post_form(world["client"], url, {}, get_url=f"/umfragen/{poll.id}")
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "poll.closed")) == 1
 
 
 # --- Where polls are found ---------------------------------------------------------------------------------
 
 
-def test_running_polls_show_on_the_group_page_and_in_meine_termine(app, world, mailbox):
+def test_running_polls_show_on_the_group_page_and_in_meine_termine(app, world, as_role, mailbox):
     start(world)
     anna = client_of(app, world["anna"])
     assert "Laufende Terminumfragen" in anna.get(f"/arbeitskreise/{world['group']}").text
@@ -386,6 +391,9 @@ def test_running_polls_show_on_the_group_page_and_in_meine_termine(app, world, m
     assert "Terminumfrage starten" in group_page
     outsider = client_of(app, world["outsider"])
     assert "Frühjahrssitzung" not in outsider.get(f"/arbeitskreise/{world['group']}").text
+    manager, _ = as_role("admin")  # sees every running poll, but is asked for no vote of their own
+    overview = manager.get("/termine/").text
+    assert "Frühjahrssitzung" in overview and "Ihre Stimme fehlt noch." not in overview
 
 
 # --- Queries -----------------------------------------------------------------------------------------------
@@ -432,6 +440,27 @@ def test_the_poll_page_keeps_a_constant_number_of_queries(app, world, make_user,
     post_form(world["client"], f"/umfragen/{poll.id}/erinnern", {}, get_url=f"/umfragen/{poll.id}")
     assert count_queries(app, anna, f"/umfragen/{poll.id}") == few
     assert count_queries(app, world["client"], f"/umfragen/{poll.id}") == few_lead
+
+
+def test_meine_termine_keeps_a_constant_number_of_queries_as_polls_grow(app, world, make_user, mailbox):
+    anna = client_of(app, world["anna"])
+    start(world)
+    cast(app, anna, only_poll(app).id, "yes", "no")
+    few = count_queries(app, anna, "/termine/")
+    with app.app_context():
+        others = [WorkingGroup(name=f"AK {n}") for n in range(4)]
+        db.session.add_all(others)
+        db.session.flush()
+        moment = datetime.now(UTC) + timedelta(days=3)
+        for group in others:
+            db.session.add(Membership(group_id=group.id, user_id=world["anna"].id))
+            for n in range(3):
+                slots = [PollSlot(starts_at=moment, ends_at=moment + timedelta(hours=1))]
+                db.session.add(Poll(group_id=group.id, title=f"Umfrage {group.name} {n}", slots=slots))
+        db.session.commit()
+    page = anna.get("/termine/").text
+    assert page.count("Ihre Stimme fehlt noch.") == 12 and page.count("Sie haben abgestimmt.") == 1
+    assert count_queries(app, anna, "/termine/") == few
 
 
 # --- Demo --------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.services import deliver
-from netzwerk.meetings.services import to_local, to_utc
+from netzwerk.meetings.services import to_utc
 from netzwerk.polls import bp
 from netzwerk.polls.forms import ActionForm, ConvertForm, PollForm
 from netzwerk.polls.models import VOTE_LABELS, Poll, Vote
@@ -115,10 +115,8 @@ def render_poll(poll: Poll, chosen: dict | None = None, vote_errors: list | None
         vote_errors=vote_errors or [],
         manage=manage,
         reminders=reminders_of(poll) if manage else [],
-        form=ActionForm(),
         votes=Vote,
         vote_labels=VOTE_LABELS,
-        to_local=to_local,
     ), status
 
 
