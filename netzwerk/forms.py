@@ -1,10 +1,12 @@
 """The base form every form of the app derives from."""
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, StringField
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import EmailField, Form, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -32,19 +34,34 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class CleanText:
+    """Form meta: every text field refuses control characters; all but passwords lose surrounding blanks."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField):
+            validators = options.get("validators", unbound_field.kwargs.get("validators")) or ()
+            options["validators"] = [no_control_characters, *validators]
+            if not issubclass(field_class, PasswordField):
+                filters = options.get("filters", unbound_field.kwargs.get("filters")) or ()
+                options["filters"] = [strip_text, *filters]
+        return unbound_field.bind(form=form, **options)
+
+
 class BaseForm(FlaskForm):
     """Every text field refuses control characters; all but passwords lose surrounding blanks."""
 
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field_class = unbound_field.field_class
-            if issubclass(field_class, StringField):
-                validators = options.get("validators", unbound_field.kwargs.get("validators")) or ()
-                options["validators"] = [no_control_characters, *validators]
-                if not issubclass(field_class, PasswordField):
-                    filters = options.get("filters", unbound_field.kwargs.get("filters")) or ()
-                    options["filters"] = [strip_text, *filters]
-            return unbound_field.bind(form=form, **options)
+    class Meta(CleanText):
+        pass
+
+
+class RowForm(Form):
+    """One repeated row inside a BaseForm (FieldList of FormField): same text rules, the outer form's CSRF,
+    WTForms' own messages in the user's language like FlaskForm."""
+
+    class Meta(CleanText):
+        def get_translations(self, form):
+            return wtforms_translations
 
 
 def email_field(label, **kwargs) -> EmailField:
@@ -90,6 +107,31 @@ def page_number() -> int:
     if value.isascii() and value.isdigit() and len(value) <= 5:
         return max(1, min(int(value), MAX_PAGE))
     return 1
+
+
+def small_int(value: str | int | None) -> int | None:
+    """A form or query value as a non-negative int, or None: junk, "²" or a 5,000-digit number is not an error."""
+    value = str(value) if value is not None else ""
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 10 else None
+
+
+def int_arg(name: str) -> int | None:
+    from flask import request
+
+    return small_int(request.args.get(name))
+
+
+def date_arg(name: str) -> tuple[date | None, bool]:
+    """``?name=YYYY-MM-DD`` (what a date input sends) as (date, ok); junk gives (None, False), empty (None, True)."""
+    from flask import request
+
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None, True
+    try:
+        return (date.fromisoformat(value), True) if len(value) == 10 else (None, False)
+    except ValueError:
+        return None, False
 
 
 def query_text(name: str, max_length: int = 100) -> str:

@@ -285,3 +285,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)
         terminalreporter._session.exitstatus = 1
+
+
+def count_queries(app, client, url) -> int:
+    """How many SQL statements a GET of url runs (a page's count must not grow with the data)."""
+    from sqlalchemy import event
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)

@@ -54,6 +54,7 @@ EXPECTED = {
     "groups.decide": SIGNED_IN,
     "groups.message": SIGNED_IN,
     "meetings.index": SIGNED_IN,
+    "meetings.month": SIGNED_IN,
     "meetings.detail": SIGNED_IN,  # object-level: invited people and the group's members
     "meetings.answer_in_app": SIGNED_IN,
     "meetings.calendar_file": SIGNED_IN,
@@ -61,6 +62,13 @@ EXPECTED = {
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.cancel": SIGNED_IN,
+    "meetings.minutes": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.remind": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.register_as_guest": SIGNED_IN,  # object-level: meetings open to guests
+    "meetings.subscribe": SIGNED_IN,
+    "meetings.renew_feed": SIGNED_IN,
+    "meetings.personal_feed": EVERYONE,  # the secret token is the permission
+    "meetings.group_feed": EVERYONE,  # object-level: public groups only
     "polls.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "polls.detail": SIGNED_IN,  # object-level: the manager and the group's members
     "polls.cast_vote": SIGNED_IN,  # object-level: the group's current members
@@ -89,6 +97,9 @@ OBJECT_LEVEL = {
     "meetings.create",
     "meetings.edit",
     "meetings.cancel",
+    "meetings.minutes",
+    "meetings.remind",
+    "meetings.register_as_guest",
     "polls.create",
     "polls.detail",
     "polls.cast_vote",

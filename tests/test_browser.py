@@ -138,11 +138,11 @@ def reachable_pages(app, make_user, make_actor):
         contacts=[{"name": "Greta Gruber", "email": "greta@example.de"}],
     )
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from netzwerk.dbtypes import utcnow
     from netzwerk.groups.models import Membership, WorkingGroup
-    from netzwerk.meetings.models import Invitation, Meeting
+    from netzwerk.meetings.models import Invitation, Meeting, Task
     from netzwerk.meetings.services import answer_token
 
     with app.test_request_context():
@@ -156,9 +156,24 @@ def reachable_pages(app, make_user, make_actor):
             agenda="1. Begrüßung",
         )
         invitation = Invitation(meeting=meeting, user_id=invited.id)
-        db.session.add_all([group, Membership(group=group, user_id=invited.id, role="lead"), meeting, invitation])
+        held = Meeting(
+            group=group,
+            title="Rückblick",
+            starts_at=utcnow() - timedelta(days=3),
+            ends_at=utcnow() - timedelta(days=3, hours=-2),
+            place="Rathaus",
+            minutes="## TOP 1\nBegrüßung",
+            decisions="- Messe im März",
+            minutes_published_at=utcnow(),
+        )
+        held.tasks = [Task(what="Flyer drucken", who="Max", due_on=date(2027, 1, 15))]
+        attended = Invitation(meeting=held, user_id=invited.id, answer="yes", attendance="present")
+        db.session.add_all(
+            [group, Membership(group=group, user_id=invited.id, role="lead"), meeting, invitation, held, attended]
+        )
         db.session.commit()
         group_id, meeting_id, answer_link = group.id, meeting.id, f"/antwort/{answer_token(invitation)}"
+        held_id = held.id
     poll_id = make_poll(app, group_id, voter_id=invited.id)
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
@@ -170,7 +185,7 @@ def reachable_pages(app, make_user, make_actor):
         )
         db.session.commit()
     actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
-    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", *actor_pages]
+    signed_in = ["/", "/profil", "/passwort-aendern", "/termine/", "/termine/kalender", "/kalender/", *actor_pages]
     return {
         None: [
             "/",
@@ -203,6 +218,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/sitzungen/neu",
             f"/termine/{meeting_id}",
             f"/termine/{meeting_id}/bearbeiten",
+            f"/termine/{held_id}",
+            f"/termine/{held_id}/protokoll",
             f"/arbeitskreise/{group_id}/umfragen/neu",
             f"/umfragen/{poll_id}",
         ],
@@ -334,6 +351,91 @@ def test_group_journey_manager_lead_member(app, live_server, browser, make_user,
         "[AK Fachkräfte] Erstes Treffen",
         "Anfrage zur Mitgliedschaft: AK Fachkräfte",
     ]
+
+
+def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, mailbox):
+    """The lead schedules a meeting, the member answers from the mail link and subscribes the calendar; after
+    the meeting the lead records attendance and minutes, and the member reads them."""
+    from datetime import datetime, timedelta
+
+    from icalendar import Calendar
+    from sqlalchemy import select
+
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.groups.models import Membership, WorkingGroup
+    from netzwerk.meetings.models import Meeting
+
+    lead = make_user(name="Lea Leitung")
+    member = make_user(name="Max Mitglied")
+    with app.app_context():
+        group = WorkingGroup(name="AK Fachkräfte", is_public=True)
+        db.session.add_all(
+            [group, Membership(group=group, user_id=lead.id, role="lead"), Membership(group=group, user_id=member.id)]
+        )
+        db.session.commit()
+        group_id = group.id
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, lead.email)
+    page.goto(f"{live_server}/arbeitskreise/{group_id}")
+    page.get_by_role("link", name="Sitzung planen").click()
+    start = (datetime.now() + timedelta(days=10)).replace(hour=16, minute=0)
+    page.get_by_label("Titel").fill("Herbstsitzung")
+    page.get_by_label("Beginn").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ende").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ort (Adresse)").fill("Landratsamt Landshut")
+    page.get_by_label("Tagesordnung").fill("1. Begrüßung\n2. Ausbildungsmesse")
+    page.get_by_label("Plätze (freiwillig)").fill("20")
+    page.get_by_role("button", name="Sitzung planen und einladen").click()
+    expect(page.get_by_role("status")).to_contain_text("2 Einladungen sind verschickt")
+    screenshot(page, "meeting-scheduled")
+    lead_page = page
+
+    link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == member.email), "/antwort/")
+    visitor = browser.new_context(locale="de-DE").new_page()
+    visitor.goto(link)
+    visitor.get_by_label("Zusage").check()
+    visitor.get_by_role("button", name="Antwort speichern").click()
+    expect(visitor.get_by_role("status")).to_contain_text("Zusage")
+    visitor.context.close()
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, member.email)
+    page.goto(f"{live_server}/termine/")
+    expect(page.get_by_text("Ihre Antwort: Zusage")).to_be_visible()
+    page.get_by_role("link", name="Kalender abonnieren").click()
+    feed = page.get_by_label("Ihre Kalender-Adresse").input_value()
+    screenshot(page, "calendar-subscribe")
+    calendar = Calendar.from_ical(page.request.get(feed).body())
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["AK Fachkräfte: Herbstsitzung"]
+
+    with app.app_context():  # the meeting has taken place
+        meeting = db.session.scalar(select(Meeting))
+        meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
+        meeting_id = meeting.id
+    lead_page.goto(f"{live_server}/termine/{meeting_id}")
+    lead_page.get_by_role("link", name="Anwesenheit und Protokoll erfassen").click()
+    lead_page.get_by_label("Anwesenheit von Lea Leitung").select_option(label="anwesend")
+    lead_page.get_by_label("Protokoll", exact=True).fill("## TOP 1\nDie Messe findet im März statt.")
+    lead_page.get_by_label("Beschlüsse").fill("- Messe im März")
+    lead_page.get_by_label("Aufgabe 1: was").fill("Flyer drucken")
+    lead_page.get_by_label("Aufgabe 1: wer").fill("Max Mitglied")
+    lead_page.get_by_label("Protokoll veröffentlichen").check()
+    screenshot(lead_page, "minutes-form")
+    lead_page.get_by_role("button", name="Protokoll speichern").click()
+    expect(lead_page.get_by_role("status")).to_contain_text("Das Protokoll ist veröffentlicht")
+    lead_page.context.close()
+
+    page.goto(f"{live_server}/termine/{meeting_id}")
+    expect(page.get_by_role("heading", name="Protokoll", exact=True)).to_be_visible()
+    expect(page.get_by_text("Max Mitglied (anwesend)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Flyer drucken")).to_be_visible()
+    screenshot(page, "minutes-published")
+    page.goto(f"{live_server}/termine/kalender")
+    screenshot(page, "month-calendar")
+    page.context.close()
+    assert sum(m["Subject"].startswith("Protokoll: Herbstsitzung") for m in mailbox.messages) == 2
 
 
 def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_server, browser, make_user, mailbox):

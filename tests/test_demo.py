@@ -133,3 +133,20 @@ def test_demo_meetings(app, runner):
     page = member.get("/termine/").text
     assert "Sitzung Ausbildungsmesse" in page and "Transfertag mit der Hochschule" in page
     assert "Sitzung Ausbildungsmesse" in member.get("/").text
+    upcoming, past = page.split("Vergangene Sitzungen")
+    assert "Werkstattgespräch Willkommenskultur" in upcoming and "abgesagt" in upcoming
+    assert "Auftakt Ausbildungsmesse 2027" in past and "#protokoll" in past
+    from sqlalchemy import select
+
+    from netzwerk.extensions import db
+    from netzwerk.meetings.models import Meeting
+
+    with app.app_context():
+        held = db.session.scalar(select(Meeting).where(Meeting.title == "Auftakt Ausbildungsmesse 2027"))
+        tomorrow = db.session.scalar(select(Meeting).where(Meeting.title == "Sitzung Ausbildungsmesse"))
+    minutes = member.get(f"/termine/{held.id}").text
+    assert "Sparkassen-Arena" in minutes and "Angebot Busshuttle einholen" in minutes and "(anwesend)" in minutes
+    from datetime import date, timedelta
+    from zoneinfo import ZoneInfo
+
+    assert tomorrow.starts_at.astimezone(ZoneInfo("Europe/Berlin")).date() == date.today() + timedelta(days=1)

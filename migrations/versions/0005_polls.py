@@ -1,7 +1,7 @@
 """Date polls (Terminumfragen): polls, slots, votes, reminders
 
 Revision ID: 0005_polls
-Revises: 0004_meetings
+Revises: 0007_meeting_records
 Create Date: 2026-11-26 10:41:53.821132
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_polls'
-down_revision = '0004_meetings'
+down_revision = '0007_meeting_records'
 branch_labels = None
 depends_on = None
 

@@ -57,19 +57,9 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.forms import CONTROL_CHARACTERS, form_status, page_number, query_text
+from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 
 PER_PAGE = 25
-
-
-def small_int(value: str | int | None) -> int | None:
-    """A form or query value as a non-negative int, or None: junk, "²" or a 5,000-digit number is not an error."""
-    value = str(value) if value is not None else ""
-    return int(value) if value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
-def int_arg(name: str) -> int | None:
-    return small_int(request.args.get(name))
 
 
 def filters_from_request() -> ActorFilters:

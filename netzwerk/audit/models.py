@@ -80,6 +80,14 @@ ACTION_LABELS = {
     "meeting.answered": _l("Auf Einladung geantwortet"),
     "meeting.changed": _l("Sitzung geändert"),
     "meeting.cancelled": _l("Sitzung abgesagt"),
+    "meeting.series_scheduled": _l("Sitzungsreihe geplant"),
+    "meeting.guest_registered": _l("Als Gast angemeldet"),
+    "meeting.moved_up": _l("Von der Warteliste nachgerückt"),
+    "meeting.reminded": _l("An die Antwort erinnert"),
+    "meeting.attendance_recorded": _l("Anwesenheit erfasst"),
+    "meeting.minutes_saved": _l("Protokoll gespeichert"),
+    "meeting.minutes_published": _l("Protokoll veröffentlicht"),
+    "user.calendar_renewed": _l("Kalender-Adresse erneuert"),
 }
 
 FIELD_LABELS = {
@@ -107,4 +115,16 @@ FIELD_LABELS = {
     "goals": _l("Ziele"),
     "short_name": _l("Kurzname"),
     "field_of_action_id": _l("Handlungsfeld"),
+    "title": _l("Titel"),
+    "starts_at": _l("Beginn"),
+    "ends_at": _l("Ende"),
+    "place": _l("Ort"),
+    "room": _l("Raum"),
+    "online_url": _l("Online-Link"),
+    "agenda": _l("Tagesordnung"),
+    "documents": _l("Unterlagen"),
+    "capacity": _l("Plätze"),
+    "guests_allowed": _l("Gäste können sich anmelden"),
+    "minutes": _l("Protokoll"),
+    "decisions": _l("Beschlüsse"),
 }

@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of the login cookie; replacing it ends every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Nonce of the personal calendar feed URL (the URL carries an HMAC of it): a new one revokes the old URL.
+    calendar_key: Mapped[str] = mapped_column(String(64), default=new_session_token)
     phone: Mapped[str] = mapped_column(String(40), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="de")

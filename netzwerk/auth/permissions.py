@@ -153,6 +153,21 @@ def can_see_group_internals(user, group) -> bool:
     return _role(user) == Role.ADMIN or group_role(user, group) is not None
 
 
+def can_view_meeting(user, meeting, invited: bool) -> bool:
+    """Invited people, the group's members and the manager; a meeting open to guests also whoever may see its
+    group (so they can register)."""
+    return (
+        invited
+        or can_see_group_internals(user, meeting.group)
+        or (meeting.guests_allowed and not meeting.is_cancelled and can_view_group(user, meeting.group))
+    )
+
+
+def has_public_calendar(group) -> bool:
+    """Public groups publish their meeting times as a calendar feed (no personal data in it)."""
+    return group.is_public
+
+
 def can_manage_group(user, group) -> bool:
     """Members (and, later, meetings): the manager, and the group's lead and deputy for their own group."""
     from netzwerk.groups.models import MemberRole

@@ -1,5 +1,6 @@
 """Demo working groups with members from the demo accounts (names and contents invented)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
 from netzwerk.groups.services import GroupData, save_group
-from netzwerk.meetings.models import Answer, Invitation, Meeting
+from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task
 from netzwerk.meetings.services import to_utc
 
 # name, short name, field of action (short name), public, description, goals, members (email, role)
@@ -65,9 +66,52 @@ GROUPS = [
 ]
 
 
-# group short name, title, days from today, hour (local), place, agenda
+@dataclass
+class DemoMeeting:
+    group: str  # short name
+    title: str
+    days: int  # from the day the demo is loaded
+    hour: int  # local time
+    place: str
+    agenda: str
+    cancelled: bool = False
+    capacity: int | None = None
+    guests_allowed: bool = False
+    minutes: str = ""  # past meetings: attendance is taken from the answers, the minutes are published
+    decisions: str = ""
+    tasks: tuple[tuple[str, str, int], ...] = ()  # what, who, due in days from today
+
+
 MEETINGS = [
-    (
+    DemoMeeting(
+        "AK Fachkräfte",
+        "Auftakt Ausbildungsmesse 2027",
+        -56,
+        16,
+        "Landratsamt Landshut, Veldener Straße 15",
+        "1. Begrüßung\n2. Rückblick Ausbildungsmesse 2026\n3. Ziele 2027\n4. Verschiedenes",
+        minutes="## TOP 1 Begrüßung\nDie Leitung begrüßt die Anwesenden.\n\n## TOP 2 Rückblick\n"
+        "Rund 1.900 Besucherinnen und Besucher, 84 Aussteller; gute Resonanz der Schulen aus dem Landkreis.\n\n"
+        "## TOP 3 Ziele 2027\nMehr Betriebe aus dem östlichen Landkreis gewinnen; Busshuttle ab Vilsbiburg prüfen.",
+        decisions="- Die Ausbildungsmesse 2027 findet wieder in der Sparkassen-Arena statt.\n"
+        "- Der Arbeitskreis erarbeitet ein Willkommenspaket für neue Fachkräfte.",
+        tasks=(
+            ("Angebot Busshuttle einholen", "Josef Gruber", -20),
+            ("Ausstellerliste 2026 auswerten", "Anna Schmid", 10),
+        ),
+    ),
+    DemoMeeting(
+        "AK Innovation",
+        "Rückblick Transfertag 2026",
+        -28,
+        14,
+        "Hochschule Landshut, Am Lurzenhof 1",
+        "1. Auswertung\n2. Themen für 2027",
+        minutes="## Auswertung\nZwölf Projekte aus drei Fakultäten; vier Folgegespräche mit Unternehmen.",
+        decisions="- Der nächste Transfertag hat den Schwerpunkt Leichtbau und Energie.",
+        tasks=(("Themenliste an die Fakultäten senden", "Florian Huber", 14),),
+    ),
+    DemoMeeting(
         "AK Fachkräfte",
         "Sitzung Ausbildungsmesse",
         1,
@@ -75,15 +119,26 @@ MEETINGS = [
         "Landratsamt Landshut, Veldener Straße 15",
         "1. Begrüßung\n2. Stand der Ausbildungsmesse 2027\n3. Willkommenspaket\n4. Verschiedenes",
     ),
-    (
+    DemoMeeting(
+        "AK Fachkräfte",
+        "Werkstattgespräch Willkommenskultur",
+        14,
+        17,
+        "Rathaus Landshut, Altstadt 315",
+        "1. Erfahrungen der Betriebe\n2. Angebote der Kommunen",
+        cancelled=True,
+    ),
+    DemoMeeting(
         "AK Innovation",
         "Transfertag mit der Hochschule",
         21,
         14,
         "Hochschule Landshut, Am Lurzenhof 1",
         "1. Projekte aus den Fakultäten\n2. Gründungen im LINK",
+        capacity=40,
+        guests_allowed=True,
     ),
-    (
+    DemoMeeting(
         "AK Metropolregion",
         "Abstimmung Bahnanbindung",
         35,
@@ -93,30 +148,48 @@ MEETINGS = [
     ),
 ]
 
+ANSWERS = (Answer.YES, None, Answer.MAYBE, Answer.NO)
+ATTENDANCE = {Answer.YES: Attendance.PRESENT, Answer.NO: Attendance.EXCUSED}
+
 
 def load_meetings(organizer: User) -> int:
-    """Upcoming demo meetings with invitations (no mails: the demo has no recipients); some answered."""
+    """Demo meetings with invitations (no mails: the demo has no recipients); past ones with attendance and
+    published minutes."""
     groups = {g.short_name: g for g in db.session.scalars(select(WorkingGroup))}
-    for short, title, days, hour, place, agenda in MEETINGS:
-        group = groups[short]
-        day = datetime.combine(date.today() + timedelta(days=days), time(hour, 0))
+    for demo in MEETINGS:
+        group = groups[demo.group]
+        day = datetime.combine(date.today() + timedelta(days=demo.days), time(demo.hour, 0))
         meeting = Meeting(
             group=group,
-            title=title,
+            title=demo.title,
             starts_at=to_utc(day),
             ends_at=to_utc(day + timedelta(hours=2)),
-            place=place,
-            online_url="" if place else "https://meet.example.org/ak-metropolregion",
-            agenda=agenda,
+            place=demo.place,
+            online_url="" if demo.place else "https://meet.example.org/ak-metropolregion",
+            agenda=demo.agenda,
             organizer=organizer,
+            status=MeetingStatus.CANCELLED if demo.cancelled else MeetingStatus.SCHEDULED,
+            capacity=demo.capacity,
+            guests_allowed=demo.guests_allowed,
+            minutes=demo.minutes,
+            decisions=demo.decisions,
+            minutes_published_at=utcnow() if demo.minutes else None,
+            tasks=[
+                Task(position=n, what=what, who=who, due_on=date.today() + timedelta(days=due), done=due < 0)
+                for n, (what, who, due) in enumerate(demo.tasks)
+            ],
         )
         db.session.add(meeting)
         members = db.session.scalars(select(Membership).where(Membership.group == group)).all()
         for index, membership in enumerate(members):
-            answer = (Answer.YES, None, Answer.MAYBE, Answer.NO)[index % 4]
+            answer = ANSWERS[index % 4]
             db.session.add(
                 Invitation(
-                    meeting=meeting, user_id=membership.user_id, answer=answer, answered_at=utcnow() if answer else None
+                    meeting=meeting,
+                    user_id=membership.user_id,
+                    answer=answer,
+                    answered_at=utcnow() if answer else None,
+                    attendance=ATTENDANCE.get(answer, Attendance.ABSENT) if demo.minutes else None,
                 )
             )
     return len(MEETINGS)

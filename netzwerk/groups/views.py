@@ -13,6 +13,7 @@ from netzwerk.auth.permissions import (
     can_manage_group,
     can_see_group_internals,
     can_view_group,
+    has_public_calendar,
     login_required,
     public,
     visible_groups,
@@ -59,6 +60,7 @@ from netzwerk.groups.services import (
     set_status,
 )
 from netzwerk.mail.services import deliver
+from netzwerk.meetings.services import group_meetings
 from netzwerk.polls.services import open_polls
 
 
@@ -99,10 +101,14 @@ def detail(group_id: int):
     can_request = (
         current_user.is_authenticated and own is None and group.is_public and group.status == GroupStatus.ACTIVE
     )
+    upcoming, past = group_meetings(group) if internal else ([], [])
     return render_template(
         "groups/detail.html",
         group=group,
         internal=internal,
+        upcoming=upcoming,
+        past=past,
+        public_calendar=has_public_calendar(group),
         manage=can_manage_group(current_user, group),
         members=current_memberships(group) if internal else [],
         former=past_memberships(group) if internal else [],

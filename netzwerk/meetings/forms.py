@@ -1,11 +1,26 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, RadioField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from netzwerk.dbtypes import utcnow
-from netzwerk.forms import BaseForm
-from netzwerk.meetings.models import ANSWER_LABELS
+from netzwerk.forms import BaseForm, RowForm, VersionedForm
+from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS, parse_documents
+from netzwerk.meetings.recurrence import RECURRENCE_LABELS
 
 
 def too_long(n: int):
@@ -35,6 +50,29 @@ class MeetingForm(BaseForm):
         validators=[Optional(), too_long(20000)],
         description=_l("Markdown: eine Zeile je TOP, z. B. „1. Begrüßung“; **fett**, Listen mit „-“."),
     )
+    documents = TextAreaField(
+        _l("Unterlagen (Links)"),
+        validators=[Optional(), too_long(5000)],
+        description=_l(
+            "Eine Zeile je Unterlage: zuerst die Adresse, dann die Bezeichnung, z. B. "
+            "„https://www.landshut.de/flyer.pdf Flyer Ausbildungsmesse“."
+        ),
+    )
+    capacity = IntegerField(
+        _l("Plätze (freiwillig)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("Bitte eine Zahl zwischen %(min)s und %(max)s angeben.")),
+        ],
+        description=_l(
+            "Ist die Sitzung voll, kommen weitere Zusagen auf die Warteliste und rücken nach, wenn jemand absagt."
+        ),
+    )
+    guests_allowed = BooleanField(_l("Gäste außerhalb des Arbeitskreises dürfen sich anmelden"))
+    repeat = SelectField(
+        _l("Wiederholung"), choices=[SelectChoice(k, v) for k, v in RECURRENCE_LABELS.items()], default=""
+    )
+    repeat_count = IntegerField(_l("Anzahl der Termine"), default=4)  # checked below, only for a series
     submit = SubmitField(_l("Sitzung planen und einladen"))
 
     def __init__(self, *args, to_utc=None, **kwargs):
@@ -44,6 +82,21 @@ class MeetingForm(BaseForm):
     def validate_ends_at(self, field) -> None:
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
+
+    def validate_documents(self, field) -> None:
+        _links, problems = parse_documents(field.data or "")
+        if problems:
+            raise ValidationError(
+                _l("Zeile %(line)d: bitte mit einer Adresse wie https://… beginnen.", line=problems[0])
+            )
+
+    def validate_repeat_count(self, field) -> None:
+        if not self.repeat.data:
+            return
+        if field.data is None:
+            raise ValidationError(_l("Bitte geben Sie an, wie viele Termine geplant werden sollen."))
+        if not 2 <= field.data <= 24:
+            raise ValidationError(_l("Bitte eine Zahl zwischen %(min)s und %(max)s angeben.", min=2, max=24))
 
     def validate_starts_at(self, field) -> None:
         if field.data and self.to_utc and self.to_utc(field.data) < utcnow():
@@ -57,6 +110,13 @@ class MeetingForm(BaseForm):
         return valid
 
 
+class EditMeetingForm(MeetingForm):
+    """Changing one meeting: a series is scheduled in one go, but each of its meetings is changed on its own."""
+
+    repeat = None
+    repeat_count = None
+
+
 class AnswerForm(BaseForm):
     answer = RadioField(
         _l("Ihre Antwort"),
@@ -67,5 +127,45 @@ class AnswerForm(BaseForm):
     submit = SubmitField(_l("Antwort speichern"))
 
 
-class CancelForm(BaseForm):
-    """Carries the CSRF token of the cancel button."""
+class ButtonForm(BaseForm):
+    """Carries the CSRF token of a button that changes something (cancel, renew the feed address …)."""
+
+
+class AttendanceRow(RowForm):
+    invitation_id = HiddenField()
+    status = SelectField(
+        _l("Anwesenheit"),
+        choices=[SelectChoice("", _l("– bitte wählen –"))]
+        + [SelectChoice(value.value, label) for value, label in ATTENDANCE_LABELS.items()],
+        validators=[DataRequired(_l("Bitte wählen Sie, ob die Person anwesend war."))],
+    )
+    # not Optional(), which would stop the chain before validate_represented_by
+    represented_by = StringField(_l("vertreten durch"), validators=[too_long(120)])
+
+    def validate_represented_by(self, field) -> None:
+        if self.status.data == "represented" and not field.data:
+            raise ValidationError(_l("Bitte geben Sie an, wer vertreten hat."))
+
+
+class TaskRow(RowForm):
+    what = StringField(_l("Was"), validators=[too_long(500)])  # not Optional(), which would skip validate_what
+    who = StringField(_l("Wer"), validators=[Optional(), too_long(200)])
+    due_on = DateField(_l("Bis wann"), validators=[Optional()])
+    done = BooleanField(_l("erledigt"))
+
+    def validate_what(self, field) -> None:
+        if not field.data and (self.who.data or self.due_on.data):
+            raise ValidationError(_l("Bitte beschreiben Sie die Aufgabe."))
+
+
+class MinutesForm(VersionedForm):
+    attendance = FieldList(FormField(AttendanceRow))
+    minutes = TextAreaField(
+        _l("Protokoll"),
+        validators=[Optional(), too_long(100000)],
+        description=_l("Markdown: Überschriften mit „##“, Listen mit „-“, **fett**."),
+    )
+    decisions = TextAreaField(_l("Beschlüsse"), validators=[Optional(), too_long(20000)])
+    tasks = FieldList(FormField(TaskRow), min_entries=1)
+    publish = BooleanField(_l("Protokoll veröffentlichen: die Eingeladenen sehen es und werden per E-Mail informiert"))
+    submit = SubmitField(_l("Protokoll speichern"))

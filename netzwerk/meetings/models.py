@@ -1,11 +1,11 @@
 """Meetings (Sitzungen) of working groups and the members' answers (Zusage / Absage / Vielleicht)."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netzwerk.auth.models import User
@@ -32,6 +32,39 @@ class Answer(StrEnum):
 ANSWER_LABELS = {Answer.YES: _l("Zusage"), Answer.MAYBE: _l("Vielleicht"), Answer.NO: _l("Absage")}
 
 
+class Attendance(StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+    REPRESENTED = "represented"
+
+    @property
+    def label(self):
+        return ATTENDANCE_LABELS[self]
+
+
+ATTENDANCE_LABELS = {
+    Attendance.PRESENT: _l("anwesend"),
+    Attendance.EXCUSED: _l("entschuldigt"),
+    Attendance.ABSENT: _l("unentschuldigt"),
+    Attendance.REPRESENTED: _l("vertreten"),
+}
+
+
+def parse_documents(text: str) -> tuple[list[tuple[str, str]], list[int]]:
+    """ "https://… Bezeichnung" per line → ([(url, title)], [numbers of lines that are not such a link])."""
+    links, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        url, _, title = line.strip().partition(" ")
+        if url.lower().startswith(("https://", "http://")) and len(url) > 8:
+            links.append((url, title.strip() or url))
+        else:
+            problems.append(number)
+    return links, problems
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@netzwerk-landshut"
 
@@ -47,6 +80,14 @@ class Meeting(db.Model):
     room: Mapped[str] = mapped_column(String(100), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")  # Tagesordnung, Markdown (rendered sanitised)
+    documents: Mapped[str] = mapped_column(Text, default="")  # one link per line: "https://… Bezeichnung"
+    capacity: Mapped[int | None] = mapped_column()  # None: no limit; further Zusagen go to the waiting list
+    guests_allowed: Mapped[bool] = mapped_column(default=False)  # people outside the group may register
+    series_uid: Mapped[str | None] = mapped_column(String(100), index=True)  # meetings scheduled in one go
+    # Protokoll: written after the meeting; members are told once it is published
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
     # the calendar identity: UID stays, SEQUENCE rises with every change that is sent out
     uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)
@@ -58,12 +99,19 @@ class Meeting(db.Model):
     group: Mapped[WorkingGroup] = relationship()
     organizer: Mapped[User | None] = relationship()
     invitations: Mapped[list["Invitation"]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+    tasks: Mapped[list["Task"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Task.position"
+    )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def document_links(self) -> list[tuple[str, str]]:
+        return parse_documents(self.documents)[0]
 
 
 class Invitation(db.Model):
@@ -77,10 +125,41 @@ class Invitation(db.Model):
     answer: Mapped[str | None] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(String(500), default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a Zusage beyond the capacity waits here (first come, first served) until a place is free
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_guest: Mapped[bool] = mapped_column(default=False)  # registered from outside the group
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last reminder to answer
+    attendance: Mapped[str | None] = mapped_column(String(20))  # recorded after the meeting
+    represented_by: Mapped[str] = mapped_column(String(120), default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
     user: Mapped[User] = relationship()
 
     @property
     def answer_label(self):
+        if self.waitlisted_at:
+            return _l("Warteliste")
         return Answer(self.answer).label if self.answer else _l("noch offen")
+
+    @property
+    def has_place(self) -> bool:
+        """A Zusage that is not waiting for a place."""
+        return self.answer == Answer.YES and self.waitlisted_at is None
+
+    @property
+    def attendance_label(self):
+        return Attendance(self.attendance).label if self.attendance else ""
+
+
+class Task(db.Model):
+    """A task from the minutes: wer macht was bis wann."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    what: Mapped[str] = mapped_column(String(500))
+    who: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="tasks")

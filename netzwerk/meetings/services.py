@@ -1,24 +1,28 @@
 """Scheduling meetings, inviting with calendar files, and the members' answers. No commits here."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import calendar as calendar_module
+import hashlib
+import hmac
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
-from netzwerk.auth.models import User
+from netzwerk.auth.models import AccountStatus, User, new_session_token
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
-from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
+from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task, new_uid
+from netzwerk.meetings.recurrence import occurrences
 
 ANSWER_LINK_VALID_FOR = timedelta(days=180)
 
@@ -45,11 +49,35 @@ class MeetingData:
     room: str = ""
     online_url: str = ""
     agenda: str = ""
+    documents: str = ""
+    capacity: int | None = None
+    guests_allowed: bool = False
 
 
-def schedule_meeting(group: WorkingGroup, data: MeetingData, organizer: User) -> tuple[Meeting, list[OutgoingMail]]:
+def schedule_series(
+    group: WorkingGroup, data: MeetingData, organizer: User, rule: str, count: int
+) -> tuple[list[Meeting], list[OutgoingMail]]:
+    """One meeting per date of the series (each with its own invitations and answers), scheduled in one go."""
+    duration = data.ends_at - data.starts_at
+    starts = occurrences(to_local(data.starts_at).replace(tzinfo=None), rule, count)
+    series_uid = new_uid() if len(starts) > 1 else None
+    meetings, mails = [], []
+    for start in starts:
+        begins = to_utc(start)
+        one = replace(data, starts_at=begins, ends_at=begins + duration)
+        meeting, invitations = schedule_meeting(group, one, organizer, series_uid=series_uid)
+        meetings.append(meeting)
+        mails.extend(invitations)
+    if series_uid:
+        record("meeting.series_scheduled", group, summary=f"{data.title}: {len(meetings)}")
+    return meetings, mails
+
+
+def schedule_meeting(
+    group: WorkingGroup, data: MeetingData, organizer: User, series_uid: str | None = None
+) -> tuple[Meeting, list[OutgoingMail]]:
     """Create the meeting and invite every current member, each with a calendar entry and an answer link."""
-    meeting = Meeting(group=group, organizer=organizer, **data.__dict__)
+    meeting = Meeting(group=group, organizer=organizer, series_uid=series_uid, **data.__dict__)
     db.session.add(meeting)
     members = db.session.scalars(
         select(User)
@@ -78,12 +106,104 @@ def invitation_mail(invitation: Invitation) -> OutgoingMail:
     )
 
 
-def answer(invitation: Invitation, value: Answer, comment: str = "") -> None:
-    before = invitation.answer
+def answer(invitation: Invitation, value: Answer, comment: str = "") -> list[OutgoingMail]:
+    """Save the answer. With a capacity, a Zusage beyond it waits on the list, and a place given up goes to the
+    first in line (whose mail is returned)."""
+    meeting = invitation.meeting
+    lock_places(meeting)
+    had_place, before = invitation.has_place, invitation.answer
     invitation.answer, invitation.comment, invitation.answered_at = value, comment, utcnow()
+    if value != Answer.YES:
+        invitation.waitlisted_at = None
+    elif not had_place and invitation.waitlisted_at is None and free_places(meeting, besides=invitation) == 0:
+        invitation.waitlisted_at = utcnow()
     record(
         "meeting.answered", invitation.meeting, summary=invitation.user.name, changes={"answer": [before, str(value)]}
     )
+    return fill_places(meeting) if had_place and value != Answer.YES else []
+
+
+# --- Capacity and waiting list ---------------------------------------------------------------------------
+
+
+def lock_places(meeting: Meeting) -> None:
+    """Serialise answers to one meeting: a no-op UPDATE takes the row lock (PostgreSQL) or the write lock
+    (SQLite) before places are counted, so two Zusagen cannot both take the last place."""
+    db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(capacity=Meeting.capacity))
+
+
+def free_places(meeting: Meeting, besides: Invitation | None = None) -> int | None:
+    """Places left (None: no limit), not counting ``besides``."""
+    if meeting.capacity is None:
+        return None
+    query = select(func.count(Invitation.id)).where(
+        Invitation.meeting_id == meeting.id, Invitation.answer == Answer.YES, Invitation.waitlisted_at.is_(None)
+    )
+    if besides is not None and besides.id is not None:
+        query = query.where(Invitation.id != besides.id)
+    return max(meeting.capacity - db.session.scalar(query), 0)
+
+
+def fill_places(meeting: Meeting) -> list[OutgoingMail]:
+    """Move people up from the waiting list, first come first served, while places are free."""
+    mails = []
+    waiting = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.meeting_id == meeting.id, Invitation.waitlisted_at.is_not(None))
+        .order_by(Invitation.waitlisted_at, Invitation.id)
+    ).all()
+    for invitation in waiting:
+        if free_places(meeting) == 0:
+            break
+        invitation.waitlisted_at = None
+        db.session.flush()
+        record("meeting.moved_up", meeting, summary=invitation.user.name)
+        if invitation.user.is_active:
+            mails.append(queue_mail(invitation.user.email, "waitlist_moved_up", user=invitation.user, meeting=meeting))
+    return mails
+
+
+def waiting_position(invitation: Invitation) -> int | None:
+    if invitation.waitlisted_at is None:
+        return None
+    ahead = select(func.count(Invitation.id)).where(
+        Invitation.meeting_id == invitation.meeting_id,
+        Invitation.waitlisted_at.is_not(None),
+        (Invitation.waitlisted_at < invitation.waitlisted_at)
+        | ((Invitation.waitlisted_at == invitation.waitlisted_at) & (Invitation.id < invitation.id)),
+    )
+    return db.session.scalar(ahead) + 1
+
+
+# --- Guests and reminders --------------------------------------------------------------------------------
+
+
+def register_guest(meeting: Meeting, user: User) -> tuple[Invitation, list[OutgoingMail]]:
+    """Someone outside the group registers for a meeting open to guests: a Zusage (or a place on the
+    waiting list) and the calendar invitation like a member's."""
+    invitation = Invitation(meeting=meeting, user=user, is_guest=True)
+    db.session.add(invitation)
+    db.session.flush()
+    answer(invitation, Answer.YES)
+    record("meeting.guest_registered", meeting, summary=user.name)
+    return invitation, [invitation_mail(invitation)]
+
+
+def remind_unanswered(meeting: Meeting) -> list[OutgoingMail]:
+    """A reminder with the answer links to everyone invited who has not answered yet."""
+    mails = []
+    for invitation in invitations_of(meeting):
+        if invitation.answer is None and invitation.user.is_active:
+            invitation.reminded_at = utcnow()
+            link = external_url("meetings.answer_link", token=answer_token(invitation))
+            mails.append(
+                queue_mail(
+                    invitation.user.email, "meeting_answer_reminder", user=invitation.user, link=link, meeting=meeting
+                )
+            )
+    if mails:
+        record("meeting.reminded", meeting, summary=str(len(mails)))
+    return mails
 
 
 # --- Signed answer links ---------------------------------------------------------------------------------
@@ -117,14 +237,39 @@ def invitation_from_token(token: str) -> tuple[Invitation | None, str | None]:
 # --- Lists -----------------------------------------------------------------------------------------------
 
 
-def meetings_for(user: User, upcoming: bool, is_admin: bool) -> list[tuple[Meeting, Invitation | None]]:
-    """The user's meetings (the manager: all) with the user's invitation, in a fixed number of queries."""
-    now = utcnow()
+@dataclass
+class MeetingFilters:
+    """The manager's filters over all meetings (dates are local calendar days, both inclusive)."""
+
+    group_id: int | None = None
+    field_of_action_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def local_midnight(day: date) -> datetime:
+    return to_utc(datetime.combine(day, time.min))
+
+
+def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
+    """The user's meetings (those they are invited to; the manager: all), filtered."""
     query = select(Meeting).options(selectinload(Meeting.group))
     if not is_admin:
         query = query.join(Invitation, Invitation.meeting_id == Meeting.id).where(Invitation.user_id == user.id)
-    query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
-    meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
+    if filters.group_id:
+        query = query.where(Meeting.group_id == filters.group_id)
+    if filters.field_of_action_id:
+        query = query.join(WorkingGroup, WorkingGroup.id == Meeting.group_id).where(
+            WorkingGroup.field_of_action_id == filters.field_of_action_id
+        )
+    if filters.since:
+        query = query.where(Meeting.ends_at >= local_midnight(filters.since))
+    if filters.until:
+        query = query.where(Meeting.starts_at < local_midnight(filters.until + timedelta(days=1)))
+    return query
+
+
+def with_own_invitations(user: User, meetings) -> list[tuple[Meeting, Invitation | None]]:
     own = {
         inv.meeting_id: inv
         for inv in db.session.scalars(
@@ -132,6 +277,35 @@ def meetings_for(user: User, upcoming: bool, is_admin: bool) -> list[tuple[Meeti
         )
     }
     return [(meeting, own.get(meeting.id)) for meeting in meetings]
+
+
+def meetings_for(
+    user: User, upcoming: bool, is_admin: bool, filters: MeetingFilters | None = None
+) -> list[tuple[Meeting, Invitation | None]]:
+    """Upcoming or past meetings with the user's own invitation, in a fixed number of queries."""
+    now = utcnow()
+    query = meetings_query(user, is_admin, filters or MeetingFilters())
+    query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
+    meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
+    return with_own_invitations(user, meetings)
+
+
+def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, month: int):
+    """The month as weeks (Monday first) of (day, [(meeting, own invitation)]) for the calendar view."""
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    shown = replace(filters, since=weeks[0][0], until=weeks[-1][-1])
+    meetings = db.session.scalars(meetings_query(user, is_admin, shown).order_by(Meeting.starts_at)).all()
+    by_day: dict[date, list] = {}
+    for meeting, invitation in with_own_invitations(user, meetings):
+        by_day.setdefault(to_local(meeting.starts_at).date(), []).append((meeting, invitation))
+    return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past) meetings of a group for its page; past ones newest first."""
+    now = utcnow()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
+    return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
 
 
 def invitations_of(meeting: Meeting) -> list[Invitation]:
@@ -145,17 +319,38 @@ def invitations_of(meeting: Meeting) -> list[Invitation]:
 # --- iCalendar -------------------------------------------------------------------------------------------
 
 
-def meeting_calendar(meetings: list[Meeting], method: str | None, attendee: User | None = None) -> str:
+def meeting_calendar(
+    meetings: list[Meeting], method: str | None, attendee: User | None = None, name: str | None = None, public=False
+) -> str:
     """RFC 5545 text: VTIMEZONE for the local zone, one VEVENT per meeting with stable UID and SEQUENCE."""
     calendar = Calendar()
     calendar.add("prodid", "-//Regionalmanagement Landshut//Netzwerk Landshut//DE")
     calendar.add("version", "2.0")
     if method:
         calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, attendee))
+        calendar.add_component(public_event(meeting) if public else meeting_event(meeting, attendee))
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def public_event(meeting: Meeting) -> Event:
+    """For the public feed of a public group: time, title and place, no personal data, no online link."""
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", to_local(meeting.starts_at))
+    event.add("dtend", to_local(meeting.ends_at))
+    event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", external_url("groups.detail", group_id=meeting.group_id))
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return event
 
 
 def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
@@ -206,9 +401,10 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
         summary=meeting.title,
         changes={k: [str(o), str(n)] for k, (o, n) in changes.items()},
     )
+    moved_up = fill_places(meeting) if "capacity" in changes else []
     if not any(name in changes for name in NOTIFY_ON):
-        return []
-    return [
+        return moved_up
+    return moved_up + [
         calendar_mail(invitation, "meeting_changed", "REQUEST")
         for invitation in invitations_of(meeting)
         if invitation.user.is_active and invitation.answer != Answer.NO
@@ -239,3 +435,125 @@ def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMai
         meeting=meeting,
         calendar=(method, meeting_calendar([meeting], method, user)),
     )
+
+
+# --- Calendar feeds --------------------------------------------------------------------------------------
+
+FEED_SINCE = timedelta(days=365)  # past meetings a feed still carries
+
+
+def _feed_signature(user: User) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"calendar:{user.id}:{user.calendar_key}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def feed_token(user: User) -> str:
+    """The secret part of the personal feed URL: an HMAC of the user's feed key, so the database alone does not
+    reveal working URLs, and a new key (regenerated, or the account deactivated) revokes the old URL."""
+    return f"{user.id}-{_feed_signature(user)}"
+
+
+def user_from_feed_token(token: str) -> User | None:
+    user_id, _, signature = token.partition("-")
+    if not user_id.isdigit() or len(user_id) > 10:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.status != AccountStatus.ACTIVE:
+        return None
+    return user if hmac.compare_digest(signature, _feed_signature(user)) else None
+
+
+def renew_feed_key(user: User) -> None:
+    user.calendar_key = new_session_token()
+    record("user.calendar_renewed", user, summary=user.email)
+
+
+def feed_meetings(user: User) -> list[Meeting]:
+    """Meetings of the user's current groups and those the user is invited to (as a guest, say), one query."""
+    own_groups = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
+    invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                (Meeting.group_id.in_(own_groups)) | (Meeting.id.in_(invited)),
+                Meeting.starts_at >= utcnow() - FEED_SINCE,
+            )
+            .options(selectinload(Meeting.group), selectinload(Meeting.organizer))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+def group_feed_meetings(group: WorkingGroup) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.group_id == group.id, Meeting.starts_at >= utcnow() - FEED_SINCE)
+            .options(selectinload(Meeting.group))
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+# --- Attendance and minutes (Protokoll) ------------------------------------------------------------------
+
+
+@dataclass
+class TaskData:
+    what: str
+    who: str = ""
+    due_on: date | None = None
+    done: bool = False
+
+
+def has_started(meeting: Meeting) -> bool:
+    return meeting.starts_at <= utcnow()
+
+
+def suggested_attendance(invitation: Invitation) -> str | None:
+    """A starting point for the lead: a Zusage probably came, an Absage is excused."""
+    if invitation.attendance:
+        return invitation.attendance
+    return {Answer.YES: Attendance.PRESENT, Answer.NO: Attendance.EXCUSED}.get(invitation.answer)
+
+
+def save_minutes(
+    meeting: Meeting,
+    attendance: dict[int, tuple[str, str]],
+    minutes: str,
+    decisions: str,
+    tasks: list[TaskData],
+    publish: bool,
+) -> list[OutgoingMail]:
+    """Attendance (invitation id → (status, represented by)), minutes, decisions and tasks; publishing the first
+    time tells everyone invited that the minutes are there."""
+    for invitation in meeting.invitations:
+        if invitation.id in attendance:
+            status, deputy = attendance[invitation.id]
+            invitation.attendance = status
+            invitation.represented_by = deputy if status == Attendance.REPRESENTED else ""
+    changes = changes_between(
+        {"minutes": meeting.minutes, "decisions": meeting.decisions}, {"minutes": minutes, "decisions": decisions}
+    )
+    meeting.minutes, meeting.decisions = minutes, decisions
+    meeting.tasks = [Task(position=n, **task.__dict__) for n, task in enumerate(tasks)]
+    meeting.version += 1
+    record("meeting.minutes_saved", meeting, summary=meeting.title, changes={k: ["…", "…"] for k in changes})
+    if not publish or meeting.minutes_published_at:
+        return []
+    meeting.minutes_published_at = utcnow()
+    record("meeting.minutes_published", meeting, summary=meeting.title)
+    return [
+        queue_mail(invitation.user.email, "minutes_published", user=invitation.user, meeting=meeting)
+        for invitation in meeting.invitations
+        if invitation.user.is_active and invitation.user.notify_by_email
+    ]
+
+
+def attendance_counts(invitations: list[Invitation]) -> dict[str, int]:
+    counts = {status.value: 0 for status in Attendance}
+    for invitation in invitations:
+        if invitation.attendance:
+            counts[invitation.attendance] += 1
+    return counts

@@ -1,4 +1,6 @@
-from flask import Response, abort, flash, redirect, render_template, url_for
+from datetime import date, timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -6,27 +8,51 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerk.actors.services import fields_of_action
 from netzwerk.auth.models import Role
-from netzwerk.auth.permissions import can_manage_group, can_see_group_internals, login_required, public
+from netzwerk.auth.permissions import (
+    can_manage_group,
+    can_view_meeting,
+    has_public_calendar,
+    login_required,
+    public,
+)
+from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.forms import form_status
+from netzwerk.forms import date_arg, form_status, int_arg
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.mail.services import deliver
+from netzwerk.mail.services import deliver, external_url
 from netzwerk.meetings import bp
-from netzwerk.meetings.forms import AnswerForm, CancelForm, MeetingForm
+from netzwerk.meetings.forms import AnswerForm, ButtonForm, EditMeetingForm, MeetingForm, MinutesForm
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services import (
     MeetingData,
+    MeetingFilters,
+    TaskData,
     answer,
+    attendance_counts,
     cancel_meeting,
     change_meeting,
+    feed_meetings,
+    feed_token,
+    free_places,
+    group_feed_meetings,
+    has_started,
     invitation_from_token,
     invitations_of,
     meeting_calendar,
     meetings_for,
-    schedule_meeting,
+    month_weeks,
+    register_guest,
+    remind_unanswered,
+    renew_feed_key,
+    save_minutes,
+    schedule_series,
+    suggested_attendance,
     to_local,
     to_utc,
+    user_from_feed_token,
+    waiting_position,
 )
 from netzwerk.polls.services import open_polls
 
@@ -38,17 +64,72 @@ LINK_PROBLEMS = {
 }
 
 
+def filters_from_request(is_admin: bool) -> tuple[MeetingFilters, list[str]]:
+    """The manager's filters from the query string; junk dates are named, not an error page."""
+    if not is_admin:
+        return MeetingFilters(), []
+    since, since_ok = date_arg("von")
+    until, until_ok = date_arg("bis")
+    problems = [] if since_ok and until_ok else [_("Bitte geben Sie Datumsangaben als TT.MM.JJJJ an.")]
+    if since and until and until < since:
+        problems.append(_("Das Ende des Zeitraums liegt vor dem Anfang."))
+        since = until = None
+    filters = MeetingFilters(int_arg("arbeitskreis"), int_arg("handlungsfeld"), since, until)
+    return filters, problems
+
+
+def filter_choices(is_admin: bool) -> dict:
+    if not is_admin:
+        return {}
+    groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
+    return {"groups": groups, "fields": fields_of_action()}
+
+
 @bp.get("/termine/")
 @login_required
 def index():
     is_admin = current_user.role == Role.ADMIN
+    filters, problems = filters_from_request(is_admin)
     return render_template(
         "meetings/index.html",
-        upcoming=meetings_for(current_user, upcoming=True, is_admin=is_admin),
-        past=meetings_for(current_user, upcoming=False, is_admin=is_admin),
+        upcoming=meetings_for(current_user, upcoming=True, is_admin=is_admin, filters=filters),
+        past=meetings_for(current_user, upcoming=False, is_admin=is_admin, filters=filters),
         polls=open_polls(current_user, is_admin=is_admin),
-        to_local=to_local,
+        filters=filters,
+        problems=problems,
+        **filter_choices(is_admin),
     )
+
+
+@bp.get("/termine/kalender")
+@login_required
+def month():
+    """A month calendar of the user's meetings (the manager: all, with the same filters as the list)."""
+    is_admin = current_user.role == Role.ADMIN
+    filters, problems = filters_from_request(is_admin)
+    today = to_local(utcnow()).date()
+    shown = month_arg("monat") or today.replace(day=1)
+    return render_template(
+        "meetings/month.html",
+        weeks=month_weeks(current_user, is_admin, filters, shown.year, shown.month),
+        shown=shown,
+        today=today,
+        previous=(shown - timedelta(days=1)).replace(day=1),
+        following=(shown + timedelta(days=32)).replace(day=1),
+        filters=filters,
+        problems=problems,
+        **filter_choices(is_admin),
+    )
+
+
+def month_arg(name: str) -> date | None:
+    """``?monat=YYYY-MM`` as the first of that month; junk or far-off years give None (this month)."""
+    value = request.args.get(name, "")
+    try:
+        first = date.fromisoformat(f"{value}-01") if len(value) == 7 else None
+    except ValueError:
+        return None
+    return first if first and 2000 <= first.year <= 2100 else None
 
 
 def get_visible_meeting(meeting_id: int) -> Meeting:
@@ -60,7 +141,7 @@ def get_visible_meeting(meeting_id: int) -> Meeting:
     invited = db.session.scalar(
         select(Invitation.id).where(Invitation.meeting_id == meeting.id, Invitation.user_id == current_user.id)
     )
-    if not (invited or can_see_group_internals(current_user, meeting.group)):
+    if not can_view_meeting(current_user, meeting, invited is not None):
         abort(404)
     return meeting
 
@@ -77,18 +158,31 @@ def detail(meeting_id: int):
     meeting = get_visible_meeting(meeting_id)
     invitation = own_invitation(meeting)
     form = AnswerForm(formdata=None, answer=invitation.answer, comment=invitation.comment) if invitation else None
+    return render_detail(meeting, invitation, form)
+
+
+def render_detail(meeting: Meeting, invitation: Invitation | None, form: AnswerForm | None, status: int = 200):
     manage = can_manage_group(current_user, meeting.group)
+    minutes_visible = manage or meeting.minutes_published_at is not None
+    invitations = invitations_of(meeting) if manage or minutes_visible else []
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         invitation=invitation,
         form=form,
         manage=manage,
-        invitations=invitations_of(meeting) if manage else [],
+        invitations=invitations if manage else [],
+        present=sorted(invitations, key=lambda i: i.user.name.casefold()) if minutes_visible else [],
+        attendance=attendance_counts(invitations),
+        minutes_visible=minutes_visible,
+        started=has_started(meeting),
+        free=free_places(meeting),
+        position=waiting_position(invitation) if invitation else None,
+        guest_form=ButtonForm() if invitation is None and meeting.guests_allowed and not has_started(meeting) else None,
         starts=to_local(meeting.starts_at),
         ends=to_local(meeting.ends_at),
         answers=Answer,
-    )
+    ), status
 
 
 @bp.post("/termine/<id:meeting_id>/antwort")
@@ -98,25 +192,28 @@ def answer_in_app(meeting_id: int):
     invitation = own_invitation(meeting)
     if invitation is None:
         abort(404)
-    if meeting.is_cancelled:
+    if meeting.is_cancelled or has_started(meeting):
         abort(409)  # nothing to answer any more
     form = AnswerForm()
     if not form.validate_on_submit():
-        return render_template(
-            "meetings/detail.html",
-            meeting=meeting,
-            invitation=invitation,
-            form=form,
-            manage=False,
-            invitations=[],
-            starts=to_local(meeting.starts_at),
-            ends=to_local(meeting.ends_at),
-            answers=Answer,
-        ), 422
-    answer(invitation, Answer(form.answer.data), form.comment.data or "")
-    db.session.commit()
-    flash(_("Ihre Antwort ist gespeichert: %(answer)s.", answer=invitation.answer_label), "success")
+        return render_detail(meeting, invitation, form, 422)
+    save_answer(invitation, form)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def save_answer(invitation: Invitation, form: AnswerForm) -> None:
+    mails = answer(invitation, Answer(form.answer.data), form.comment.data or "")
+    db.session.commit()
+    deliver(mails)
+    if invitation.waitlisted_at:
+        message = _(
+            "Die Sitzung ist voll. Sie stehen auf der Warteliste (Platz %(position)d) und erhalten eine E-Mail, "
+            "sobald ein Platz frei wird.",
+            position=waiting_position(invitation),
+        )
+    else:
+        message = _("Ihre Antwort ist gespeichert: %(answer)s.", answer=invitation.answer_label)
+    flash(message, "success")
 
 
 @bp.route("/antwort/<token>", methods=["GET", "POST"])
@@ -129,16 +226,16 @@ def answer_link(token: str):
         return render_template("meetings/link_problem.html", message=LINK_PROBLEMS[problem]), 400
     form = AnswerForm(answer=invitation.answer, comment=invitation.comment)
     meeting = invitation.meeting
-    if form.validate_on_submit() and not meeting.is_cancelled:
-        answer(invitation, Answer(form.answer.data), form.comment.data or "")
-        db.session.commit()
-        flash(_("Danke, Ihre Antwort ist gespeichert: %(answer)s.", answer=invitation.answer_label), "success")
+    started = has_started(meeting)
+    if form.validate_on_submit() and not meeting.is_cancelled and not started:
+        save_answer(invitation, form)
         return redirect(url_for("meetings.answer_link", token=token))
     return render_template(
         "meetings/answer.html",
         invitation=invitation,
         meeting=meeting,
         form=form,
+        started=started,
         starts=to_local(meeting.starts_at),
         ends=to_local(meeting.ends_at),
     ), form_status(form)
@@ -152,19 +249,24 @@ def create(group_id: int):
         abort(403)
     form = MeetingForm(to_utc=to_utc)
     if form.validate_on_submit():
-        meeting, mails = schedule_meeting(group, data_from(form), current_user)
+        meetings, mails = schedule_series(
+            group, data_from(form), current_user, form.repeat.data, form.repeat_count.data or 1
+        )
         db.session.commit()
         deliver(mails)
-        flash(
-            ngettext(
-                "Die Sitzung ist geplant; %(num)d Einladung ist verschickt.",
-                "Die Sitzung ist geplant; %(num)d Einladungen sind verschickt.",
-                len(mails),
-            ),
-            "success",
-        )
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        flash(scheduled_message(len(meetings), len(mails)), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
     return render_template("meetings/form.html", form=form, group=group), form_status(form)
+
+
+def scheduled_message(meetings: int, mails: int) -> str:
+    if meetings > 1:
+        return _("%(count)d Sitzungen sind geplant; %(num)d Einladungen sind verschickt.", count=meetings, num=mails)
+    return ngettext(
+        "Die Sitzung ist geplant; %(num)d Einladung ist verschickt.",
+        "Die Sitzung ist geplant; %(num)d Einladungen sind verschickt.",
+        mails,
+    )
 
 
 def get_managed_meeting(meeting_id: int) -> Meeting:
@@ -183,6 +285,9 @@ def data_from(form: MeetingForm) -> MeetingData:
         room=form.room.data or "",
         online_url=form.online_url.data or "",
         agenda=form.agenda.data or "",
+        documents=form.documents.data or "",
+        capacity=form.capacity.data,
+        guests_allowed=form.guests_allowed.data,
     )
 
 
@@ -192,7 +297,7 @@ def edit(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
     if meeting.is_cancelled:
         abort(409)
-    form = MeetingForm(to_utc=to_utc, obj=meeting)
+    form = EditMeetingForm(to_utc=to_utc, obj=meeting)
     form.submit.label.text = _("Änderung speichern und mitteilen")
     if not form.is_submitted():
         form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
@@ -210,7 +315,7 @@ def edit(meeting_id: int):
 @login_required
 def cancel(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
-    if not CancelForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if not meeting.is_cancelled:
         mails = cancel_meeting(meeting)
@@ -224,9 +329,179 @@ def cancel(meeting_id: int):
 @login_required
 def calendar_file(meeting_id: int):
     meeting = get_visible_meeting(meeting_id)
-    body = meeting_calendar([meeting], "PUBLISH")
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="sitzung-{meeting.id}.ics"'},
+    return calendar_response(meeting_calendar([meeting], "PUBLISH"), f"sitzung-{meeting.id}.ics")
+
+
+def calendar_response(body: str, filename: str | None = None) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else {}
+    return Response(body, mimetype="text/calendar", headers=headers)
+
+
+@bp.get("/kalender/")
+@login_required
+def subscribe():
+    """The personal subscription address with how to add it to common calendar programs."""
+    feed_url = external_url("meetings.personal_feed", token=feed_token(current_user))
+    return render_template(
+        "meetings/subscribe.html",
+        feed_url=feed_url,
+        webcal_url=feed_url.replace("https://", "webcal://", 1),
+        form=ButtonForm(),
     )
+
+
+@bp.post("/kalender/neu")
+@login_required
+def renew_feed():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    renew_feed_key(current_user)
+    db.session.commit()
+    flash(_("Sie haben eine neue Kalender-Adresse. Die bisherige Adresse funktioniert nicht mehr."), "success")
+    return redirect(url_for("meetings.subscribe"))
+
+
+@bp.get("/kalender/<token>.ics")
+@public
+def personal_feed(token: str):
+    """Subscribed by calendar programs, which cannot log in: the secret token is the permission."""
+    user = user_from_feed_token(token)
+    if user is None:
+        abort(404)
+    return calendar_response(meeting_calendar(feed_meetings(user), "PUBLISH", name=_("Netzwerk Landshut")))
+
+
+@bp.get("/arbeitskreise/<id:group_id>/kalender.ics")
+@public
+def group_feed(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    if not has_public_calendar(group):
+        abort(404)
+    return calendar_response(meeting_calendar(group_feed_meetings(group), "PUBLISH", name=group.name, public=True))
+
+
+def minutes_form(meeting: Meeting, invitations: list[Invitation]) -> MinutesForm:
+    """Attendance rows come from the invitation list; on GET prefilled from the answers."""
+    form = MinutesForm(obj=meeting)
+    if not form.is_submitted():
+        form.attendance.entries, form.attendance.last_index = [], -1
+        for invitation in invitations:
+            form.attendance.append_entry(
+                {
+                    "invitation_id": invitation.id,
+                    "status": suggested_attendance(invitation) or "",
+                    "represented_by": invitation.represented_by,
+                }
+            )
+        form.tasks.entries, form.tasks.last_index = [], -1
+        for task in meeting.tasks:
+            form.tasks.append_entry(task)
+    for _blank in range(3):  # room for new tasks; empty rows are ignored
+        if form.is_submitted():
+            break
+        form.tasks.append_entry()
+    return form
+
+
+def rows_match_invitations(form: MinutesForm, invitations: list[Invitation]) -> bool:
+    submitted = [row.form.invitation_id.data for row in form.attendance]
+    if sorted(submitted) == sorted(str(i.id) for i in invitations):
+        return True
+    form.form_errors.append(
+        _("Die Einladungsliste hat sich inzwischen geändert. Bitte prüfen Sie die Anwesenheit erneut.")
+    )
+    return False
+
+
+@bp.route("/termine/<id:meeting_id>/protokoll", methods=["GET", "POST"])
+@login_required
+def minutes(meeting_id: int):
+    meeting = get_managed_meeting(meeting_id)
+    if meeting.is_cancelled or not has_started(meeting):
+        flash(
+            _(
+                "Anwesenheit und Protokoll können ab Beginn der Sitzung erfasst werden; "
+                "abgesagte Sitzungen haben kein Protokoll."
+            ),
+            "info",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    invitations = sorted(invitations_of(meeting), key=lambda i: i.user.name.casefold())
+    form = minutes_form(meeting, invitations)
+    if form.validate_on_submit() and rows_match_invitations(form, invitations) and not form.is_stale(meeting):
+        was_published = meeting.minutes_published_at is not None
+        mails = save_minutes(
+            meeting,
+            attendance={
+                int(row.form.invitation_id.data): (row.form.status.data, row.form.represented_by.data or "")
+                for row in form.attendance
+            },
+            minutes=form.minutes.data or "",
+            decisions=form.decisions.data or "",
+            tasks=[
+                TaskData(
+                    what=row.form.what.data,
+                    who=row.form.who.data or "",
+                    due_on=row.form.due_on.data,
+                    done=row.form.done.data,
+                )
+                for row in form.tasks
+                if row.form.what.data
+            ],
+            publish=form.publish.data,
+        )
+        db.session.commit()
+        deliver(mails)
+        flash(
+            _("Das Protokoll ist veröffentlicht; die Eingeladenen sind informiert.")
+            if meeting.minutes_published_at and not was_published
+            else _("Das Protokoll ist gespeichert."),
+            "success",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#protokoll")
+    names = {str(i.id): i.user.name for i in invitations}
+    return render_template(
+        "meetings/minutes_form.html", form=form, meeting=meeting, names=names, starts=to_local(meeting.starts_at)
+    ), form_status(form)
+
+
+@bp.post("/termine/<id:meeting_id>/gast")
+@login_required
+def register_as_guest(meeting_id: int):
+    meeting = get_visible_meeting(meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if own_invitation(meeting) is not None:
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))  # already registered or invited
+    if not meeting.guests_allowed or meeting.is_cancelled or has_started(meeting):
+        abort(409)
+    invitation, mails = register_guest(meeting, current_user._get_current_object())
+    db.session.commit()
+    deliver(mails)
+    flash(
+        _("Sie sind als Gast angemeldet; die Einladung mit Kalendereintrag kommt per E-Mail.")
+        if not invitation.waitlisted_at
+        else _("Die Sitzung ist voll. Sie stehen als Gast auf der Warteliste."),
+        "success",
+    )
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/termine/<id:meeting_id>/erinnern")
+@login_required
+def remind(meeting_id: int):
+    meeting = get_managed_meeting(meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if meeting.is_cancelled or has_started(meeting):
+        abort(409)
+    mails = remind_unanswered(meeting)
+    db.session.commit()
+    deliver(mails)
+    flash(
+        ngettext(
+            "%(num)d Person ohne Antwort ist erinnert.", "%(num)d Personen ohne Antwort sind erinnert.", len(mails)
+        ),
+        "success",
+    )
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from netzwerk.audit.services import changes_between, record
-from netzwerk.auth.models import AccountStatus, Role, TokenPurpose, User
+from netzwerk.auth.models import AccountStatus, Role, TokenPurpose, User, new_session_token
 from netzwerk.auth.services import issue_token, normalise_email
 from netzwerk.extensions import db
 from netzwerk.mail.models import OutgoingMail
@@ -57,6 +57,8 @@ def update_user(user: User, *, name: str, role: str, organisation: str, active: 
         user.version += 1
     if "role" in changes or "status" in changes:
         user.end_all_sessions()  # a new role or a blocked account takes effect at once
+    if "status" in changes and user.status == AccountStatus.DEACTIVATED:
+        user.calendar_key = new_session_token()  # the calendar subscription stops too, for good
     if changes:
         action = "user.role_changed" if "role" in changes else "user.updated"
         record(action, user, summary=user.email, changes=changes)

@@ -1,0 +1,135 @@
+"""Seeing meetings: Meine Termine (constant queries), the manager's filters, the month calendar."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from netzwerk.actors.models import FieldOfAction
+from netzwerk.extensions import db
+from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.meetings.models import Invitation, Meeting
+from tests.conftest import count_queries, login
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def add_meetings(app, group_name, members, starts, field_name=None):
+    with app.app_context():
+        group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == group_name))
+        if group is None:
+            field = db.session.scalar(select(FieldOfAction).where(FieldOfAction.name.startswith(field_name or "~")))
+            group = WorkingGroup(name=group_name, short_name=group_name[3:9], field_of_action=field)
+            db.session.add(group)
+            db.session.add_all(Membership(group=group, user_id=user.id) for user in members)
+        for n, start in enumerate(starts):
+            meeting = Meeting(
+                group=group, title=f"{group_name} Sitzung {n + 1}", starts_at=start, ends_at=start + timedelta(hours=1)
+            )
+            db.session.add(meeting)
+            db.session.add_all(Invitation(meeting=meeting, user_id=user.id) for user in members)
+        db.session.commit()
+
+
+def days(n, hour=15):
+    return (datetime.now(UTC) + timedelta(days=n)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def test_meine_termine_keeps_a_constant_number_of_queries(app, make_user):
+    member = make_user()
+    add_meetings(app, "AK Eins", [member], [days(3), days(-3)])
+    client = app.test_client()
+    login(client, member.email)
+    few = count_queries(app, client, "/termine/")
+    for n in range(5):
+        add_meetings(app, f"AK Mehr{n}", [member, make_user()], [days(k) for k in (-20, -5, 2, 9, 30)])
+    many = count_queries(app, client, "/termine/")
+    assert few == many
+    page = client.get("/termine/").text
+    assert page.count("Sitzung 3</a>") == 5
+    assert count_queries(app, client, "/termine/kalender") == count_queries(app, client, "/termine/kalender")
+
+
+@pytest.fixture
+def manager_world(app, make_user, as_role):
+    member = make_user()
+    add_meetings(app, "AK Fachkräfte", [member], [days(5), days(40)], field_name="Fachkräfte")
+    add_meetings(app, "AK Mobilität", [], [days(6)], field_name="Zuzugsregion")
+    manager, _ = as_role("admin")
+    return manager, member
+
+
+def titles(page: str) -> set[str]:
+    return set(re.findall(r">(AK \w+ Sitzung \d)</a>", page))
+
+
+def test_the_manager_filters_by_group_field_and_dates(app, manager_world):
+    manager, _ = manager_world
+    assert titles(manager.get("/termine/").text) == {
+        "AK Fachkräfte Sitzung 1",
+        "AK Fachkräfte Sitzung 2",
+        "AK Mobilität Sitzung 1",
+    }
+    with app.app_context():
+        group_id = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == "AK Mobilität"))
+        field_id = db.session.scalar(select(FieldOfAction.id).where(FieldOfAction.name.startswith("Fachkräfte")))
+    assert titles(manager.get(f"/termine/?arbeitskreis={group_id}").text) == {"AK Mobilität Sitzung 1"}
+    assert titles(manager.get(f"/termine/?handlungsfeld={field_id}").text) == {
+        "AK Fachkräfte Sitzung 1",
+        "AK Fachkräfte Sitzung 2",
+    }
+    until = (datetime.now(BERLIN) + timedelta(days=10)).date().isoformat()
+    assert titles(manager.get(f"/termine/?bis={until}").text) == {"AK Fachkräfte Sitzung 1", "AK Mobilität Sitzung 1"}
+    since = (datetime.now(BERLIN) + timedelta(days=6)).date().isoformat()
+    assert titles(manager.get(f"/termine/?von={since}&bis={since}").text) == {"AK Mobilität Sitzung 1"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("von=morgen", "Bitte geben Sie Datumsangaben als TT.MM.JJJJ an."),
+        ("bis=2027-02-31", "Bitte geben Sie Datumsangaben als TT.MM.JJJJ an."),
+        ("von=2027-05-01&bis=2027-04-01", "Das Ende des Zeitraums liegt vor dem Anfang."),
+        ("arbeitskreis=abc&handlungsfeld=99999999999", None),
+        ("von=%00", "Bitte geben Sie Datumsangaben als TT.MM.JJJJ an."),
+    ],
+)
+def test_junk_filters_are_named_not_errors(manager_world, query, message):
+    manager, _ = manager_world
+    for url in (f"/termine/?{query}", f"/termine/kalender?{query}"):
+        response = manager.get(url)
+        assert response.status_code == 200, url
+        if message:
+            assert message in response.text
+
+
+def test_members_get_no_filters_and_only_their_meetings(app, manager_world):
+    _, member = manager_world
+    client = app.test_client()
+    login(client, member.email)
+    page = client.get("/termine/?arbeitskreis=999").text
+    assert 'id="arbeitskreis"' not in page
+    assert titles(page) == {"AK Fachkräfte Sitzung 1", "AK Fachkräfte Sitzung 2"}
+
+
+def test_the_month_calendar_places_meetings_on_their_local_day(app, make_user):
+    member = make_user()
+    late_march = datetime(2027, 3, 31, 23, 30, tzinfo=BERLIN).astimezone(UTC)  # 21:30 UTC
+    april_first = datetime(2027, 4, 1, 0, 30, tzinfo=BERLIN).astimezone(UTC)  # 22:30 UTC on 31 March
+    add_meetings(app, "AK Zeit", [member], [late_march, april_first])
+    add_meetings(app, "AK Fremd", [make_user()], [late_march])
+    client = app.test_client()
+    login(client, member.email)
+    page = client.get("/termine/kalender?monat=2027-03").text
+    assert "März 2027" in page
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)
+    wednesday = next(c for c in cells if "Mittwoch, 31. März" in c)
+    thursday = next(c for c in cells if "Donnerstag, 1. April" in c)
+    assert "23:30 Zeit: AK Zeit Sitzung 1" in wednesday and "Sitzung 2" not in wednesday
+    assert "00:30 Zeit: AK Zeit Sitzung 2" in thursday
+    assert "AK Fremd" not in page
+    assert "monat=2027-02" in page and "monat=2027-04" in page
+    for junk in ("2027-13", "abc", "99999-01", "0001-01"):
+        assert client.get(f"/termine/kalender?monat={junk}").status_code == 200
