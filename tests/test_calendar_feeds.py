@@ -177,3 +177,11 @@ def test_the_feed_keeps_a_constant_number_of_queries(app, make_user):
     many = count_queries(app, app.test_client(), url)
     assert few == many
     assert len(Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT")) == 25
+
+
+def test_the_managers_feed_has_every_meeting(app, member_with_feed, as_role):
+    manager, _ = as_role("admin")
+    event_titles = {
+        str(e["SUMMARY"]) for e in Calendar.from_ical(app.test_client().get(feed_url_of(manager)).data).walk("VEVENT")
+    }
+    assert event_titles == {"AK Fac: Frühjahrssitzung", "AK Fac: Absage", "AK Fre: Fremde Sitzung"}

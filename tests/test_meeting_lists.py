@@ -133,3 +133,23 @@ def test_the_month_calendar_places_meetings_on_their_local_day(app, make_user):
     assert "monat=2027-02" in page and "monat=2027-04" in page
     for junk in ("2027-13", "abc", "99999-01", "0001-01"):
         assert client.get(f"/termine/kalender?monat={junk}").status_code == 200
+
+
+def test_the_group_list_shows_the_next_meeting_and_when_the_group_last_met(app, make_user, as_role):
+    member = make_user()
+    add_meetings(app, "AK Treffen", [member], [days(-40), days(-10), days(12), days(30)])
+    add_meetings(app, "AK Ruhig", [member], [])
+    with app.app_context():
+        group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == "AK Treffen"))
+        group.is_public = True
+        cancelled = db.session.scalar(select(Meeting).where(Meeting.starts_at == days(12)))
+        cancelled.status = "cancelled"  # a cancelled meeting is not the next one
+        db.session.commit()
+    page = app.test_client().get("/arbeitskreise/").text
+    next_date = days(30).astimezone(BERLIN).strftime("%-d. ")
+    last_date = days(-10).astimezone(BERLIN).strftime("%-d. ")
+    card = page.split("AK Treffen</a>")[1].split("</li>")[0]
+    assert f"Nächste Sitzung: {next_date}" in card and f"Zuletzt getroffen: {last_date}" in card
+    manager, _ = as_role("admin")
+    quiet = manager.get("/arbeitskreise/").text.split("AK Ruhig</a>")[1].split("</li>")[0]
+    assert "keine geplant" in quiet and "noch nie" in quiet

@@ -60,7 +60,7 @@ from netzwerk.groups.services import (
     set_status,
 )
 from netzwerk.mail.services import deliver
-from netzwerk.meetings.services import group_meetings
+from netzwerk.meetings.services import group_meetings, meeting_dates
 from netzwerk.polls.services import open_polls
 
 
@@ -89,7 +89,8 @@ def index():
         by_field.setdefault(group.field_of_action, []).append((group, members))
     order = {field: field.position for field in by_field if field is not None}
     sections = sorted(by_field.items(), key=lambda item: order.get(item[0], 999))
-    return render_template("groups/index.html", sections=sections)
+    dates = meeting_dates([group.id for group, _members in rows])
+    return render_template("groups/index.html", sections=sections, dates=dates)
 
 
 @bp.get("/<id:group_id>")

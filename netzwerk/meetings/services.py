@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, true, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
-from netzwerk.auth.models import AccountStatus, User, new_session_token
-from netzwerk.dbtypes import utcnow
+from netzwerk.auth.models import AccountStatus, Role, User, new_session_token
+from netzwerk.dbtypes import UTCDateTime, utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
@@ -308,6 +308,21 @@ def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
     return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
 
 
+def meeting_dates(group_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """group id → (next meeting's start, last held meeting's start), cancelled ones left out; one query."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(
+            Meeting.group_id,
+            func.min(case((Meeting.starts_at >= now, Meeting.starts_at)), type_=UTCDateTime),
+            func.max(case((Meeting.ends_at < now, Meeting.starts_at)), type_=UTCDateTime),
+        )
+        .where(Meeting.group_id.in_(group_ids), Meeting.status == MeetingStatus.SCHEDULED)
+        .group_by(Meeting.group_id)
+    )
+    return {group_id: (upcoming, last) for group_id, upcoming, last in rows}
+
+
 def invitations_of(meeting: Meeting) -> list[Invitation]:
     return list(
         db.session.scalars(
@@ -469,16 +484,15 @@ def renew_feed_key(user: User) -> None:
 
 
 def feed_meetings(user: User) -> list[Meeting]:
-    """Meetings of the user's current groups and those the user is invited to (as a guest, say), one query."""
+    """Meetings of the user's current groups and those the user is invited to (as a guest, say); the manager's
+    feed has all meetings. One query."""
     own_groups = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
     invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+    mine = true() if user.role == Role.ADMIN else (Meeting.group_id.in_(own_groups)) | (Meeting.id.in_(invited))
     return list(
         db.session.scalars(
             select(Meeting)
-            .where(
-                (Meeting.group_id.in_(own_groups)) | (Meeting.id.in_(invited)),
-                Meeting.starts_at >= utcnow() - FEED_SINCE,
-            )
+            .where(mine, Meeting.starts_at >= utcnow() - FEED_SINCE)
             .options(selectinload(Meeting.group), selectinload(Meeting.organizer))
             .order_by(Meeting.starts_at)
         )
