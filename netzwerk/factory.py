@@ -133,9 +133,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, groups, mail, main, meetings, reminders, users
+    from netzwerk import actors, audit, auth, groups, mail, main, meetings, polls, reminders, users
 
-    for package in (main, auth, users, actors, groups, meetings, reminders, audit, mail):
+    for package in (main, auth, users, actors, groups, meetings, polls, reminders, audit, mail):
         app.register_blueprint(package.bp)
 
 

@@ -69,6 +69,12 @@ EXPECTED = {
     "meetings.renew_feed": SIGNED_IN,
     "meetings.personal_feed": EVERYONE,  # the secret token is the permission
     "meetings.group_feed": EVERYONE,  # object-level: public groups only
+    "polls.create": SIGNED_IN,  # object-level: the manager and the group's leads
+    "polls.detail": SIGNED_IN,  # object-level: the manager and the group's members
+    "polls.cast_vote": SIGNED_IN,  # object-level: the group's current members
+    "polls.schedule": SIGNED_IN,  # object-level: the manager and the group's leads
+    "polls.send_reminder": SIGNED_IN,
+    "polls.close": SIGNED_IN,
     "reminders.settings": ADMIN,
     "reminders.mine": SIGNED_IN,
     "audit.index": ADMIN,
@@ -97,6 +103,12 @@ OBJECT_LEVEL = {
     "meetings.minutes",
     "meetings.remind",
     "meetings.register_as_guest",
+    "polls.create",
+    "polls.detail",
+    "polls.cast_vote",
+    "polls.schedule",
+    "polls.send_reminder",
+    "polls.close",
 }
 
 
@@ -135,6 +147,23 @@ def make_group(app, member_id: int) -> tuple[int, int]:
         return group.id, membership.id
 
 
+def make_poll(app, group_id: int) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from netzwerk.extensions import db
+    from netzwerk.polls.models import Poll, PollSlot
+
+    soon = datetime.now(UTC) + timedelta(days=7)  # two slots a day apart
+    with app.app_context():
+        slots = [
+            PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)
+        ]
+        poll = Poll(group_id=group_id, title="Umfrage Walk", slots=slots)
+        db.session.add(poll)
+        db.session.commit()
+        return poll.id
+
+
 def sample_url(rule, ids: dict) -> str:
     values = {}
     for argument in rule.arguments:
@@ -165,6 +194,7 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "field_id": 1,
         "group_id": group_id,
         "membership_id": membership_id,
+        "poll_id": make_poll(app, group_id),
     }
     client = app.test_client()
     if role != ANONYMOUS:

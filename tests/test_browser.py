@@ -105,6 +105,28 @@ def test_invitation_journey(app, live_server, page, make_user, mailbox):
     invitee.context.close()
 
 
+def make_poll(app, group_id: int, voter_id: int) -> int:
+    """A running date poll with one vote, so the table, the best slot and the lead's forms are on the page."""
+    from datetime import UTC, datetime, timedelta
+
+    from netzwerk.polls.models import Poll, PollSlot, PollVote
+
+    soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
+    with app.app_context():
+        slots = [
+            PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=2)) for d in (0, 2)
+        ]
+        poll = Poll(group_id=group_id, title="Termin für die Auftaktsitzung", place="Rathaus", slots=slots)
+        db.session.add(poll)
+        db.session.flush()
+        db.session.add_all(
+            PollVote(poll_id=poll.id, slot_id=slot.id, user_id=voter_id, value=value)
+            for slot, value in zip(slots, ("yes", "if_need_be"), strict=True)
+        )
+        db.session.commit()
+        return poll.id
+
+
 def reachable_pages(app, make_user, make_actor):
     """Every page a role can reach so far (GET routes), with the token pages for visitors."""
     actor = make_actor(
@@ -152,6 +174,7 @@ def reachable_pages(app, make_user, make_actor):
         db.session.commit()
         group_id, meeting_id, answer_link = group.id, meeting.id, f"/antwort/{answer_token(invitation)}"
         held_id = held.id
+    poll_id = make_poll(app, group_id, voter_id=invited.id)
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
         invite_token = issue_token(
@@ -207,6 +230,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/termine/{meeting_id}/bearbeiten",
             f"/termine/{held_id}",
             f"/termine/{held_id}/protokoll",
+            f"/arbeitskreise/{group_id}/umfragen/neu",
+            f"/umfragen/{poll_id}",
         ],
         "member": signed_in,
         "partner": signed_in,
@@ -421,3 +446,74 @@ def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, m
     screenshot(page, "month-calendar")
     page.context.close()
     assert sum(m["Subject"].startswith("Protokoll: Herbstsitzung") for m in mailbox.messages) == 2
+
+
+def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_server, browser, make_user, mailbox):
+    """The lead proposes two slots, a member votes from "Meine Termine", the lead makes the best slot a meeting;
+    the poll page (with the member's vote form) and the form with errors pass axe."""
+    from datetime import date, timedelta
+
+    from netzwerk.groups.models import Membership, WorkingGroup
+
+    lead = make_user(name="Lea Leitung")
+    member = make_user(name="Max Mitglied")
+    with app.app_context():
+        group = WorkingGroup(name="AK Fachkräfte", is_public=True)
+        db.session.add_all([group, Membership(group=group, user_id=lead.id, role="lead")])
+        db.session.add(Membership(group=group, user_id=member.id))
+        db.session.commit()
+        group_id = group.id
+    first, second = date.today() + timedelta(days=10), date.today() + timedelta(days=11)
+    axe = Axe()
+
+    page = browser.new_context(bypass_csp=True, locale="de-DE").new_page()
+    log_in(page, live_server, lead.email)
+    page.goto(f"{live_server}/arbeitskreise/{group_id}")
+    page.get_by_role("link", name="Terminumfrage starten").click()
+    page.get_by_label("Titel").fill("Frühjahrssitzung")
+    page.locator("#slots-0-day").fill(first.isoformat())
+    page.locator("#slots-0-start").fill("18:00")
+    page.locator("#slots-0-end").fill("17:00")
+    page.get_by_role("button", name="Umfrage starten und Mitglieder einladen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Termin 1, Ende: Das Ende muss nach dem Beginn liegen.")
+    results = axe.run(page, options=WCAG)
+    assert not results.violations_count, results.generate_report()
+    screenshot(page, "poll-form-errors")
+    page.locator("#slots-0-end").fill("20:00")
+    page.locator("#slots-1-day").fill(second.isoformat())
+    page.locator("#slots-1-start").fill("09:00")
+    page.locator("#slots-1-end").fill("11:00")
+    page.get_by_role("button", name="Umfrage starten und Mitglieder einladen").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Die Terminumfrage läuft; 2 Mitglieder sind per E-Mail eingeladen."
+    )
+    poll_url = page.url
+
+    voter = browser.new_context(bypass_csp=True, locale="de-DE").new_page()
+    log_in(voter, live_server, member.email)
+    voter.goto(f"{live_server}/termine/")
+    voter.get_by_role("link", name="Frühjahrssitzung").click()
+    groups = voter.get_by_role("group")
+    groups.nth(0).get_by_label("Wenn nötig").check()
+    groups.nth(1).get_by_label("Ja").check()
+    voter.get_by_role("button", name="Stimme speichern").click()
+    expect(voter.get_by_role("status")).to_contain_text("Ihre Stimme ist gespeichert.")
+    table = voter.get_by_role("table")
+    expect(table.get_by_role("row", name="Max Mitglied")).to_contain_text("Wenn nötig")
+    expect(table.get_by_role("columnheader").nth(2)).to_contain_text("Bester Termin")
+    results = axe.run(voter, options=WCAG)
+    assert not results.violations_count, results.generate_report()
+    screenshot(voter, "poll-member-voted")
+    voter.context.close()
+
+    page.goto(poll_url)
+    results = axe.run(page, options=WCAG)
+    assert not results.violations_count, results.generate_report()
+    page.get_by_role("button", name="Termin festlegen und Sitzung planen").click()
+    expect(page.get_by_role("status")).to_contain_text("Der Termin steht; die Sitzung ist geplant")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Frühjahrssitzung")
+    screenshot(page, "poll-meeting")
+    page.context.close()
+    subjects = [m["Subject"] for m in mailbox.messages]
+    assert subjects.count("Terminumfrage: Frühjahrssitzung (AK Fachkräfte)") == 2
+    assert len([s for s in subjects if s.startswith("Einladung: Frühjahrssitzung")]) == 2

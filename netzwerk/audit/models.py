@@ -89,6 +89,11 @@ ACTION_LABELS = {
     "meeting.minutes_published": _l("Protokoll veröffentlicht"),
     "user.calendar_renewed": _l("Kalender-Adresse erneuert"),
     "reminders.settings_changed": _l("Einstellungen für Erinnerungen geändert"),
+    "poll.created": _l("Terminumfrage gestartet"),
+    "poll.voted": _l("In Terminumfrage abgestimmt"),
+    "poll.closed": _l("Terminumfrage beendet"),
+    "poll.converted": _l("Termin aus Umfrage festgelegt"),
+    "poll.reminded": _l("An Terminumfrage erinnert"),
 }
 
 FIELD_LABELS = {

@@ -173,3 +173,18 @@ def can_manage_group(user, group) -> bool:
     from netzwerk.groups.models import MemberRole
 
     return _role(user) == Role.ADMIN or group_role(user, group) in (MemberRole.LEAD, MemberRole.DEPUTY)
+
+
+def can_see_poll(user, poll) -> bool:
+    """A date poll and everyone's votes: the manager and the group's current members."""
+    return can_see_group_internals(user, poll.group)
+
+
+def can_vote_in_poll(user, poll) -> bool:
+    """Current members vote while the poll is open (the manager only if a member)."""
+    return poll.is_open and group_role(user, poll.group) is not None
+
+
+def can_manage_poll(user, poll) -> bool:
+    """Close it, turn a slot into a meeting, remind: the manager and the group's lead and deputy."""
+    return can_manage_group(user, poll.group)

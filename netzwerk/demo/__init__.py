@@ -14,6 +14,7 @@ from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
 from netzwerk.demo.groups import load_groups
+from netzwerk.demo.polls import load_polls
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
 
@@ -56,6 +57,7 @@ def load_demo() -> list[User]:
     db.session.flush()
     actors = load_actors(users)
     groups = load_groups(users)
+    load_polls(users)
     summary = f"{len(users)} Demo-Konten, {len(actors)} Akteure und {groups} Arbeitskreise angelegt"
     record("demo.loaded", summary=summary, actor=users[0])
     return users

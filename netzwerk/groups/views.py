@@ -61,6 +61,7 @@ from netzwerk.groups.services import (
 )
 from netzwerk.mail.services import deliver
 from netzwerk.meetings.services import group_meetings, meeting_dates
+from netzwerk.polls.services import open_polls
 
 
 def get_group(group_id: int) -> WorkingGroup:
@@ -113,6 +114,7 @@ def detail(group_id: int):
         members=current_memberships(group) if internal else [],
         former=past_memberships(group) if internal else [],
         messages=messages_of(group) if internal else [],
+        polls=open_polls(current_user, group=group) if internal else [],
         own=own,
         join_form=JoinRequestForm() if can_request else None,
         requested=can_request and pending_request(group, current_user) is not None,

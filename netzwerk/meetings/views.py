@@ -56,6 +56,7 @@ from netzwerk.meetings.services import (
     user_from_feed_token,
     waiting_position,
 )
+from netzwerk.polls.services import open_polls
 
 LINK_PROBLEMS = {
     "invalid": _l(
@@ -95,6 +96,7 @@ def index():
         "meetings/index.html",
         upcoming=meetings_for(current_user, upcoming=True, is_admin=is_admin, filters=filters),
         past=meetings_for(current_user, upcoming=False, is_admin=is_admin, filters=filters),
+        polls=open_polls(current_user, is_admin=is_admin),
         filters=filters,
         problems=problems,
         **filter_choices(is_admin),
