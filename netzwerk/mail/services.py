@@ -189,11 +189,13 @@ def drop_expired() -> int:
     return result.rowcount
 
 
-def mark_sent(mail: OutgoingMail) -> None:
-    """Sent; an earlier failure stays in last_error (with attempts) as the record of what happened."""
-    mail.status, mail.sent_at, mail.claimed_at = MailStatus.SENT, utcnow(), None
+def record_sent(mail_id: int, attempts: int) -> None:
+    """Sent; an earlier failure stays in last_error (with attempts) as the record of what happened. Outside
+    development the personal link is forgotten now."""
+    values = {"status": MailStatus.SENT, "sent_at": utcnow(), "claimed_at": None, "attempts": attempts}
     if current_app.config["NAME"] != "development":
-        mail.secret_link = None
+        values["secret_link"] = None
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
 
 
 def is_permanent(error: Exception) -> bool:
@@ -203,39 +205,40 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
-def mark_failed(mail: OutgoingMail, error: Exception) -> None:
+def record_failure(mail_id: int, attempts: int, error: Exception) -> None:
     """Queue the mail again after a pause, or give up after the last attempt or a permanent refusal."""
     pauses = current_app.config["MAIL_RETRY_MINUTES"]
-    mail.last_error, mail.claimed_at = str(error)[:2000] or error.__class__.__name__, None
-    if is_permanent(error) or mail.attempts > len(pauses):
-        mail.status = MailStatus.FAILED
+    values = {"attempts": attempts, "claimed_at": None, "last_error": str(error)[:2000] or type(error).__name__}
+    if is_permanent(error) or attempts > len(pauses):
+        values["status"] = MailStatus.FAILED
     else:
-        mail.status, mail.due_at = MailStatus.QUEUED, utcnow() + timedelta(minutes=pauses[mail.attempts - 1])
+        values |= {"status": MailStatus.QUEUED, "due_at": utcnow() + timedelta(minutes=pauses[attempts - 1])}
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
 
 
 def send_claimed(mails: list[OutgoingMail]) -> int:
-    """Send claimed mails over one connection, recording each result as soon as the server answers."""
-    if not mails:
-        return 0
+    """Send claimed mails over one connection. Each result is committed as soon as the server answers (one
+    short UPDATE, so a crash repeats at most the mail in flight); the messages are built first."""
+    batch = [(mail.id, mail.attempts + 1, build_message(mail)) for mail in mails]
+    done: set[int] = set()
     sent = 0
     try:
         with transport() as connection:
-            for mail in mails:
-                mail.attempts += 1
+            for mail_id, attempts, message in batch:
                 try:
-                    connection.send_message(build_message(mail))
+                    connection.send_message(message)
                 except (smtplib.SMTPException, OSError) as error:
-                    mark_failed(mail, error)
+                    record_failure(mail_id, attempts, error)
                 else:
-                    mark_sent(mail)
+                    record_sent(mail_id, attempts)
                     sent += 1
                 db.session.commit()
+                done.add(mail_id)
     except (smtplib.SMTPException, OSError) as error:
         current_app.logger.warning("Mail server unreachable: %s", error)
-        for mail in mails:
-            if mail.status == MailStatus.SENDING:
-                mail.attempts += 1
-                mark_failed(mail, error)
+        for mail_id, attempts, _message in batch:
+            if mail_id not in done:
+                record_failure(mail_id, attempts, error)
         db.session.commit()
     return sent
 
