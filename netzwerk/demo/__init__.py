@@ -14,6 +14,7 @@ from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
 from netzwerk.demo.groups import load_groups
+from netzwerk.demo.partners import load_partners
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
 
@@ -56,7 +57,11 @@ def load_demo() -> list[User]:
     db.session.flush()
     actors = load_actors(users)
     groups = load_groups(users)
-    summary = f"{len(users)} Demo-Konten, {len(actors)} Akteure und {groups} Arbeitskreise angelegt"
+    partners = load_partners(users)
+    summary = (
+        f"{len(users)} Demo-Konten, {len(actors)} Akteure, {groups} Arbeitskreise und {partners} "
+        "Partnerorganisationen angelegt"
+    )
     record("demo.loaded", summary=summary, actor=users[0])
     return users
 

@@ -12,10 +12,12 @@ from netzwerk.auth.permissions import (
     admin_required,
     can_manage_group,
     can_see_group_internals,
+    can_see_group_meetings,
     can_view_group,
     login_required,
     public,
     visible_groups,
+    visible_partnerships,
 )
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
@@ -109,7 +111,19 @@ def detail(group_id: int):
         own=own,
         join_form=JoinRequestForm() if can_request else None,
         requested=can_request and pending_request(group, current_user) is not None,
+        **partner_context(group, internal),
     )
+
+
+def partner_context(group: WorkingGroup, internal: bool) -> dict:
+    """The partners linked to the group; a linked partner also sees the meetings if the group allows it."""
+    from netzwerk.partners.services import links_to_group, meetings_of_group
+
+    partner_view = not internal and can_see_group_meetings(current_user, group)
+    return {
+        "partner_links": links_to_group(group, visible_partnerships(current_user)),
+        "partner_meetings": meetings_of_group(group) if partner_view else None,
+    }
 
 
 def group_form(group: WorkingGroup | None = None) -> GroupForm:
@@ -128,6 +142,7 @@ def data_from(form: GroupForm) -> GroupData:
         description=form.description.data or "",
         goals=form.goals.data or "",
         is_public=form.is_public.data,
+        partners_see_meetings=form.partners_see_meetings.data,
     )
 
 

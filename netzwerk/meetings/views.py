@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.auth.models import Role
-from netzwerk.auth.permissions import can_manage_group, can_see_group_internals, login_required, public
+from netzwerk.auth.permissions import can_manage_group, can_see_group_meetings, login_required, public
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
@@ -58,7 +58,7 @@ def get_visible_meeting(meeting_id: int) -> Meeting:
     invited = db.session.scalar(
         select(Invitation.id).where(Invitation.meeting_id == meeting.id, Invitation.user_id == current_user.id)
     )
-    if not (invited or can_see_group_internals(current_user, meeting.group)):
+    if not (invited or can_see_group_meetings(current_user, meeting.group)):
         abort(404)
     return meeting
 
