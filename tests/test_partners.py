@@ -407,6 +407,9 @@ def test_partner_cannot_use_any_other_partner_route_with_another_partners_id(app
     assert partner.get(f"/partner/{ids['b']}").status_code == 404
     assert partner.get(f"/partner/{ids['b']}/logo").status_code == 404
     assert partner.get(f"/akteure/{ids['actor_b']}").status_code == 404
+    own_internal = client_for(app, people["partner_b"]).get(f"/akteure/{ids['actor_b']}")
+    assert own_internal.status_code == 200 and "Bruno B" in own_internal.text  # assigned, not a contact person
+    assert "Flughafen B" in client_for(app, people["partner_b"]).get("/akteure/").text
     own = partner.get(f"/akteure/{ids['actor_a']}")
     assert own.status_code == 200 and "Greta A" in own.text  # its own internals
     with app.app_context():
@@ -623,6 +626,24 @@ def test_yearly_reminder_goes_to_stale_partners_once(app, world):
         db.session.commit()
         assert [m.recipient for m in mails] == [people["partner_a"].email]
         assert send_yearly_reminders() == []
+
+
+def test_scheduler_job_queues_reminders_with_a_login_link(app, world, mailbox):
+    from netzwerk.mail.models import OutgoingMail
+    from netzwerk.partners.services import yearly_reminder_job
+    from netzwerk.scheduler import build_scheduler
+    from tests.conftest import run_outbox
+
+    people, _ = world
+    assert "partner_reminders" in {job.id for job in build_scheduler(app).get_jobs()}
+    with app.app_context():
+        assert yearly_reminder_job() == 2  # A and B: never updated, never asked
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 2
+    assert run_outbox(app) == 2
+    recipients = sorted(m["To"] for m in mailbox.messages)
+    assert recipients == sorted([people["partner_a"].email, people["partner_b"].email])
+    assert "/login?next=" in mailbox.link_in(mailbox.messages[0], "/login")
 
 
 # --- Accounts: a partner user's organisation ------------------------------------------------------------

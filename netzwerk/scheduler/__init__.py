@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.services import deliver_queued
+from netzwerk.partners.services import yearly_reminder_job
 from netzwerk.scheduler.services import beat
 
 scheduler_cli = AppGroup("scheduler", help="Der Hintergrundprozess für Erinnerungen und Wartung.")
@@ -53,6 +54,8 @@ def build_scheduler(app) -> BlockingScheduler:
         id="outbox",
         next_run_time=started_at,
     )
+    # once a day, well clear of the 02:00–03:00 DST gap: partners whose profile is older than a year
+    scheduler.add_job(run_job, "cron", hour=7, minute=30, args=(app, yearly_reminder_job), id="partner_reminders")
     return scheduler
 
 
