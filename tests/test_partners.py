@@ -283,6 +283,17 @@ def test_actor_filter_has_partner_link(app, world):
     assert "0 Akteure gefunden" in manager.get("/akteure/?kooperation=1").text
 
 
+def test_actor_filter_counts_only_links_the_viewer_may_see(app, world):
+    """A's only link is to an internal group, B is internal: visitors learn of neither through the filter."""
+    people, ids = world
+    visitor = client_for(app, None).get("/akteure/?kooperation=1")
+    assert "0 Akteure gefunden" in visitor.text  # nor of B's link: B is not public
+    linked = client_for(app, people["partner_a"]).get("/akteure/?kooperation=1")
+    assert "Metropolregion A" in linked.text
+    own = client_for(app, people["partner_b"]).get("/partner/")
+    assert "Flughafen B" in own.text and "Metropolregion A" in own.text  # its own internal one, and the public one
+
+
 def test_actor_filter_queries_stay_constant(app, world):
     people, ids = world
     manager = client_for(app, people["manager"])

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import (
@@ -273,9 +273,10 @@ class ActorFilters:
         return {key: value for key, value in args.items() if value}
 
 
-def filtered_actors(filters: ActorFilters, visible, include_contacts: bool) -> Select:
+def filtered_actors(filters: ActorFilters, visible, include_contacts: bool, visible_links=None) -> Select:
     """The actors matching the filters among those the viewer may see (``visible``: a WHERE condition);
-    ``include_contacts``: whether the search also looks at contact names."""
+    ``include_contacts``: whether the search also looks at contact names; ``visible_links``: the partner links
+    the viewer may see (a WHERE condition, for the "hat Partner-Verknüpfung" filter)."""
     query = select(Actor).outerjoin(Actor.municipality).where(visible)
     query = query.where(Actor.archived_at.is_not(None) if filters.archived else Actor.archived_at.is_(None))
     condition = search_condition(filters.q, include_contacts)
@@ -306,7 +307,7 @@ def filtered_actors(filters: ActorFilters, visible, include_contacts: bool) -> S
     if filters.partner_link:
         from netzwerk.partners.services import actors_with_partner_link
 
-        query = query.where(Actor.id.in_(actors_with_partner_link()))
+        query = query.where(Actor.id.in_(actors_with_partner_link(true() if visible_links is None else visible_links)))
     return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 

@@ -54,6 +54,7 @@ from netzwerk.auth.permissions import (
     public,
     reads_whole_registry,
     visible_actors,
+    visible_links,
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -97,7 +98,7 @@ def index():
     filters = filters_from_request()
     visible = visible_actors(current_user)
     internal = reads_whole_registry(current_user)
-    query = filtered_actors(filters, visible, include_contacts=internal)
+    query = filtered_actors(filters, visible, include_contacts=internal, visible_links=visible_links(current_user))
     page = db.paginate(with_list_details(query), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "actors/index.html",
@@ -147,12 +148,7 @@ def detail(actor_id: int):
 
 def partner_context(actor: Actor) -> dict:
     """The actor's partnership and links (Kooperationen), and the profile fields its partner keeps internal."""
-    from netzwerk.auth.permissions import (
-        can_view_partnership,
-        shows_partner_field,
-        visible_links,
-        visible_partnerships,
-    )
+    from netzwerk.auth.permissions import can_view_partnership, shows_partner_field, visible_partnerships
     from netzwerk.partners.models import PROFILE_FIELD_LABELS
     from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
 

@@ -82,7 +82,7 @@ def own_partner_actor_ids(user):
     from netzwerk.partners.models import Partnership, PartnerUser
 
     query = select(Partnership.actor_id).join(PartnerUser, PartnerUser.partnership_id == Partnership.id)
-    query = query.where(PartnerUser.user_id == user.id)
+    query = query.where(PartnerUser.user_id == user.id).correlate(None)  # never tied to an outer partnership
     return query if _role(user) == Role.PARTNER else query.where(false())
 
 
@@ -190,6 +190,7 @@ def linked_group_ids(user):
         select(PartnerLink.group_id)
         .join(PartnerUser, PartnerUser.partnership_id == PartnerLink.partnership_id)
         .where(PartnerUser.user_id == user.id, PartnerLink.group_id.is_not(None), PartnerLink.ended_on.is_(None))
+        .correlate(None)
     )
 
 
@@ -292,18 +293,29 @@ def can_view_link(user, link) -> bool:
 
 
 def visible_links(user):
-    """A WHERE condition on PartnerLink for lists: links whose group or actor the viewer may see."""
+    """A WHERE condition on PartnerLink for lists: links whose partner and whose group or actor the viewer may
+    see."""
     from sqlalchemy import and_, or_, select, true
 
     from netzwerk.actors.models import Actor
     from netzwerk.groups.models import WorkingGroup
-    from netzwerk.partners.models import PartnerLink
+    from netzwerk.partners.models import PartnerLink, Partnership
 
     if _role(user) == Role.ADMIN:
         return true()
-    groups = select(WorkingGroup.id).where(visible_groups(user))
-    actors = select(Actor.id).where(visible_actors(user), Actor.archived_at.is_(None))
-    return or_(
-        and_(PartnerLink.group_id.is_not(None), PartnerLink.group_id.in_(groups)),
-        and_(PartnerLink.actor_id.is_not(None), PartnerLink.actor_id.in_(actors)),
+    # correlate(None): these ask about the link's group and actor, never about an actor of an outer query
+    groups = select(WorkingGroup.id).where(visible_groups(user)).correlate(None)
+    actors = select(Actor.id).where(visible_actors(user), Actor.archived_at.is_(None)).correlate(None)
+    partners = (
+        select(Partnership.id)
+        .join(Actor, Actor.id == Partnership.actor_id)
+        .where(visible_partnerships(user))
+        .correlate(None)
+    )
+    return and_(
+        PartnerLink.partnership_id.in_(partners),
+        or_(
+            and_(PartnerLink.group_id.is_not(None), PartnerLink.group_id.in_(groups)),
+            and_(PartnerLink.actor_id.is_not(None), PartnerLink.actor_id.in_(actors)),
+        ),
     )
