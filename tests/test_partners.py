@@ -240,6 +240,9 @@ def test_linked_partner_sees_the_internal_group_but_not_its_meetings_unless_allo
     assert partner_b.get(f"/arbeitskreise/{ids['internal']}").status_code == 404
     assert "AK Intern" not in partner_b.get("/arbeitskreise/").text
     assert partner_a.get(f"/termine/{ids['meeting']}").status_code == 404
+    assert "Sitzung Intern" not in partner_a.get("/termine/").text
+    start = partner_a.get("/")
+    assert "AK Intern" in start.text and "Kooperation Ihrer Organisation" in start.text
     with app.app_context():
         db.session.get(WorkingGroup, ids["internal"]).partners_see_meetings = True
         db.session.commit()
@@ -247,7 +250,10 @@ def test_linked_partner_sees_the_internal_group_but_not_its_meetings_unless_allo
     assert "Sitzung Intern" in group_page.text
     assert "Mia Member" not in group_page.text  # the members list stays for members
     assert partner_a.get(f"/termine/{ids['meeting']}").status_code == 200
+    assert "Sitzung Intern" in partner_a.get("/termine/").text and "Sitzung Intern" in partner_a.get("/").text
     assert partner_b.get(f"/termine/{ids['meeting']}").status_code == 404
+    assert "Sitzung Intern" not in partner_b.get("/termine/").text
+    assert "Sitzung Intern" not in client_for(app, people["member"]).get("/termine/").text  # not invited
     with app.app_context():
         db.session.scalar(select(PartnerLink).where(PartnerLink.group_id == ids["internal"])).ended_on = date.today()
         db.session.commit()

@@ -194,6 +194,19 @@ def linked_group_ids(user):
     )
 
 
+def partner_meeting_group_ids(user):
+    """A subquery: the groups whose meetings a partner user sees without an invitation (linked, and the group
+    allows it); empty for everyone else."""
+    from sqlalchemy import false, select
+
+    from netzwerk.groups.models import WorkingGroup
+
+    query = select(WorkingGroup.id).where(
+        WorkingGroup.partners_see_meetings, WorkingGroup.id.in_(linked_group_ids(user))
+    )
+    return query.correlate(None) if _role(user) == Role.PARTNER else query.where(false())
+
+
 def is_linked_partner(user, group) -> bool:
     """A partner user whose organisation currently works with the group (a current partner link)."""
     from netzwerk.extensions import db

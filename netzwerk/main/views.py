@@ -11,6 +11,7 @@ from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
+from netzwerk.partners.services import linked_groups
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import scheduler_state
 
@@ -30,6 +31,8 @@ def index():
             organisation=organisation,
             memberships=memberships,
             partnership=own_partnership(current_user),
+            linked_groups=linked_groups(current_user),
+            meetings=meetings_for(current_user, upcoming=True, is_admin=False)[:5],
         )
     upcoming = meetings_for(current_user, upcoming=True, is_admin=False)[:5]
     return render_template("main/member.html", meetings=upcoming, memberships=memberships)

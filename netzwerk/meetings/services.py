@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
@@ -122,7 +122,10 @@ def meetings_for(user: User, upcoming: bool, is_admin: bool) -> list[tuple[Meeti
     now = utcnow()
     query = select(Meeting).options(selectinload(Meeting.group))
     if not is_admin:
-        query = query.join(Invitation, Invitation.meeting_id == Meeting.id).where(Invitation.user_id == user.id)
+        from netzwerk.auth.permissions import partner_meeting_group_ids
+
+        invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+        query = query.where(or_(Meeting.id.in_(invited), Meeting.group_id.in_(partner_meeting_group_ids(user))))
     query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
     meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
     own = {

@@ -228,6 +228,19 @@ def partner_list(visible, type_: str = "", status: str = "") -> list[Partnership
     return list(db.session.scalars(query))
 
 
+def linked_groups(user: User) -> list[WorkingGroup]:
+    """The groups a partner user's organisation currently works with (its start page)."""
+    from netzwerk.auth.permissions import linked_group_ids
+
+    if user.role != Role.PARTNER:
+        return []
+    return list(
+        db.session.scalars(
+            select(WorkingGroup).where(WorkingGroup.id.in_(linked_group_ids(user))).order_by(WorkingGroup.name)
+        )
+    )
+
+
 def meetings_of_group(group: WorkingGroup) -> list:
     from netzwerk.meetings.models import Meeting
 
