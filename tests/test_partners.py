@@ -132,6 +132,26 @@ def test_manager_makes_an_actor_a_partner_and_edits_the_partnership(app, world, 
         assert db.session.get(Partnership, pid).status == "ruhend"
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"actor_id": "", "type": "kammer", "status": "aktiv"},
+        {"actor_id": "{actor_a}", "type": "kammer", "status": "aktiv"},  # already a partner
+        {"actor_id": "{target}", "type": "boss", "status": "aktiv", "since": "31.02.2025"},
+        {"actor_id": "{target}", "type": "kammer", "status": "x\x00", "contact_user_id": "99999"},
+    ],
+)
+def test_partnership_form_refuses_bad_input(app, world, data):
+    people, ids = world
+    manager = client_for(app, people["manager"])
+    data = {key: value.format(**ids) for key, value in data.items()}
+    response = post_form(manager, "/partner/neu", {"version": "", **data})
+    assert response.status_code == 422
+    assert "Bitte prüfen Sie Ihre Angaben" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Partnership)) == 2
+
+
 def test_manager_creates_and_ends_a_link_which_stays_as_history(app, world):
     people, ids = world
     manager = client_for(app, people["manager"])
