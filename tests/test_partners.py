@@ -222,6 +222,29 @@ def test_visitors_see_public_partners_and_only_their_public_fields(app, world):
     assert visitor.get(f"/partner/{ids['b']}").status_code == 404
 
 
+def test_fields_kept_internal_are_hidden_on_the_actor_page_too(app, world):
+    people, ids = world
+    with app.app_context():
+        db.session.get(Partnership, ids["a"]).public_fields = []
+        db.session.commit()
+    visitor = client_for(app, None).get(f"/akteure/{ids['actor_a']}")
+    assert visitor.status_code == 200
+    assert "Öffentliche Beschreibung A" not in visitor.text and "https://a.example.org" not in visitor.text
+    member = client_for(app, people["member"]).get(f"/akteure/{ids['actor_a']}")
+    assert "Öffentliche Beschreibung A" in member.text and "https://a.example.org" in member.text
+
+
+def test_ended_partnership_is_gone_for_visitors_but_kept_for_the_manager(app, world):
+    people, ids = world
+    with app.app_context():
+        db.session.get(Partnership, ids["a"]).status = "beendet"
+        db.session.commit()
+    assert client_for(app, None).get(f"/partner/{ids['a']}").status_code == 404
+    assert "Metropolregion A" not in client_for(app, None).get("/partner/").text
+    assert client_for(app, people["manager"]).get(f"/partner/{ids['a']}").status_code == 200
+    assert client_for(app, people["partner_a"]).get("/partner/profil").status_code == 200
+
+
 def test_manager_sees_everything_and_filters_by_type_and_status(app, world):
     people, ids = world
     manager = client_for(app, people["manager"])
