@@ -114,7 +114,7 @@ def main() -> None:
         f"Outbox (Batches, jede Mail als verschickt vermerkt): {sent} in {sending:.1f} s = {outbox_rate:,.0f} Mails/s"
     )
     print(
-        f"smtplib allein (eine Verbindung, nichts vermerkt): {len(messages)} in {plain:.1f} s = {plain_rate:,.0f} Mails/s"
+        f"smtplib allein (eine Verbindung, ohne Vermerk): {len(messages)} in {plain:.1f} s = {plain_rate:,.0f} Mails/s"
     )
     print(f"Verhältnis Outbox/smtplib: {outbox_rate / plain_rate:.2f}")
     assert sent == recorded == planned == received_by_outbox == args.reminders, "not every reminder went out once"

@@ -106,6 +106,10 @@ def audit_value(value) -> str:
         return "–"
     if isinstance(value, bool):
         return gettext("ja") if value else gettext("nein")
+    if isinstance(value, list):  # e.g. contact persons kept as rows, so a change can be undone
+        return "; ".join(audit_value(item) for item in value) or "–"
+    if isinstance(value, dict):
+        return ", ".join(str(v) for k, v in value.items() if k != "id" and v) or "–"
     return str(value)
 
 
@@ -134,9 +138,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, groups, mail, main, meetings, polls, reminders, users
+    from netzwerk import actors, audit, auth, groups, mail, main, meetings, partners, polls, reminders, users
 
-    for package in (main, auth, users, actors, groups, meetings, polls, reminders, audit, mail):
+    for package in (main, auth, users, actors, groups, meetings, polls, partners, reminders, audit, mail):
         app.register_blueprint(package.bp)
 
 

@@ -77,6 +77,17 @@ EXPECTED = {
     "polls.close": SIGNED_IN,
     "reminders.settings": ADMIN,
     "reminders.mine": SIGNED_IN,
+    "partners.index": EVERYONE,
+    "partners.detail": EVERYONE,  # object-level: non-public partners only for the manager, members and its own
+    "partners.logo": EVERYONE,  # object-level: as the detail page, and only if the logo is public or may be seen
+    "partners.create": ADMIN,
+    "partners.edit": ADMIN,
+    "partners.create_link_view": ADMIN,
+    "partners.end_link_view": ADMIN,
+    "partners.changes": ADMIN,
+    "partners.undo": ADMIN,
+    "partners.ask_for_update": ADMIN,
+    "partners.profile": frozenset({"partner"}),  # object-level: always the user's own organisation
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
@@ -109,6 +120,7 @@ OBJECT_LEVEL = {
     "polls.schedule",
     "polls.send_reminder",
     "polls.close",
+    "partners.profile",
 }
 
 
@@ -164,6 +176,17 @@ def make_poll(app, group_id: int) -> int:
         return poll.id
 
 
+def make_partnership(app, actor_id: int) -> int:
+    from netzwerk.extensions import db
+    from netzwerk.partners.models import Partnership
+
+    with app.app_context():
+        partnership = Partnership(actor_id=actor_id, type="metropolregion")
+        db.session.add(partnership)
+        db.session.commit()
+        return partnership.id
+
+
 def sample_url(rule, ids: dict) -> str:
     values = {}
     for argument in rule.arguments:
@@ -171,7 +194,7 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = "css/app.css"
         elif argument == "decision":
             values[argument] = "annehmen"
-        elif argument in ("request_id", "meeting_id"):
+        elif argument in ("request_id", "meeting_id", "link_id", "entry_id"):
             values[argument] = 1
         elif argument == "token":
             values[argument] = "x" * 32
@@ -195,6 +218,7 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "group_id": group_id,
         "membership_id": membership_id,
         "poll_id": make_poll(app, group_id),
+        "partnership_id": make_partnership(app, actor.id),
     }
     client = app.test_client()
     if role != ANONYMOUS:

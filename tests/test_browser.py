@@ -174,6 +174,7 @@ def reachable_pages(app, make_user, make_actor):
         db.session.commit()
         group_id, meeting_id, answer_link = group.id, meeting.id, f"/antwort/{answer_token(invitation)}"
         held_id = held.id
+        partnership_id = add_partnership(actor.id, group_id)
     poll_id = make_poll(app, group_id, voter_id=invited.id)
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
@@ -184,7 +185,15 @@ def reachable_pages(app, make_user, make_actor):
             db.session.merge(reset_user), TokenPurpose.PASSWORD_RESET, app.config["PASSWORD_RESET_VALID_FOR"]
         )
         db.session.commit()
-    actor_pages = ["/akteure/", f"/akteure/{actor.id}", "/arbeitskreise/", f"/arbeitskreise/{group_id}"]
+    actor_pages = [
+        "/akteure/",
+        "/akteure/?kooperation=1",
+        f"/akteure/{actor.id}",
+        "/arbeitskreise/",
+        f"/arbeitskreise/{group_id}",
+        "/partner/",
+        f"/partner/{partnership_id}",
+    ]
     signed_in = [
         "/",
         "/profil",
@@ -232,10 +241,40 @@ def reachable_pages(app, make_user, make_actor):
             f"/termine/{held_id}/protokoll",
             f"/arbeitskreise/{group_id}/umfragen/neu",
             f"/umfragen/{poll_id}",
+            "/partner/neu",
+            f"/partner/{partnership_id}/bearbeiten",
+            f"/partner/{partnership_id}/kooperationen/neu",
+            "/partner/aenderungen",
         ],
         "member": signed_in,
-        "partner": signed_in,
+        "partner": [*signed_in, "/partner/profil"],
     }
+
+
+def add_partnership(actor_id: int, group_id: int) -> int:
+    """The walk's actor as a partner organisation, linked to the walk's group."""
+    from netzwerk.partners.models import PartnerLink, Partnership
+
+    partnership = Partnership(actor_id=actor_id, type="hochschule", offers="Transfer")
+    db.session.add(partnership)
+    db.session.flush()
+    db.session.add(PartnerLink(partnership_id=partnership.id, group_id=group_id, about="Barrierefreiheit"))
+    db.session.commit()
+    return partnership.id
+
+
+def assign_to_partner(app, user_id: int, actor_name: str) -> None:
+    from sqlalchemy import select
+
+    from netzwerk.actors.models import Actor
+    from netzwerk.partners.models import Partnership, PartnerUser
+
+    with app.app_context():
+        partnership_id = db.session.scalar(
+            select(Partnership.id).join(Actor, Actor.id == Partnership.actor_id).where(Actor.name == actor_name)
+        )
+        db.session.add(PartnerUser(user_id=user_id, partnership_id=partnership_id))
+        db.session.commit()
 
 
 def test_every_page_passes_axe(app, live_server, browser, make_user, make_actor, mailbox):
@@ -247,6 +286,8 @@ def test_every_page_passes_axe(app, live_server, browser, make_user, make_actor,
         page = context.new_page()
         if role:
             user = make_user(role=role)
+            if role == "partner":
+                assign_to_partner(app, user.id, "Faserwerk GmbH")
             log_in(page, live_server, user.email)
             if role == "admin":  # something in the Postausgang and the audit log
                 page.goto(f"{live_server}/benutzer/einladen")
@@ -517,3 +558,49 @@ def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_ser
     subjects = [m["Subject"] for m in mailbox.messages]
     assert subjects.count("Terminumfrage: Frühjahrssitzung (AK Fachkräfte)") == 2
     assert len([s for s in subjects if s.startswith("Einladung: Frühjahrssitzung")]) == 2
+
+
+def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_server, browser, make_user, make_actor):
+    """Issue 7's journey: a partner user edits its organisation's profile and uploads a logo; the manager sees
+    the change ("geändert durch Partner") with what changed, and undoes it."""
+    import io
+
+    from PIL import Image
+
+    actor = make_actor(name="Metropolregion Beispiel e.V.", kind="partner", is_public=True, description="Alter Text")
+    partner = make_user(role="partner", name="Paula Partner")
+    manager = make_user(role="admin", name="Maria Manager")
+    with app.app_context():
+        from netzwerk.partners.models import Partnership
+
+        db.session.add(Partnership(actor_id=actor.id, type="metropolregion"))
+        db.session.commit()
+    assign_to_partner(app, partner.id, actor.name)
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 60), "navy").save(logo, "PNG")
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, partner.email)
+    page.get_by_role("link", name="Profil der Organisation bearbeiten").click()
+    page.get_by_role("textbox", name="Beschreibung").fill("Wir verbinden die Region mit München.")
+    page.get_by_role("textbox", name="Angebote und Themen").fill("Pendlerberatung")
+    page.set_input_files("#logo", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": logo.getvalue()}])
+    page.get_by_role("button", name="Profil speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihr Profil ist gespeichert.")
+    screenshot(page, "partner-profile")
+    page.context.close()
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_role("link", name="Partner").click()
+    page.get_by_role("link", name="Änderungen durch Partner").click()
+    change = page.get_by_role("listitem").filter(has_text="geändert durch Partner").first
+    expect(change).to_contain_text("Alter Text → Wir verbinden die Region mit München.")
+    expect(change).to_contain_text("Paula Partner")
+    screenshot(page, "partner-changes")
+    change.get_by_role("button", name="Rückgängig machen").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Änderung ist rückgängig gemacht.")
+    page.goto(f"{live_server}/akteure/{actor.id}")
+    expect(page.get_by_text("Alter Text", exact=True)).to_be_visible()
+    expect(page.get_by_text("Änderung durch Partner zurückgenommen")).to_be_visible()
+    page.context.close()

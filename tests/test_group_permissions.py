@@ -7,12 +7,13 @@ from netzwerk.extensions import db
 from netzwerk.groups.models import JoinRequest, Membership, WorkingGroup
 from tests.conftest import csrf_token_from, login, post_form
 
-PERSONAS = ("manager", "lead", "other_lead", "member", "non_member", "partner", "visitor")
+PERSONAS = ("manager", "lead", "other_lead", "member", "non_member", "partner", "linked_partner", "visitor")
 
 # (method, path template, who may) — the others get 403/404, visitors the login page where login is needed
 ROUTES = [
     ("GET", "/arbeitskreise/", set(PERSONAS)),
-    ("GET", "/arbeitskreise/{internal}", {"manager", "lead", "member"}),
+    ("GET", "/arbeitskreise/{internal}", {"manager", "lead", "member", "linked_partner"}),
+    ("GET", "/termine/{meeting}", {"manager", "lead", "member"}),  # partners only if the group allows it
     ("GET", "/arbeitskreise/{public}", set(PERSONAS)),
     ("GET", "/arbeitskreise/neu", {"manager"}),
     ("GET", "/arbeitskreise/{internal}/bearbeiten", {"manager"}),
@@ -22,7 +23,11 @@ ROUTES = [
     ("GET", "/arbeitskreise/{internal}/rundmail", {"manager", "lead"}),
     ("POST", "/arbeitskreise/{internal}/mitglieder/{membership}/rolle", {"manager", "lead"}),
     ("POST", "/arbeitskreise/{internal}/anfragen/{request}/ablehnen", {"manager", "lead"}),
-    ("POST", "/arbeitskreise/{public}/anfragen", {"lead", "other_lead", "member", "non_member", "partner", "manager"}),
+    (
+        "POST",
+        "/arbeitskreise/{public}/anfragen",
+        {"lead", "other_lead", "member", "non_member", "partner", "linked_partner", "manager"},
+    ),
 ]
 
 
@@ -35,6 +40,7 @@ def world(app, make_user):
         "member": make_user(name="Mia Member"),
         "non_member": make_user(name="Nina Nonmember"),
         "partner": make_user(role="partner", name="Paul Partner"),
+        "linked_partner": make_user(role="partner", name="Lina Linked"),
         "applicant": make_user(name="Anna Applicant"),
     }
     with app.app_context():
@@ -55,9 +61,41 @@ def world(app, make_user):
                 Membership(group=other, user_id=people["other_lead"].id, role="lead"),
             ]
         )
+        db.session.flush()
+        meeting = link_partner_and_plan_meeting(internal, people["linked_partner"].id)
         db.session.commit()
-        ids = {"internal": internal.id, "public": public.id, "membership": member.id, "request": request.id}
+        ids = {
+            "internal": internal.id,
+            "public": public.id,
+            "membership": member.id,
+            "request": request.id,
+            "meeting": meeting.id,
+        }
     return people, ids
+
+
+def link_partner_and_plan_meeting(group, partner_user_id):
+    """A partner organisation (its user: ``partner_user_id``) linked to the group, and a meeting of the group."""
+    from datetime import timedelta
+
+    from netzwerk.actors.models import Actor
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.meetings.models import Meeting
+    from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
+
+    actor = Actor(name="Partner AG", name_key="partner ag", kind="partner")
+    partnership = Partnership(actor=actor, type="flughafen")
+    start = utcnow() + timedelta(days=1)
+    meeting = Meeting(group=group, title="Interne Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
+    db.session.add_all([actor, partnership, meeting])
+    db.session.flush()
+    db.session.add_all(
+        [
+            PartnerUser(user_id=partner_user_id, partnership_id=partnership.id),
+            PartnerLink(partnership_id=partnership.id, group_id=group.id, about="Pendeln"),
+        ]
+    )
+    return meeting
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -86,11 +124,33 @@ def test_each_person_gets_what_the_rules_say(app, world, persona):
 
 def test_members_see_internals_only_of_their_own_groups(app, world):
     people, ids = world
-    for persona, sees in (("member", True), ("non_member", False), ("partner", False), ("other_lead", False)):
+    personas = (
+        ("member", True),
+        ("non_member", False),
+        ("partner", False),
+        ("linked_partner", False),
+        ("other_lead", False),
+    )
+    for persona, sees in personas:
         client = app.test_client()
         login(client, people[persona].email)
         page = client.get(f"/arbeitskreise/{ids['internal']}")
         assert (page.status_code == 200 and "Mia Member" in page.text) == sees, persona
+
+
+def test_linked_partner_sees_meetings_only_when_the_group_allows_it(app, world):
+    people, ids = world
+    client = app.test_client()
+    login(client, people["linked_partner"].email)
+    assert client.get(f"/termine/{ids['meeting']}").status_code == 404
+    with app.app_context():
+        db.session.get(WorkingGroup, ids["internal"]).partners_see_meetings = True
+        db.session.commit()
+    assert client.get(f"/termine/{ids['meeting']}").status_code == 200
+    assert "Interne Sitzung" in client.get(f"/arbeitskreise/{ids['internal']}").text
+    other = app.test_client()
+    login(other, people["partner"].email)
+    assert other.get(f"/termine/{ids['meeting']}").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import (
@@ -186,8 +186,9 @@ def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
 
 
 def references(actor: Actor) -> list[str]:
-    """Why the actor may only be archived, not deleted (partner links join with the partners issue)."""
+    """Why the actor may only be archived, not deleted."""
     from netzwerk.groups.models import Membership
+    from netzwerk.partners.models import PartnerLink, Partnership
 
     reasons = []
     linked = [c.name for c in actor.contacts if c.user_id]
@@ -196,6 +197,11 @@ def references(actor: Actor) -> list[str]:
     memberships = db.session.scalar(select(func.count()).where(Membership.actor_id == actor.id))
     if memberships:
         reasons.append(f"vertreten in Arbeitskreisen ({memberships} Mitgliedschaften, auch frühere)")
+    if db.session.scalar(select(Partnership.id).where(Partnership.actor_id == actor.id)):
+        reasons.append("Partnerorganisation (mit Partnerschaft, Kooperationen und Änderungsverlauf)")
+    links = db.session.scalar(select(func.count()).where(PartnerLink.actor_id == actor.id))
+    if links:
+        reasons.append(f"Kooperationspartner von Partnerorganisationen ({links} Kooperationen, auch frühere)")
     return reasons
 
 
@@ -248,6 +254,7 @@ class ActorFilters:
     area: str = ""
     field_of_action_id: int | None = None
     sector: str = ""
+    partner_link: bool = False
     archived: bool = False
     sort: str = "name"
 
@@ -259,15 +266,17 @@ class ActorFilters:
             "gebiet": self.area,
             "handlungsfeld": self.field_of_action_id,
             "branche": self.sector,
+            "kooperation": "1" if self.partner_link else None,
             "archiv": "1" if self.archived else None,
             "sortierung": self.sort if self.sort != "name" else None,
         }
         return {key: value for key, value in args.items() if value}
 
 
-def filtered_actors(filters: ActorFilters, visible, include_contacts: bool) -> Select:
+def filtered_actors(filters: ActorFilters, visible, include_contacts: bool, visible_links=None) -> Select:
     """The actors matching the filters among those the viewer may see (``visible``: a WHERE condition);
-    ``include_contacts``: whether the search also looks at contact names."""
+    ``include_contacts``: whether the search also looks at contact names; ``visible_links``: the partner links
+    the viewer may see (a WHERE condition, for the "hat Partner-Verknüpfung" filter)."""
     query = select(Actor).outerjoin(Actor.municipality).where(visible)
     query = query.where(Actor.archived_at.is_not(None) if filters.archived else Actor.archived_at.is_(None))
     condition = search_condition(filters.q, include_contacts)
@@ -295,6 +304,10 @@ def filtered_actors(filters: ActorFilters, visible, include_contacts: bool) -> S
                 .where(Sector.key == sector_key(filters.sector))
             )
         )
+    if filters.partner_link:
+        from netzwerk.partners.services import actors_with_partner_link
+
+        query = query.where(Actor.id.in_(actors_with_partner_link(true() if visible_links is None else visible_links)))
     return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 

@@ -54,6 +54,7 @@ from netzwerk.auth.permissions import (
     public,
     reads_whole_registry,
     visible_actors,
+    visible_links,
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -74,6 +75,7 @@ def filters_from_request() -> ActorFilters:
         area=area if area in set(Area) else "",
         field_of_action_id=int_arg("handlungsfeld"),
         sector=query_text("branche", 80),
+        partner_link=request.args.get("kooperation") == "1",
         archived=is_admin and request.args.get("archiv") == "1",
         sort=sort if sort in SORTS else "name",
     )
@@ -86,7 +88,7 @@ def index():
     filters = filters_from_request()
     visible = visible_actors(current_user)
     internal = reads_whole_registry(current_user)
-    query = filtered_actors(filters, visible, include_contacts=internal)
+    query = filtered_actors(filters, visible, include_contacts=internal, visible_links=visible_links(current_user))
     page = db.paginate(with_list_details(query), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "actors/index.html",
@@ -125,12 +127,37 @@ def detail(actor_id: int):
     is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
     return render_template(
         "actors/detail.html",
+        **partner_context(actor),
         actor=actor,
         internal=internal,
         contacts=contacts,
         history=history(actor) if is_admin else [],
         references=references(actor) if is_admin else [],
     )
+
+
+def partner_context(actor: Actor) -> dict:
+    """The actor's partnership and links (Kooperationen), and the profile fields its partner keeps internal."""
+    from netzwerk.auth.permissions import can_view_partnership, shows_partner_field, visible_partnerships
+    from netzwerk.partners.models import PROFILE_FIELD_LABELS
+    from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
+
+    partnership = partnership_of_actor(actor)
+    own_links = (
+        links_of_partnerships([partnership.id], visible_links(current_user))[partnership.id] if partnership else []
+    )
+    hidden = {
+        name
+        for name in PROFILE_FIELD_LABELS
+        if partnership and not shows_partner_field(current_user, partnership, name)
+    }
+    shown = partnership if partnership and can_view_partnership(current_user, partnership) else None
+    return {
+        "partnership": shown,
+        "partner_links": own_links if shown else [],
+        "linked_by": links_to_actor(actor, visible_partnerships(current_user)),
+        "hidden_fields": hidden,
+    }
 
 
 def actor_form(actor: Actor | None = None) -> ActorForm:

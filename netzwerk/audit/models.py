@@ -32,10 +32,21 @@ class AuditEntry(db.Model):
         """(field label, old, new) for the template, with coded values (roles, kinds) in words."""
         from netzwerk.actors.models import ACTOR_KIND_LABELS
         from netzwerk.auth.models import ROLE_LABELS, STATUS_LABELS
+        from netzwerk.partners.models import PARTNER_STATUS_LABELS, PARTNER_TYPE_LABELS, PROFILE_FIELD_LABELS
 
-        value_labels = {"role": ROLE_LABELS, "status": STATUS_LABELS, "kind": ACTOR_KIND_LABELS}
+        value_labels = {
+            "role": ROLE_LABELS,
+            "status": {**STATUS_LABELS, **PARTNER_STATUS_LABELS},
+            "kind": ACTOR_KIND_LABELS,
+            "type": PARTNER_TYPE_LABELS,
+            "public_fields": PROFILE_FIELD_LABELS,
+        }
 
         def readable(field, value):
+            if isinstance(value, list):
+                return [readable(field, item) for item in value]
+            if isinstance(value, dict):
+                return value
             labels = value_labels.get(field, {})
             return str(labels[value]) if value in labels else value
 
@@ -94,6 +105,14 @@ ACTION_LABELS = {
     "poll.closed": _l("Terminumfrage beendet"),
     "poll.converted": _l("Termin aus Umfrage festgelegt"),
     "poll.reminded": _l("An Terminumfrage erinnert"),
+    "partner.created": _l("Partnerschaft angelegt"),
+    "partner.updated": _l("Partnerschaft geändert"),
+    "partner.user_assigned": _l("Partnerorganisation des Kontos geändert"),
+    "partner.link_created": _l("Kooperation angelegt"),
+    "partner.link_ended": _l("Kooperation beendet"),
+    "partner.profile_updated": _l("geändert durch Partner"),
+    "partner.change_undone": _l("Änderung durch Partner zurückgenommen"),
+    "partner.update_requested": _l("Partner um Aktualisierung gebeten"),
 }
 
 FIELD_LABELS = {
@@ -139,4 +158,14 @@ FIELD_LABELS = {
     "reminder_days": _l("Erinnerungen"),
     "weekly_digest": _l("Wochenübersicht"),
     "reminder_note": _l("Hinweis für Erinnerungen"),
+    "offers": _l("Angebote und Themen"),
+    "public_fields": _l("öffentlich sichtbare Angaben"),
+    "logo_id": _l("Logo"),
+    "since": _l("seit"),
+    "contact_user_id": _l("Ansprechperson im Regionalmanagement"),
+    "type": _l("Art der Partnerschaft"),
+    "link": _l("Kooperation"),
+    "ended_on": _l("beendet am"),
+    "partner_organisation": _l("Partnerorganisation"),
+    "partners_see_meetings": _l("Verknüpfte Partner sehen die Sitzungen"),
 }

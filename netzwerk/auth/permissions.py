@@ -63,12 +63,54 @@ def _role(user) -> str | None:
 
 
 def own_actor_ids(user):
-    """The organisations a user belongs to: those listing the user as a contact person."""
-    from sqlalchemy import select
+    """The organisations a user belongs to: those listing the user as a contact person, and for a partner user
+    the partner organisation the manager assigned."""
+    from sqlalchemy import select, union
 
     from netzwerk.actors.models import ContactPerson
 
-    return select(ContactPerson.actor_id).where(ContactPerson.user_id == user.id)
+    contacts = select(ContactPerson.actor_id).where(ContactPerson.user_id == user.id)
+    if _role(user) != Role.PARTNER:
+        return contacts
+    return union(contacts, own_partner_actor_ids(user))
+
+
+def own_partner_actor_ids(user):
+    """A subquery: the actor of the partner organisation a partner user belongs to (none for other roles)."""
+    from sqlalchemy import false, select
+
+    from netzwerk.partners.models import Partnership, PartnerUser
+
+    query = select(Partnership.actor_id).join(PartnerUser, PartnerUser.partnership_id == Partnership.id)
+    query = query.where(PartnerUser.user_id == user.id).correlate(None)  # never tied to an outer partnership
+    return query if _role(user) == Role.PARTNER else query.where(false())
+
+
+def own_partnership(user):
+    """The partnership whose profile this user may edit: only a partner user's own organisation, never one
+    named by a URL or a form field."""
+    from sqlalchemy import select
+
+    from netzwerk.extensions import db
+    from netzwerk.partners.models import Partnership, PartnerUser
+
+    if _role(user) != Role.PARTNER:
+        return None
+    return db.session.scalar(
+        select(Partnership)
+        .join(PartnerUser, PartnerUser.partnership_id == Partnership.id)
+        .where(PartnerUser.user_id == user.id)
+    )
+
+
+def is_own_organisation(user, actor) -> bool:
+    """A partner user's own organisation: listed as its contact person, or assigned by the manager."""
+    if _role(user) != Role.PARTNER:
+        return False
+    if any(contact.user_id == user.id for contact in actor.contacts):
+        return True
+    partnership = own_partnership(user)
+    return partnership is not None and partnership.actor_id == actor.id
 
 
 def visible_actors(user):
@@ -93,7 +135,7 @@ def can_view_actor(user, actor) -> bool:
         return False
     if role == Role.MEMBER or actor.is_public:
         return True
-    return role == Role.PARTNER and any(contact.user_id == user.id for contact in actor.contacts)
+    return is_own_organisation(user, actor)
 
 
 def reads_whole_registry(user) -> bool:
@@ -105,7 +147,7 @@ def reads_whole_registry(user) -> bool:
 def can_see_internal_actor_data(user, actor) -> bool:
     if reads_whole_registry(user):
         return True
-    return _role(user) == Role.PARTNER and any(contact.user_id == user.id for contact in actor.contacts)
+    return is_own_organisation(user, actor)
 
 
 def can_see_contact_details(user, contact) -> bool:
@@ -114,7 +156,7 @@ def can_see_contact_details(user, contact) -> bool:
     role = _role(user)
     if role == Role.ADMIN or (role and contact.user_id == user.id):
         return True
-    if role == Role.PARTNER and any(c.user_id == user.id for c in contact.actor.contacts):
+    if role == Role.PARTNER and is_own_organisation(user, contact.actor):
         return True
     return role == Role.MEMBER and contact.user is not None and contact.user.share_contact_details
 
@@ -133,7 +175,45 @@ def visible_groups(user):
     if role is None:
         return WorkingGroup.is_public
     own = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
+    if role == Role.PARTNER:
+        return or_(WorkingGroup.is_public, WorkingGroup.id.in_(own), WorkingGroup.id.in_(linked_group_ids(user)))
     return or_(WorkingGroup.is_public, WorkingGroup.id.in_(own))
+
+
+def linked_group_ids(user):
+    """A subquery: the groups a partner user's organisation has a current link (Kooperation) with."""
+    from sqlalchemy import select
+
+    from netzwerk.partners.models import PartnerLink, PartnerUser
+
+    return (
+        select(PartnerLink.group_id)
+        .join(PartnerUser, PartnerUser.partnership_id == PartnerLink.partnership_id)
+        .where(PartnerUser.user_id == user.id, PartnerLink.group_id.is_not(None), PartnerLink.ended_on.is_(None))
+        .correlate(None)
+    )
+
+
+def partner_meeting_group_ids(user):
+    """A subquery: the groups whose meetings a partner user sees without an invitation (linked, and the group
+    allows it); empty for everyone else."""
+    from sqlalchemy import false, select
+
+    from netzwerk.groups.models import WorkingGroup
+
+    query = select(WorkingGroup.id).where(
+        WorkingGroup.partners_see_meetings, WorkingGroup.id.in_(linked_group_ids(user))
+    )
+    return query.correlate(None) if _role(user) == Role.PARTNER else query.where(false())
+
+
+def is_linked_partner(user, group) -> bool:
+    """A partner user whose organisation currently works with the group (a current partner link)."""
+    from netzwerk.extensions import db
+
+    if _role(user) != Role.PARTNER:
+        return False
+    return group.id in set(db.session.scalars(linked_group_ids(user)))
 
 
 def group_role(user, group) -> str | None:
@@ -145,7 +225,12 @@ def group_role(user, group) -> str | None:
 
 
 def can_view_group(user, group) -> bool:
-    return _role(user) == Role.ADMIN or group.is_public or group_role(user, group) is not None
+    return (
+        _role(user) == Role.ADMIN
+        or group.is_public
+        or group_role(user, group) is not None
+        or is_linked_partner(user, group)
+    )
 
 
 def can_see_group_internals(user, group) -> bool:
@@ -158,7 +243,7 @@ def can_view_meeting(user, meeting, invited: bool) -> bool:
     group (so they can register)."""
     return (
         invited
-        or can_see_group_internals(user, meeting.group)
+        or can_see_group_meetings(user, meeting.group)
         or (meeting.guests_allowed and not meeting.is_cancelled and can_view_group(user, meeting.group))
     )
 
@@ -166,6 +251,13 @@ def can_view_meeting(user, meeting, invited: bool) -> bool:
 def has_public_calendar(group) -> bool:
     """Public groups publish their meeting times as a calendar feed (no personal data in it)."""
     return group.is_public
+
+
+def can_see_group_meetings(user, group) -> bool:
+    """Meetings (and minutes): the group's members and the manager; linked partners if the group allows it."""
+    if can_see_group_internals(user, group):
+        return True
+    return group.partners_see_meetings and is_linked_partner(user, group)
 
 
 def can_manage_group(user, group) -> bool:
@@ -188,3 +280,85 @@ def can_vote_in_poll(user, poll) -> bool:
 def can_manage_poll(user, poll) -> bool:
     """Close it, turn a slot into a meeting, remind: the manager and the group's lead and deputy."""
     return can_manage_group(user, poll.group)
+
+
+# --- Partners ---------------------------------------------------------------------------------------------
+
+
+def visible_partnerships(user):
+    """A WHERE condition: the partners this viewer may list. Visitors and members: public, not-ended partners of
+    actors that are not archived; a partner user also its own; the manager all."""
+    from sqlalchemy import and_, or_, true
+
+    from netzwerk.actors.models import Actor
+    from netzwerk.partners.models import Partnership, PartnerStatus
+
+    role = _role(user)
+    if role == Role.ADMIN:
+        return true()
+    shown = and_(Actor.archived_at.is_(None), Partnership.status != PartnerStatus.ENDED)
+    if role == Role.MEMBER:
+        return shown
+    public = and_(shown, Actor.is_public)
+    if role == Role.PARTNER:
+        return or_(public, Partnership.actor_id.in_(own_partner_actor_ids(user)))
+    return public
+
+
+def can_view_partnership(user, partnership) -> bool:
+    from netzwerk.partners.models import PartnerStatus
+
+    role = _role(user)
+    if role == Role.ADMIN or is_own_organisation(user, partnership.actor):
+        return True
+    if partnership.actor.is_archived or partnership.status == PartnerStatus.ENDED:
+        return False
+    return role == Role.MEMBER or partnership.actor.is_public
+
+
+def can_see_internal_partner_data(user, partnership) -> bool:
+    """The internal part of a partner profile (fields the partner keeps internal, contacts, address):
+    the manager, members (who read the registry) and the partner's own users."""
+    return can_see_internal_actor_data(user, partnership.actor)
+
+
+def shows_partner_field(user, partnership, field: str) -> bool:
+    """Whether this viewer sees one profile field: public fields to everyone who sees the partner, the
+    others only to those who see its internal part."""
+    return partnership.is_public_field(field) or can_see_internal_partner_data(user, partnership)
+
+
+def can_view_link(user, link) -> bool:
+    """A partner link is shown to those who may see both ends (an internal group's link stays internal)."""
+    if link.group is not None:
+        return can_view_group(user, link.group)
+    return can_view_actor(user, link.actor)
+
+
+def visible_links(user):
+    """A WHERE condition on PartnerLink for lists: links whose partner and whose group or actor the viewer may
+    see."""
+    from sqlalchemy import and_, or_, select, true
+
+    from netzwerk.actors.models import Actor
+    from netzwerk.groups.models import WorkingGroup
+    from netzwerk.partners.models import PartnerLink, Partnership
+
+    if _role(user) == Role.ADMIN:
+        return true()
+    # correlate(None): these ask about the link's group and actor, never about an actor of an outer query
+    groups = select(WorkingGroup.id).where(visible_groups(user)).correlate(None)
+    actors = select(Actor.id).where(visible_actors(user), Actor.archived_at.is_(None)).correlate(None)
+    partners = (
+        select(Partnership.id)
+        .join(Actor, Actor.id == Partnership.actor_id)
+        .where(visible_partnerships(user))
+        .correlate(None)
+    )
+    return and_(
+        PartnerLink.partnership_id.in_(partners),
+        or_(
+            and_(PartnerLink.group_id.is_not(None), PartnerLink.group_id.in_(groups)),
+            and_(PartnerLink.actor_id.is_not(None), PartnerLink.actor_id.in_(actors)),
+        ),
+    )

@@ -14,6 +14,7 @@ from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
 from netzwerk.demo.groups import load_groups
+from netzwerk.demo.partners import load_partners
 from netzwerk.demo.polls import load_polls
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
@@ -58,7 +59,11 @@ def load_demo() -> list[User]:
     actors = load_actors(users)
     groups = load_groups(users)
     load_polls(users)
-    summary = f"{len(users)} Demo-Konten, {len(actors)} Akteure und {groups} Arbeitskreise angelegt"
+    partners = load_partners(users)
+    summary = (
+        f"{len(users)} Demo-Konten, {len(actors)} Akteure, {groups} Arbeitskreise und {partners} "
+        "Partnerorganisationen angelegt"
+    )
     record("demo.loaded", summary=summary, actor=users[0])
     return users
 

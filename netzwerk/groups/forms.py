@@ -30,6 +30,12 @@ class GroupForm(VersionedForm):
             "Besucherinnen und Besucher sehen Name, Beschreibung und Handlungsfeld; alles andere bleibt intern."
         ),
     )
+    partners_see_meetings = BooleanField(
+        _l("Verknüpfte Partner sehen die Sitzungen"),
+        description=_l(
+            "Partnerorganisationen mit einer Kooperation zu diesem Arbeitskreis sehen Termine und Protokolle."
+        ),
+    )
     submit = SubmitField(_l("Speichern"))
 
     def set_choices(self, fields) -> None:

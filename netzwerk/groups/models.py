@@ -56,6 +56,8 @@ class WorkingGroup(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     goals: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(default=False)
+    # linked partner organisations see the group's meetings (and later minutes) only when the group allows it
+    partners_see_meetings: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=GroupStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

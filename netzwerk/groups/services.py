@@ -23,7 +23,15 @@ from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.users.services import invite_user
 
-GROUP_FIELDS = ("name", "short_name", "field_of_action_id", "description", "goals", "is_public")
+GROUP_FIELDS = (
+    "name",
+    "short_name",
+    "field_of_action_id",
+    "description",
+    "goals",
+    "is_public",
+    "partners_see_meetings",
+)
 
 
 def current_on(on: date | None = None):
@@ -40,6 +48,7 @@ class GroupData:
     description: str = ""
     goals: str = ""
     is_public: bool = False
+    partners_see_meetings: bool = False
 
 
 def save_group(group: WorkingGroup | None, data: GroupData) -> WorkingGroup:

@@ -12,11 +12,13 @@ from netzwerk.auth.permissions import (
     admin_required,
     can_manage_group,
     can_see_group_internals,
+    can_see_group_meetings,
     can_view_group,
     has_public_calendar,
     login_required,
     public,
     visible_groups,
+    visible_partnerships,
 )
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
@@ -102,11 +104,13 @@ def detail(group_id: int):
     can_request = (
         current_user.is_authenticated and own is None and group.is_public and group.status == GroupStatus.ACTIVE
     )
-    upcoming, past = group_meetings(group) if internal else ([], [])
+    meetings_visible = can_see_group_meetings(current_user, group)  # members; linked partners if allowed
+    upcoming, past = group_meetings(group) if meetings_visible else ([], [])
     return render_template(
         "groups/detail.html",
         group=group,
         internal=internal,
+        meetings_visible=meetings_visible,
         upcoming=upcoming,
         past=past,
         public_calendar=has_public_calendar(group),
@@ -118,7 +122,15 @@ def detail(group_id: int):
         own=own,
         join_form=JoinRequestForm() if can_request else None,
         requested=can_request and pending_request(group, current_user) is not None,
+        **partner_context(group),
     )
+
+
+def partner_context(group: WorkingGroup) -> dict:
+    """The partners linked to the group, as far as this viewer may see them."""
+    from netzwerk.partners.services import links_to_group
+
+    return {"partner_links": links_to_group(group, visible_partnerships(current_user))}
 
 
 def group_form(group: WorkingGroup | None = None) -> GroupForm:
@@ -137,6 +149,7 @@ def data_from(form: GroupForm) -> GroupData:
         description=form.description.data or "",
         goals=form.goals.data or "",
         is_public=form.is_public.data,
+        partners_see_meetings=form.partners_see_meetings.data,
     )
 
 

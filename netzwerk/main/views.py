@@ -4,13 +4,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from netzwerk.auth.models import Role
-from netzwerk.auth.permissions import public
+from netzwerk.auth.permissions import own_partnership, public
 from netzwerk.auth.services import safe_next_url
 from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
+from netzwerk.partners.services import linked_groups
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import scheduler_state
 
@@ -25,7 +26,14 @@ def index():
     memberships = groups_of(current_user)
     if current_user.role == Role.PARTNER:
         organisation = reference_organisations().get(current_user.organisation)
-        return render_template("main/partner.html", organisation=organisation, memberships=memberships)
+        return render_template(
+            "main/partner.html",
+            organisation=organisation,
+            memberships=memberships,
+            partnership=own_partnership(current_user),
+            linked_groups=linked_groups(current_user),
+            meetings=meetings_for(current_user, upcoming=True, is_admin=False)[:5],
+        )
     upcoming = meetings_for(current_user, upcoming=True, is_admin=False)[:5]
     return render_template("main/member.html", meetings=upcoming, memberships=memberships)
 

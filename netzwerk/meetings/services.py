@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import case, func, select, true, update
+from sqlalchemy import case, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk.audit.services import changes_between, record
@@ -262,7 +262,10 @@ def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
     """The user's meetings (those they are invited to; the manager: all), filtered."""
     query = select(Meeting).options(selectinload(Meeting.group))
     if not is_admin:
-        query = query.join(Invitation, Invitation.meeting_id == Meeting.id).where(Invitation.user_id == user.id)
+        from netzwerk.auth.permissions import partner_meeting_group_ids
+
+        invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+        query = query.where(or_(Meeting.id.in_(invited), Meeting.group_id.in_(partner_meeting_group_ids(user))))
     if filters.group_id:
         query = query.where(Meeting.group_id == filters.group_id)
     if filters.field_of_action_id:

@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.services import deliver_queued
+from netzwerk.partners.services import yearly_reminder_job
 from netzwerk.reminders.services import plan_reminders
 from netzwerk.scheduler.services import active_holder, beat
 
@@ -98,6 +99,15 @@ def build_scheduler(app) -> BlockingScheduler:
         args=(app, lease.when_active(send_due_mail)),
         id="outbox",
         next_run_time=started_at + timedelta(seconds=0.5),
+    )
+    # hourly (the job itself keeps each partner to one reminder a year): profiles older than a year
+    scheduler.add_job(
+        run_job,
+        "interval",
+        hours=1,
+        args=(app, lease.when_active(yearly_reminder_job)),
+        id="partner_reminders",
+        next_run_time=started_at + timedelta(seconds=5),
     )
     return scheduler
 

@@ -49,14 +49,30 @@ class UserEditForm(VersionedForm):
     name = name_field()
     role = RadioField(_l("Rolle"), choices=role_choices)
     organisation = organisation_field()
+    partnership_id = SelectField(
+        _l("Partnerorganisation"),
+        coerce=lambda value: "" if value is None else str(value),
+        validate_choice=False,  # not sent by older forms: no organisation
+        description=_l("Nur für Partnerkonten: die eine Organisation, deren Profil die Person pflegt."),
+    )
     active = BooleanField(_l("Konto ist aktiv (abwählen, um den Zugang zu sperren)"))
     submit = SubmitField(_l("Speichern"))
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, partnerships=(), partnership_id=None, **kwargs):
         super().__init__(*args, obj=user, **kwargs)
         self.user = user
+        self.partnership_id.choices = [SelectChoice("", _l("– keine –"))] + [
+            SelectChoice(str(p.id), p.actor.name) for p in partnerships
+        ]
         if not self.is_submitted():
             self.active.data = user.status != AccountStatus.DEACTIVATED
+            self.partnership_id.data = str(partnership_id or "")
+
+    def validate_partnership_id(self, field) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Bitte wählen Sie eine Partnerorganisation aus der Liste."))
+        if field.data and self.role.data != Role.PARTNER:
+            raise ValidationError(_l("Nur Partnerkonten gehören zu einer Partnerorganisation."))
 
 
 class ProfileForm(VersionedForm):

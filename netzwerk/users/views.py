@@ -55,8 +55,12 @@ def invite():
 @bp.route("/benutzer/<id:user_id>/bearbeiten", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
+    from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
+
     user = db.get_or_404(User, user_id)
-    form = UserEditForm(user)
+    partnerships = all_partnerships()
+    current = organisation_of(user)
+    form = UserEditForm(user, partnerships=partnerships, partnership_id=current.id if current else None)
     if form.validate_on_submit() and not form.is_stale(user):
         if would_remove_last_admin(user, form.role.data, form.active.data):
             form.form_errors.append(_("Das Netzwerk braucht mindestens ein aktives Konto des Regionalmanagements."))
@@ -68,6 +72,8 @@ def edit(user_id: int):
                 organisation=form.organisation.data,
                 active=form.active.data,
             )
+            chosen = next((p for p in partnerships if str(p.id) == form.partnership_id.data), None)
+            changes = assign_organisation(user, chosen) or changes
             db.session.commit()
             flash(_("Gespeichert.") if changes else _("Keine Änderungen."), "success")
             return redirect(url_for("users.index"))

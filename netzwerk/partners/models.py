@@ -1,0 +1,165 @@
+"""Partnerships, partner links (Kooperationen), the partner users' organisation and the logos."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from netzwerk.actors.models import Actor
+from netzwerk.auth.models import User
+from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
+
+
+class PartnerType(StrEnum):
+    METROPOLITAN_REGION = "metropolregion"
+    AIRPORT = "flughafen"
+    RESEARCH = "hochschule"
+    CHAMBER = "kammer"
+    ECONOMIC_DEVELOPMENT = "wirtschaftsfoerderung"
+    NEIGHBOUR_REGION = "nachbarregion"
+    OTHER = "sonstige"
+
+    @property
+    def label(self):
+        return PARTNER_TYPE_LABELS[self]
+
+
+PARTNER_TYPE_LABELS = {
+    PartnerType.METROPOLITAN_REGION: _l("Metropolregion"),
+    PartnerType.AIRPORT: _l("Flughafen"),
+    PartnerType.RESEARCH: _l("Hochschule/Forschung"),
+    PartnerType.CHAMBER: _l("Kammer"),
+    PartnerType.ECONOMIC_DEVELOPMENT: _l("Wirtschaftsförderung"),
+    PartnerType.NEIGHBOUR_REGION: _l("Nachbarregion"),
+    PartnerType.OTHER: _l("Sonstige"),
+}
+
+
+class PartnerStatus(StrEnum):
+    ACTIVE = "aktiv"
+    DORMANT = "ruhend"
+    ENDED = "beendet"
+
+    @property
+    def label(self):
+        return PARTNER_STATUS_LABELS[self]
+
+
+PARTNER_STATUS_LABELS = {
+    PartnerStatus.ACTIVE: _l("aktiv"),
+    PartnerStatus.DORMANT: _l("ruhend"),
+    PartnerStatus.ENDED: _l("beendet"),
+}
+
+# What a partner may show publicly or keep internal, field by field. Contact persons are never public
+# (the public directory shows no personal data).
+PROFILE_FIELD_LABELS = {
+    "description": _l("Beschreibung"),
+    "offers": _l("Angebote und Themen"),
+    "website": _l("Website"),
+    "address": _l("Adresse"),
+    "logo": _l("Logo"),
+}
+DEFAULT_PUBLIC_FIELDS = ["description", "offers", "website", "logo"]
+
+
+class Partnership(db.Model):
+    """An actor that is a partner of the Regionalmanagement (one partnership per actor)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), unique=True)
+    type: Mapped[str] = mapped_column(String(30), default=PartnerType.OTHER, index=True)
+    since: Mapped[date | None] = mapped_column(Date)
+    # the contact person at the Regionalmanagement
+    contact_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE, index=True)
+    offers: Mapped[str] = mapped_column(Text, default="")  # Angebote und Themen, kept by the partner
+    public_fields: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_PUBLIC_FIELDS))
+    # the current logo (PartnerLogo.id); a plain column, not a foreign key, to keep the tables free of a cycle
+    logo_id: Mapped[int | None]
+    # when a partner user last saved the profile, and when the manager last asked for an update
+    profile_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    update_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    actor: Mapped[Actor] = relationship()
+    contact_user: Mapped[User | None] = relationship()
+    logo: Mapped["PartnerLogo | None"] = relationship(
+        primaryjoin="foreign(Partnership.logo_id) == PartnerLogo.id", viewonly=True
+    )
+    links: Mapped[list["PartnerLink"]] = relationship(
+        back_populates="partnership", cascade="all, delete-orphan", order_by="PartnerLink.since"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def name(self) -> str:
+        return self.actor.name
+
+    @property
+    def type_label(self):
+        return PartnerType(self.type).label
+
+    @property
+    def status_label(self):
+        return PartnerStatus(self.status).label
+
+    def is_public_field(self, field: str) -> bool:
+        return field in (self.public_fields or [])
+
+
+class PartnerLogo(db.Model):
+    """An uploaded logo, re-encoded (PNG or JPEG, no metadata). Old logos stay so a change can be undone; only
+    the partnership's current logo is ever served."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))  # image/png or image/jpeg
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PartnerUser(db.Model):
+    """A partner user's organisation: exactly one per user (the primary key), several users per organisation."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+
+    user: Mapped[User] = relationship()
+    partnership: Mapped[Partnership] = relationship()
+
+
+class PartnerLink(db.Model):
+    """A Kooperation: a partner linked to a working group or another actor, with what it is about and since
+    when. Ended links keep their end date and stay as history."""
+
+    __table_args__ = (CheckConstraint("(group_id IS NULL) <> (actor_id IS NULL)", name="one_target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    about: Mapped[str] = mapped_column(String(300))
+    since: Mapped[date] = mapped_column(Date, default=date.today)
+    ended_on: Mapped[date | None] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="links")
+    group: Mapped[WorkingGroup | None] = relationship()
+    actor: Mapped[Actor | None] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def target_name(self) -> str:
+        return self.group.name if self.group is not None else self.actor.name

@@ -1,0 +1,351 @@
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from netzwerk.actors.models import Actor
+from netzwerk.actors.services import ContactData
+from netzwerk.audit.models import AuditEntry
+from netzwerk.auth.models import Role
+from netzwerk.auth.permissions import (
+    admin_required,
+    can_see_internal_partner_data,
+    can_view_partnership,
+    own_partnership,
+    public,
+    roles_required,
+    shows_partner_field,
+    visible_links,
+    visible_partnerships,
+)
+from netzwerk.extensions import db
+from netzwerk.forms import form_status, query_text
+from netzwerk.groups.models import GroupStatus, WorkingGroup
+from netzwerk.mail.services import deliver
+from netzwerk.partners import bp
+from netzwerk.partners.forms import EndLinkForm, LinkForm, PartnershipForm, ProfileForm, RequestUpdateForm, UndoForm
+from netzwerk.partners.models import (
+    PARTNER_STATUS_LABELS,
+    PARTNER_TYPE_LABELS,
+    PROFILE_FIELD_LABELS,
+    PartnerLink,
+    Partnership,
+)
+from netzwerk.partners.services import (
+    LogoError,
+    PartnershipData,
+    ProfileData,
+    UndoRefused,
+    actors_without_partnership,
+    all_partnerships,
+    create_link,
+    current_logo_data,
+    end_link,
+    links_of_partnerships,
+    managers,
+    partner_changes,
+    partner_list,
+    process_logo,
+    request_update,
+    save_partnership,
+    undo_change,
+    update_own_profile,
+)
+
+partner_only = roles_required(Role.PARTNER)
+
+
+def is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.ADMIN
+
+
+@bp.get("/")
+@public
+def index():
+    type_ = query_text("art", 30)
+    status = query_text("status", 20)
+    type_ = type_ if type_ in PARTNER_TYPE_LABELS else ""
+    status = status if status in PARTNER_STATUS_LABELS else ""
+    partners = partner_list(visible_partnerships(current_user), type_, status)
+    links = links_of_partnerships([p.id for p in partners], visible_links(current_user))
+    return render_template(
+        "partners/index.html",
+        partners=partners,
+        links=links,
+        types=PARTNER_TYPE_LABELS,
+        statuses=PARTNER_STATUS_LABELS,
+        selected_type=type_,
+        selected_status=status,
+        shows=lambda partner, name: shows_partner_field(current_user, partner, name),
+    )
+
+
+def get_visible_partnership(partnership_id: int) -> Partnership:
+    partnership = db.first_or_404(
+        select(Partnership)
+        .where(Partnership.id == partnership_id)
+        .options(selectinload(Partnership.actor).selectinload(Actor.contacts), selectinload(Partnership.contact_user))
+    )
+    if not can_view_partnership(current_user, partnership):
+        abort(404)  # a non-public partner does not reveal that it exists
+    return partnership
+
+
+@bp.get("/<id:partnership_id>")
+@public
+def detail(partnership_id: int):
+    partnership = get_visible_partnership(partnership_id)
+    links = links_of_partnerships([partnership.id], visible_links(current_user))[partnership.id]
+    return render_template(
+        "partners/detail.html",
+        partner=partnership,
+        links=links,
+        internal=can_see_internal_partner_data(current_user, partnership),
+        shows=lambda name: shows_partner_field(current_user, partnership, name),
+        own=own_partnership(current_user) is partnership if current_user.is_authenticated else False,
+        end_form=EndLinkForm(),
+        request_form=RequestUpdateForm(),
+    )
+
+
+@bp.get("/<id:partnership_id>/logo")
+@public
+def logo(partnership_id: int):
+    partnership = get_visible_partnership(partnership_id)
+    if not shows_partner_field(current_user, partnership, "logo"):
+        abort(404)
+    stored = current_logo_data(partnership)
+    if stored is None:
+        abort(404)
+    response = Response(stored.data, mimetype=stored.content_type)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, no-cache"  # visibility may change; always ask again
+    return response
+
+
+# --- The manager's partnerships and links ---------------------------------------------------------------
+
+
+def data_from(form: PartnershipForm) -> PartnershipData:
+    return PartnershipData(
+        type=form.type.data,
+        status=form.status.data,
+        since=form.since.data,
+        contact_user_id=int(form.contact_user_id.data) if form.contact_user_id.data else None,
+    )
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = PartnershipForm()
+    form.set_choices(actors_without_partnership(), managers(), creating=True)
+    if not form.is_submitted():
+        form.contact_user_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        actor = db.get_or_404(Actor, int(form.actor_id.data))
+        partnership = save_partnership(None, data_from(form), actor)
+        db.session.commit()
+        flash(_("„%(name)s“ ist jetzt Partnerorganisation.", name=actor.name), "success")
+        return redirect(url_for("partners.detail", partnership_id=partnership.id))
+    return render_template("partners/form.html", form=form, partner=None), form_status(form)
+
+
+@bp.route("/<id:partnership_id>/bearbeiten", methods=["GET", "POST"])
+@admin_required
+def edit(partnership_id: int):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    form = PartnershipForm(obj=partnership)
+    form.set_choices([], managers(), creating=False)
+    if not form.is_submitted():
+        form.contact_user_id.data = str(partnership.contact_user_id or "")
+    if form.validate_on_submit() and not form.is_stale(partnership):
+        save_partnership(partnership, data_from(form))
+        db.session.commit()
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("partners.detail", partnership_id=partnership.id))
+    return render_template("partners/form.html", form=form, partner=partnership), form_status(form)
+
+
+def link_targets(partnership: Partnership) -> tuple[list[WorkingGroup], list[Actor]]:
+    groups = db.session.scalars(
+        select(WorkingGroup).where(WorkingGroup.status != GroupStatus.CLOSED).order_by(WorkingGroup.name)
+    ).all()
+    actors = db.session.scalars(
+        select(Actor).where(Actor.archived_at.is_(None), Actor.id != partnership.actor_id).order_by(Actor.name_key)
+    ).all()
+    return list(groups), list(actors)
+
+
+def chosen_target(value: str, groups: list[WorkingGroup], actors: list[Actor]):
+    by_value = {f"g{g.id}": g for g in groups} | {f"a{a.id}": a for a in actors}
+    return by_value.get(value)
+
+
+@bp.route("/<id:partnership_id>/kooperationen/neu", methods=["GET", "POST"])
+@admin_required
+def create_link_view(partnership_id: int):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    groups, actors = link_targets(partnership)
+    form = LinkForm()
+    form.set_choices(groups, actors)
+    if form.validate_on_submit():
+        target = chosen_target(form.target.data, groups, actors)
+        create_link(partnership, target, form.about.data, form.since.data)
+        db.session.commit()
+        flash(_("Die Kooperation mit „%(name)s“ ist angelegt.", name=target.name), "success")
+        return redirect(url_for("partners.detail", partnership_id=partnership.id))
+    return render_template(
+        "partners/link_form.html", form=form, partner=partnership, groups=groups, actors=actors
+    ), form_status(form)
+
+
+@bp.post("/<id:partnership_id>/kooperationen/<id:link_id>/beenden")
+@admin_required
+def end_link_view(partnership_id: int, link_id: int):
+    link = db.get_or_404(PartnerLink, link_id)
+    if link.partnership_id != partnership_id or not link.is_current:
+        abort(404)
+    if not EndLinkForm().validate_on_submit():
+        abort(400)
+    end_link(link)
+    db.session.commit()
+    flash(_("Die Kooperation mit „%(name)s“ ist beendet; sie bleibt im Verlauf.", name=link.target_name), "success")
+    return redirect(url_for("partners.detail", partnership_id=partnership_id))
+
+
+# --- Overview of partner changes, undo and freshness (manager) -----------------------------------------
+
+
+@bp.get("/aenderungen")
+@admin_required
+def changes():
+    return render_template(
+        "partners/changes.html",
+        entries=partner_changes(),
+        partners=all_partnerships(),
+        undo_form=UndoForm(),
+        request_form=RequestUpdateForm(),
+        labels=PROFILE_FIELD_LABELS,
+    )
+
+
+@bp.post("/aenderungen/<id:entry_id>/rueckgaengig")
+@admin_required
+def undo(entry_id: int):
+    entry = db.get_or_404(AuditEntry, entry_id)
+    if not UndoForm().validate_on_submit():
+        abort(400)
+    try:
+        undo_change(entry)
+    except UndoRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("partners.changes")), 303
+    db.session.commit()
+    flash(_("Die Änderung ist rückgängig gemacht."), "success")
+    return redirect(url_for("partners.changes"))
+
+
+@bp.post("/<id:partnership_id>/aktualisierung-anfragen")
+@admin_required
+def ask_for_update(partnership_id: int):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    if not RequestUpdateForm().validate_on_submit():
+        abort(400)
+    mails = request_update(partnership, current_user._get_current_object())
+    db.session.commit()
+    deliver(mails)
+    if mails:
+        flash(
+            ngettext(
+                "Die Bitte um Aktualisierung ist an %(num)d Person verschickt.",
+                "Die Bitte um Aktualisierung ist an %(num)d Personen verschickt.",
+                len(mails),
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _("Diese Partnerorganisation hat noch kein aktives Partnerkonto; es wurde keine E-Mail verschickt."),
+            "error",
+        )
+    return redirect(url_for("partners.changes"))
+
+
+# --- Self-service: a partner user's own organisation ---------------------------------------------------
+
+
+def profile_form(partnership: Partnership) -> ProfileForm:
+    actor = partnership.actor
+    form = ProfileForm()
+    if not form.is_submitted():
+        form.description.data = actor.description
+        form.offers.data = partnership.offers
+        form.website.data = actor.website
+        form.street.data = actor.street
+        form.postal_code.data = actor.postal_code
+        form.public_fields.data = list(partnership.public_fields or [])
+        form.version.data = actor.version
+        while len(form.contacts) < len(actor.contacts) + 1:
+            form.contacts.append_entry()
+        for row, contact in zip(form.contacts, actor.contacts, strict=False):
+            row.form.process(None, obj=contact)
+            row.form.id.data = str(contact.id)
+    return form
+
+
+def profile_data(form: ProfileForm) -> ProfileData:
+    from netzwerk.actors.views import small_int
+
+    return ProfileData(
+        description=form.description.data or "",
+        offers=form.offers.data or "",
+        website=form.website.data or "",
+        street=form.street.data or "",
+        postal_code=form.postal_code.data or "",
+        public_fields=list(form.public_fields.data or []),
+        contacts=[
+            ContactData(
+                id=small_int(row.form.id.data),
+                name=row.form.name.data,
+                function=row.form.function.data or "",
+                email=(row.form.email.data or "").lower(),
+                phone=row.form.phone.data or "",
+                source="Eingabe der Partnerorganisation",
+            )
+            for row in form.contact_rows()
+        ],
+    )
+
+
+def uploaded_logo(form: ProfileForm):
+    """The processed logo, None without an upload; a refused upload becomes an error at the field."""
+    upload = form.logo.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    try:
+        return process_logo(upload.stream.read(2 * 1024 * 1024 + 1))
+    except LogoError as error:
+        form.logo.errors = [*form.logo.errors, str(error)]
+        return False
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@partner_only
+def profile():
+    partnership = own_partnership(current_user)
+    if partnership is None:
+        return render_template("partners/profile_missing.html"), 404
+    actor = partnership.actor
+    form = profile_form(partnership)
+    if form.validate_on_submit():
+        logo = uploaded_logo(form)
+        if logo is not False and not form.is_stale(actor):
+            changes = update_own_profile(partnership, profile_data(form), logo, form.remove_logo.data)
+            db.session.commit()
+            flash(_("Ihr Profil ist gespeichert.") if changes else _("Keine Änderungen."), "success")
+            return redirect(url_for("partners.profile"))
+    return render_template("partners/profile.html", form=form, partner=partnership), form_status(form)
