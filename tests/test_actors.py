@@ -3,14 +3,14 @@
 import re
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from netzwerk.actors.models import Actor, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
-from tests.conftest import post_form
+from tests.conftest import count_queries, post_form
 
 
 def municipality_id(app, name):
@@ -351,19 +351,6 @@ def test_manager_edits_a_field_of_action(app, as_role):
 # --- Queries per page -----------------------------------------------------------------------------------
 
 
-def count_queries(app, client, url) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def add_actors(app, n, start=0):
     municipality_ids = [municipality_id(app, "Landshut"), municipality_id(app, "Ergolding")]
     with app.app_context():
@@ -430,3 +417,38 @@ def test_detail_page_queries_do_not_grow_with_contacts(app, as_role, make_actor)
     few = make_actor(name="Wenig", contacts=[{"name": f"P {n}"} for n in range(2)])
     many = make_actor(name="Viel", contacts=[{"name": f"Q {n}"} for n in range(8)])
     assert count_queries(app, manager, f"/akteure/{few.id}") == count_queries(app, manager, f"/akteure/{many.id}")
+
+
+def test_the_detail_page_shows_groups_and_meetings_through_the_actors_people(app, as_role, make_actor, make_user):
+    from datetime import date, timedelta
+
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.groups.models import Membership, WorkingGroup
+    from netzwerk.meetings.models import Invitation, Meeting
+
+    actor = make_actor(name="Brauerei Wittmann", is_public=True)
+    ida, otto = make_user(name="Ida Innung"), make_user(name="Otto Ohne")
+    with app.app_context():
+        group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK")
+        secret = WorkingGroup(name="AK Geheim")
+        start = utcnow() - timedelta(days=10)
+        held = Meeting(group=group, title="Herbstsitzung", starts_at=start, ends_at=start + timedelta(hours=1))
+        missed = Meeting(group=group, title="Wintersitzung", starts_at=start, ends_at=start + timedelta(hours=1))
+        db.session.add_all(
+            [
+                Membership(group=group, user_id=ida.id, actor_id=actor.id, role="lead"),
+                Membership(group=secret, user_id=ida.id, actor_id=actor.id),
+                Membership(group=group, user_id=otto.id, start_date=date(2026, 1, 1), end_date=date(2026, 6, 30)),
+                Invitation(meeting=held, user_id=ida.id, attendance="present"),
+                Invitation(meeting=missed, user_id=ida.id, attendance="excused"),
+            ]
+        )
+        db.session.commit()
+    manager, _ = as_role("admin")
+    page = manager.get(f"/akteure/{actor.id}").text
+    assert "AK Fachkräfte</a>: Ida Innung (Leitung (Sprecher:in))" in page and "AK Geheim" in page
+    assert "Herbstsitzung</a> (AK FK) – Ida Innung" in page and "Wintersitzung" not in page
+    assert "Otto Ohne" not in page  # he did not represent the actor
+    member, _ = as_role("member")
+    assert "AK Geheim" not in member.get(f"/akteure/{actor.id}").text  # an internal group stays hidden
+    assert "Arbeitskreise und Sitzungen" not in app.test_client().get(f"/akteure/{actor.id}").text

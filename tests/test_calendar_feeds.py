@@ -185,3 +185,31 @@ def test_the_managers_feed_has_every_meeting(app, member_with_feed, as_role):
         str(e["SUMMARY"]) for e in Calendar.from_ical(app.test_client().get(feed_url_of(manager)).data).walk("VEVENT")
     }
     assert event_titles == {"AK Fac: Frühjahrssitzung", "AK Fac: Absage", "AK Fre: Fremde Sitzung"}
+
+
+def test_a_linked_partner_gets_the_meetings_the_group_shares(app, make_user, make_actor):
+    from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
+
+    partner = make_user(role="partner")
+    actor = make_actor(name="Flughafen München GmbH", kind="partner")
+    group_id = add_group(app, "AK Mobilität", [make_user()], meetings=[("Verkehrsrunde", soon(4), "scheduled")])
+    add_group(app, "AK Andere", [make_user()], meetings=[("Nicht verknüpft", soon(4), "scheduled")])
+    with app.app_context():
+        partnership = Partnership(actor_id=actor.id, type="flughafen")
+        db.session.add_all(
+            [
+                partnership,
+                PartnerUser(user_id=partner.id, partnership=partnership),
+                PartnerLink(partnership=partnership, group_id=group_id, about="Anbindung"),
+            ]
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, partner.email)
+    url = feed_url_of(client)
+    assert Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT") == []  # the group does not share
+    with app.app_context():
+        db.session.get(WorkingGroup, group_id).partners_see_meetings = True
+        db.session.commit()
+    titles = {str(e["SUMMARY"]) for e in Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT")}
+    assert titles == {"AK Mob: Verkehrsrunde"}

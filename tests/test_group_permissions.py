@@ -1,11 +1,10 @@
 """Every working-group route, walked by each kind of person: the one place (auth/permissions.py) decides."""
 
 import pytest
-from sqlalchemy import event
 
 from netzwerk.extensions import db
 from netzwerk.groups.models import JoinRequest, Membership, WorkingGroup
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import count_queries, csrf_token_from, login, post_form
 
 PERSONAS = ("manager", "lead", "other_lead", "member", "non_member", "partner", "linked_partner", "visitor")
 
@@ -222,16 +221,7 @@ def test_group_list_queries_do_not_grow(app, as_role, make_user):
             db.session.commit()
 
     def queries():
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert manager.get("/arbeitskreise/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
+        return count_queries(app, manager, "/arbeitskreise/")
 
     add_groups(0, 3)
     few = queries()

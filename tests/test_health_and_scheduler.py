@@ -105,3 +105,15 @@ def test_the_scheduler_process_beats_sends_the_outbox_and_stops_on_sigterm(app, 
         assert db.session.scalar(select(OutgoingMail.status)) == MailStatus.SENT
     (eml,) = tmp_path.glob("*.eml")
     assert b"/passwort-zuruecksetzen/x" in eml.read_bytes()
+
+
+def test_apscheduler_traps_are_set_in_job_defaults(app):
+    """coalesce and misfire_grace_time only take effect in job_defaults; interval jobs only, so no run falls
+    into the daylight-saving gap; one instance per job."""
+    from netzwerk.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app)
+    assert scheduler._job_defaults == {"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
+    jobs = scheduler.get_jobs()
+    assert {job.id for job in jobs} >= {"heartbeat", "outbox", "partner_reminders"}
+    assert all(type(job.trigger).__name__ == "IntervalTrigger" for job in jobs)

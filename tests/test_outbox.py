@@ -12,6 +12,8 @@ from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver_queued, queue_mail
+from tests.conftest import post_form
+from tests.test_meetings import group_world, schedule  # noqa: F401  (group_world is a fixture)
 
 
 def queue(app, user_id, n=1, **fields):
@@ -98,8 +100,6 @@ def test_a_mail_that_keeps_failing_ends_as_failed_and_can_be_resent(app, make_us
     page = manager.get(f"/postausgang/{mail.id}")
     assert "451" in page.text and "Erneut senden" in page.text
     moody(refusals=0)
-    from tests.conftest import post_form
-
     assert (
         post_form(manager, f"/postausgang/{mail.id}/erneut", {}, get_url=f"/postausgang/{mail.id}").status_code == 302
     )
@@ -158,3 +158,12 @@ def test_parallel_senders_send_each_mail_once(app, make_user, mailbox):
 def test_mails_due_later_wait(app, make_user, mailbox):
     queue(app, make_user().id, due_at=utcnow() + timedelta(hours=1))
     assert run(app) == 0 and rows(app)[0].status == MailStatus.QUEUED
+
+
+def test_meeting_mails_carry_a_key_per_person_and_calendar_version(app, group_world, mailbox):  # noqa: F811
+    schedule(group_world)
+    with app.app_context():
+        keys = sorted(db.session.scalars(select(OutgoingMail.key)))
+        meeting_id = db.session.scalar(select(OutgoingMail.meeting_id))
+    lead, member = group_world["lead"].id, group_world["member"].id
+    assert keys == sorted(f"meeting_invitation:{meeting_id}:{uid}:0" for uid in (lead, member))

@@ -3,14 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import count_queries, csrf_token_from, login, post_form
 
 IN_TWO_WEEKS = datetime.now() + timedelta(days=14)
 DAY = IN_TWO_WEEKS.strftime("%Y-%m-%d")
@@ -397,19 +397,6 @@ def test_running_polls_show_on_the_group_page_and_in_meine_termine(app, world, a
 
 
 # --- Queries -----------------------------------------------------------------------------------------------
-
-
-def count_queries(app, client, url) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def add_voters(app, group_id: int, poll_id: int, make_user, count: int) -> None:

@@ -243,3 +243,23 @@ def test_the_weekly_digest_goes_out_once_on_monday_morning(app, world, mailbox):
     assert digests_of(sweep(app, local("2027-06-15 08:00"))) == []
     rows = {m.recipient: m.status for m in outbox(app, kind="weekly_digest")}
     assert rows[people["yes"].email] == MailStatus.QUEUED and rows[people["open"].email] == MailStatus.CANCELLED
+
+
+def test_members_who_have_not_voted_are_reminded_before_the_poll_deadline(app, world):
+    from netzwerk.polls.models import Poll, PollSlot, PollVote
+
+    group_id, people = world
+    deadline = local("2027-06-10 12:00")
+    with app.app_context():
+        slots = [PollSlot(starts_at=local("2027-06-20 18:00"), ends_at=local("2027-06-20 20:00"))]
+        poll = Poll(group_id=group_id, title="Sommertreffen", deadline=deadline, slots=slots)
+        poll.created_at = local("2027-06-01 10:00")
+        db.session.add(poll)
+        db.session.flush()
+        db.session.add(PollVote(poll_id=poll.id, slot_id=slots[0].id, user_id=people["yes"].id, value="yes"))
+        db.session.commit()
+    assert digests_of(sweep(app, local("2027-06-07 08:59"))) == []
+    planned = [item for item in sweep(app, local("2027-06-07 09:00")) if item[0] == "poll_reminder"]
+    # 3 days before the deadline at 09:00: everyone who has not voted and wants mail
+    assert sorted(email for _, email in planned) == sorted([people["open"].email, people["no"].email])
+    assert [item for item in sweep(app, local("2027-06-08 09:00")) if item[0] == "poll_reminder"] == []

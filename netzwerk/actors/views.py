@@ -54,11 +54,14 @@ from netzwerk.auth.permissions import (
     public,
     reads_whole_registry,
     visible_actors,
+    visible_groups,
     visible_links,
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
+from netzwerk.groups.services import memberships_of_actor
+from netzwerk.meetings.services import meetings_attended_for_actor
 
 PER_PAGE = 25
 
@@ -133,6 +136,8 @@ def detail(actor_id: int):
         contacts=contacts,
         history=history(actor) if is_admin else [],
         references=references(actor) if is_admin else [],
+        memberships=memberships_of_actor(actor.id, visible_groups(current_user)) if internal else [],
+        attended=meetings_attended_for_actor(actor.id, visible_groups(current_user)) if internal else [],
     )
 
 

@@ -263,3 +263,16 @@ def messages_of(group: WorkingGroup) -> list[GroupMessage]:
             .limit(50)
         )
     )
+
+
+def memberships_of_actor(actor_id: int, visible) -> list[Membership]:
+    """Who has represented the actor in which group (current first, then former), in groups the viewer may see."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+            .where(Membership.actor_id == actor_id, visible)
+            .options(selectinload(Membership.user), selectinload(Membership.group))
+            .order_by(Membership.end_date.is_not(None), WorkingGroup.name, Membership.start_date)
+        )
+    )

@@ -94,18 +94,7 @@ def schedule_meeting(
 
 
 def invitation_mail(invitation: Invitation) -> OutgoingMail:
-    meeting, user = invitation.meeting, invitation.user
-    link = external_url("meetings.answer_link", token=answer_token(invitation))
-    return queue_mail(
-        user.email,
-        "meeting_invitation",
-        user=user,
-        link=link,
-        meeting=meeting,
-        starts=to_local(meeting.starts_at),
-        ends=to_local(meeting.ends_at),
-        calendar=("REQUEST", meeting_calendar([meeting], "REQUEST", user)),
-    )
+    return calendar_mail(invitation, "meeting_invitation", "REQUEST")
 
 
 def answer(invitation: Invitation, value: Answer, comment: str = "") -> list[OutgoingMail]:
@@ -362,8 +351,8 @@ def meeting_calendar(
     return calendar.to_ical().decode()
 
 
-def public_event(meeting: Meeting) -> Event:
-    """For the public feed of a public group: time, title and place, no personal data, no online link."""
+def base_event(meeting: Meeting) -> Event:
+    """What every calendar entry of a meeting has: identity, version, time, title and state."""
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
@@ -371,28 +360,27 @@ def public_event(meeting: Meeting) -> Event:
     event.add("dtstart", to_local(meeting.starts_at))
     event.add("dtend", to_local(meeting.ends_at))
     event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
-    if meeting.place:
-        event.add("location", meeting.place)
-    event.add("url", external_url("groups.detail", group_id=meeting.group_id))
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
 
 
+def public_event(meeting: Meeting) -> Event:
+    """For the public feed of a public group: time, title and place, no personal data, no online link."""
+    event = base_event(meeting)
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", external_url("groups.detail", group_id=meeting.group_id))
+    return event
+
+
 def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", to_local(meeting.starts_at))
-    event.add("dtend", to_local(meeting.ends_at))
-    event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
+    event = base_event(meeting)
     location = ", ".join(part for part in (meeting.place, meeting.room) if part) or meeting.online_url
     if location:
         event.add("location", location)
     event.add("url", external_url("meetings.detail", meeting_id=meeting.id))
     if meeting.agenda:
         event.add("description", meeting.agenda)
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     if meeting.organizer:
         organizer = vCalAddress(f"mailto:{meeting.organizer.email}")
         organizer.params["cn"] = vText(meeting.organizer.name)
@@ -453,9 +441,10 @@ def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
 
 
 def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMail:
+    """An invitation, change or cancellation with its calendar file; one per person and calendar version."""
     meeting, user = invitation.meeting, invitation.user
     link = external_url("meetings.answer_link", token=answer_token(invitation)) if method == "REQUEST" else None
-    return queue_mail(
+    mail = queue_mail(
         user.email,
         kind,
         user=user,
@@ -463,6 +452,8 @@ def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMai
         meeting=meeting,
         calendar=(method, meeting_calendar([meeting], method, user)),
     )
+    mail.key, mail.meeting_id = f"{kind}:{meeting.id}:{user.id}:{meeting.sequence}", meeting.id
+    return mail
 
 
 # --- Calendar feeds --------------------------------------------------------------------------------------
@@ -501,7 +492,13 @@ def feed_meetings(user: User) -> list[Meeting]:
     feed has all meetings. One query."""
     own_groups = select(Membership.group_id).where(Membership.user_id == user.id, current_on())
     invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
-    mine = true() if user.role == Role.ADMIN else (Meeting.group_id.in_(own_groups)) | (Meeting.id.in_(invited))
+    if user.role == Role.ADMIN:
+        mine = true()
+    else:
+        from netzwerk.auth.permissions import partner_meeting_group_ids
+
+        linked = partner_meeting_group_ids(user)  # a partner's linked groups that share their meetings
+        mine = or_(Meeting.group_id.in_(own_groups), Meeting.id.in_(invited), Meeting.group_id.in_(linked))
     return list(
         db.session.scalars(
             select(Meeting)
@@ -572,10 +569,17 @@ def save_minutes(
     meeting.minutes_published_at = utcnow()
     record("meeting.minutes_published", meeting, summary=meeting.title)
     return [
-        queue_mail(invitation.user.email, "minutes_published", user=invitation.user, meeting=meeting)
+        minutes_mail(invitation)
         for invitation in meeting.invitations
         if invitation.user.is_active and invitation.user.notify_by_email
     ]
+
+
+def minutes_mail(invitation: Invitation) -> OutgoingMail:
+    user, meeting = invitation.user, invitation.meeting
+    mail = queue_mail(user.email, "minutes_published", user=user, meeting=meeting)
+    mail.key, mail.meeting_id = f"minutes_published:{meeting.id}:{user.id}", meeting.id
+    return mail
 
 
 def attendance_counts(invitations: list[Invitation]) -> dict[str, int]:
@@ -584,3 +588,24 @@ def attendance_counts(invitations: list[Invitation]) -> dict[str, int]:
         if invitation.attendance:
             counts[invitation.attendance] += 1
     return counts
+
+
+def meetings_attended_for_actor(actor_id: int, visible, limit: int = 20) -> list[tuple[Meeting, User]]:
+    """Meetings that people attended while representing the actor in the meeting's group, newest first."""
+    rows = db.session.execute(
+        select(Meeting, User)
+        .join(Invitation, Invitation.meeting_id == Meeting.id)
+        .join(User, User.id == Invitation.user_id)
+        .join(
+            Membership,
+            (Membership.user_id == Invitation.user_id)
+            & (Membership.group_id == Meeting.group_id)
+            & (Membership.actor_id == actor_id),
+        )
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Invitation.attendance.in_([Attendance.PRESENT, Attendance.REPRESENTED]), visible)
+        .options(selectinload(Meeting.group))
+        .order_by(Meeting.starts_at.desc())
+        .limit(limit)
+    )
+    return list(dict.fromkeys((meeting, user) for meeting, user in rows))

@@ -122,7 +122,46 @@ def plan_reminders(now: datetime | None = None) -> list[OutgoingMail]:
     planned = list(planned_reminders(now))
     known = existing_keys([p.key for p in planned])
     mails = [reminder_mail(p) for p in planned if p.key not in known]
-    return mails + plan_digests(now)
+    return mails + plan_poll_reminders(now) + plan_digests(now)
+
+
+# --- Date polls ------------------------------------------------------------------------------------------
+
+
+def plan_poll_reminders(now: datetime) -> list[OutgoingMail]:
+    """Members who have not voted in a poll with a deadline are reminded ``answer_days`` before it, at the
+    reminder hour (like the reminder to answer an invitation)."""
+    from netzwerk.polls.models import Poll, PollReminder, PollStatus
+    from netzwerk.polls.services import poll_mail, poll_table
+
+    settings = reminder_settings()
+    if settings.answer_days is None:
+        return []
+    polls = db.session.scalars(
+        select(Poll).where(
+            Poll.status == PollStatus.OPEN,
+            Poll.deadline > now,
+            Poll.deadline <= now + timedelta(days=settings.answer_days + 1),
+        )
+    ).all()
+    mails = []
+    for poll in polls:
+        day = to_local(poll.deadline).date() - timedelta(days=settings.answer_days)
+        due = min(to_utc(datetime.combine(day, time(settings.send_hour))), poll.deadline - timedelta(hours=1))
+        if not poll.created_at < due <= now:
+            continue
+        stamp = f"{poll.deadline:%Y%m%dT%H%M}"
+        people = [u for u in poll_table(poll).not_voted if u.status == AccountStatus.ACTIVE and u.notify_by_email]
+        known = existing_keys([f"poll-reminder:{poll.id}:{user.id}:{stamp}" for user in people])
+        for user in people:
+            key = f"poll-reminder:{poll.id}:{user.id}:{stamp}"
+            if key in known:
+                continue
+            mail = poll_mail(poll, user, "poll_reminder")
+            mail.key, mail.expires_at = key, poll.deadline
+            db.session.add(PollReminder(poll_id=poll.id, user_id=user.id))
+            mails.append(mail)
+    return mails
 
 
 # --- Weekly digest ---------------------------------------------------------------------------------------
