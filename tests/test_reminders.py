@@ -126,8 +126,9 @@ def test_no_reminder_before_the_invitation_and_none_for_begun_or_cancelled_meeti
     start = local("2027-06-10 18:00")
     add_meeting(app, group_id, people, start, announced=local("2027-06-05 12:00"))  # invited 5 days before
     assert sweep(app, local("2027-06-05 13:00")) == []  # the 7-day reminder was due before the invitation
-    late = sweep(app, local("2027-06-09 09:00"))  # the answer reminder of 06-07 comes late, but it comes
-    assert sorted(kind for kind, _ in late) == ["meeting_answer_reminder", "meeting_reminder", "meeting_reminder"]
+    late = sweep(app, local("2027-06-09 09:00"))  # the answer reminder of 06-07 is overtaken by the 1-day one
+    assert sorted(kind for kind, _ in late) == ["meeting_reminder", "meeting_reminder"]
+    assert sweep(app, local("2027-06-09 10:00")) == []  # and it does not come later either
     assert sweep(app, local("2027-06-10 18:00")) == []  # begun
 
 
@@ -263,3 +264,15 @@ def test_members_who_have_not_voted_are_reminded_before_the_poll_deadline(app, w
     # 3 days before the deadline at 09:00: everyone who has not voted and wants mail
     assert sorted(email for _, email in planned) == sorted([people["open"].email, people["no"].email])
     assert [item for item in sweep(app, local("2027-06-08 09:00")) if item[0] == "poll_reminder"] == []
+
+
+def test_a_scheduler_that_was_down_sends_one_current_reminder_not_all_it_missed(app, world):
+    group_id, people = world
+    add_meeting(app, group_id, {"yes": people["yes"], "open": people["open"]}, local("2027-06-10 18:00"))
+    planned = sweep(app, local("2027-06-09 12:00"))  # down since before the 7-day and the answer reminder
+    assert sorted(planned) == sorted(
+        [("meeting_reminder", people["yes"].email), ("meeting_reminder", people["open"].email)]
+    )
+    with app.app_context():
+        keys = {m.key.split(":")[3] for m in db.session.scalars(select(OutgoingMail))}
+    assert keys == {"1"}  # the 1-day reminder, with the answer links for who has not answered

@@ -59,8 +59,12 @@ class Planned:
 
 
 def planned_reminders(until: datetime, since: datetime | None = None) -> Iterator[Planned]:
-    """Reminders due in (since, until] for meetings that have not begun by ``until``; without ``since`` from
-    the moment the invitees were told the time (a reminder is never due before the invitation itself)."""
+    """Reminders due in (since, until] for meetings that have not begun by ``until``.
+
+    Without ``since`` (the sweep): counted from the moment the invitees were told the time (never a reminder
+    before the invitation itself), and per person and meeting only the latest one due, so a scheduler that was
+    down sends one current reminder, not the 7-day and the 1-day one together. With ``since`` (the preview):
+    every reminder in the window."""
     settings = reminder_settings()
     start = since or until
     meetings = db.session.scalars(
@@ -75,22 +79,28 @@ def planned_reminders(until: datetime, since: datetime | None = None) -> Iterato
     )
     for meeting in meetings:
         lower = since or meeting.announced_at
-        stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
         for invitation in meeting.invitations:
-            user = invitation.user
-            if user.status != AccountStatus.ACTIVE:
-                continue
-            if invitation.answer != Answer.NO and invitation.waitlisted_at is None:
-                for days in user_days(user, settings):
-                    due = due_time(meeting, days, settings.send_hour)
-                    if due and lower < due <= until:
-                        key = f"reminder:{meeting.id}:{user.id}:{days}:{stamp}"
-                        yield Planned(key, "meeting_reminder", due, meeting, invitation)
-            if invitation.answer is None and settings.answer_days is not None and user.notify_by_email:
-                due = due_time(meeting, settings.answer_days, settings.send_hour)
-                if due and lower < due <= until:
-                    key = f"answer-reminder:{meeting.id}:{user.id}:{stamp}"
-                    yield Planned(key, "meeting_answer_reminder", due, meeting, invitation)
+            due = [p for p in candidates(meeting, invitation, settings) if lower < p.due <= until]
+            if since is None and due:
+                due = [max(due, key=lambda p: (p.due, p.kind == "meeting_reminder"))]
+            yield from due
+
+
+def candidates(meeting: Meeting, invitation: Invitation, settings: ReminderSettings) -> Iterator[Planned]:
+    """Every reminder this invitation gets for the meeting, whenever due."""
+    user = invitation.user
+    if user.status != AccountStatus.ACTIVE:
+        return
+    stamp = f"{meeting.starts_at:%Y%m%dT%H%M}"
+    if invitation.answer != Answer.NO and invitation.waitlisted_at is None:
+        for days in user_days(user, settings):
+            if due := due_time(meeting, days, settings.send_hour):
+                key = f"reminder:{meeting.id}:{user.id}:{days}:{stamp}"
+                yield Planned(key, "meeting_reminder", due, meeting, invitation)
+    if invitation.answer is None and settings.answer_days is not None and user.notify_by_email:
+        if due := due_time(meeting, settings.answer_days, settings.send_hour):
+            key = f"answer-reminder:{meeting.id}:{user.id}:{stamp}"
+            yield Planned(key, "meeting_answer_reminder", due, meeting, invitation)
 
 
 def existing_keys(keys: list[str]) -> set[str]:
