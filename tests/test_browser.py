@@ -604,3 +604,38 @@ def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_se
     expect(page.get_by_text("Alter Text", exact=True)).to_be_visible()
     expect(page.get_by_text("Änderung durch Partner zurückgenommen")).to_be_visible()
     page.context.close()
+
+
+def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_user, mailbox):
+    from datetime import timedelta
+
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.groups.models import Membership, WorkingGroup
+    from netzwerk.meetings.models import Invitation, Meeting
+
+    manager = make_user(role="admin", name="Maria Manager")
+    member = make_user(name="Max Mitglied")
+    with app.app_context():
+        group = WorkingGroup(name="AK Mobilität", is_public=True)
+        start = (utcnow() + timedelta(days=12)).replace(second=0, microsecond=0)
+        meeting = Meeting(group=group, title="Bahnanbindung", starts_at=start, ends_at=start + timedelta(hours=2))
+        meeting.place = "Rathaus Landshut"
+        db.session.add_all([group, Membership(group=group, user_id=member.id), meeting])
+        db.session.add(Invitation(meeting=meeting, user_id=member.id, answer="yes"))
+        db.session.commit()
+        meeting_id = meeting.id
+
+    page = browser.new_context(locale="de-DE").new_page()
+    log_in(page, live_server, manager.email)
+    page.goto(f"{live_server}/termine/{meeting_id}")
+    page.get_by_role("link", name="Ändern").click()
+    page.get_by_label("Ort (Adresse)").fill("Landratsamt Landshut, Veldener Straße 15")
+    page.get_by_role("button", name="Änderung speichern und mitteilen").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Eingeladenen sind benachrichtigt.")
+    expect(page.get_by_text("Landratsamt Landshut, Veldener Straße 15")).to_be_visible()
+    page.get_by_role("button", name="Absagen").click()
+    expect(page.get_by_text("Diese Sitzung ist abgesagt.")).to_be_visible()
+    screenshot(page, "meeting-cancelled")
+    page.context.close()
+    subjects = [m["Subject"].split(":")[0] for m in mailbox.messages if m["To"] == member.email]
+    assert subjects == ["Geändert", "Abgesagt"]

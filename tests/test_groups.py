@@ -245,3 +245,13 @@ def test_rundmail_goes_to_members_who_want_mail_and_stays_on_the_page(app, make_
     other = app.test_client()
     login(other, outsider_lead.email)
     assert other.get(url).status_code == 403
+
+
+def test_the_manager_adds_members_and_is_not_offered_to_ask_for_membership(app, as_role, make_group):
+    group_id = make_group()
+    manager, _ = as_role("admin")
+    assert "Mitgliedschaft anfragen" not in manager.get(f"/arbeitskreise/{group_id}").text
+    member, _ = as_role("member")
+    assert "Mitgliedschaft anfragen" in member.get(f"/arbeitskreise/{group_id}").text
+    response = post_form(manager, f"/arbeitskreise/{group_id}/anfragen", {"message": "?"}, get_url="/")
+    assert response.status_code == 404

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import Actor
 from netzwerk.actors.services import fields_of_action
-from netzwerk.auth.models import User
+from netzwerk.auth.models import Role, User
 from netzwerk.auth.permissions import (
     admin_required,
     can_manage_group,
@@ -101,8 +101,12 @@ def detail(group_id: int):
     group = get_group(group_id)
     internal = can_see_group_internals(current_user, group)
     own = current_membership(group, current_user) if current_user.is_authenticated else None
-    can_request = (
-        current_user.is_authenticated and own is None and group.is_public and group.status == GroupStatus.ACTIVE
+    can_request = (  # the manager adds people directly and asks nobody
+        current_user.is_authenticated
+        and current_user.role != Role.ADMIN
+        and own is None
+        and group.is_public
+        and group.status == GroupStatus.ACTIVE
     )
     meetings_visible = can_see_group_meetings(current_user, group)  # members; linked partners if allowed
     upcoming, past = group_meetings(group) if meetings_visible else ([], [])
@@ -262,6 +266,8 @@ def request_membership(group_id: int):
     group = get_group(group_id)
     if not group.is_public or group.status != GroupStatus.ACTIVE or current_membership(group, current_user):
         abort(404)
+    if current_user.role == Role.ADMIN:
+        abort(404)  # the manager adds members directly
     form = JoinRequestForm()
     if not form.validate_on_submit():
         abort(400)
