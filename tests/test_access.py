@@ -88,6 +88,12 @@ EXPECTED = {
     "partners.undo": ADMIN,
     "partners.ask_for_update": ADMIN,
     "partners.profile": frozenset({"partner"}),  # object-level: always the user's own organisation
+    "news.index": EVERYONE,
+    "news.detail": EVERYONE,  # object-level: drafts and scheduled items only for the manager
+    "news.feed": EVERYONE,
+    "news.create": ADMIN,
+    "news.edit": ADMIN,
+    "news.delete": ADMIN,
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
@@ -187,6 +193,18 @@ def make_partnership(app, actor_id: int) -> int:
         return partnership.id
 
 
+def make_news(app) -> int:
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.extensions import db
+    from netzwerk.news.models import NewsItem
+
+    with app.app_context():
+        item = NewsItem(title="Walk", body="Text", publish_at=utcnow())
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
 def sample_url(rule, ids: dict) -> str:
     values = {}
     for argument in rule.arguments:
@@ -218,6 +236,7 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "group_id": group_id,
         "membership_id": membership_id,
         "poll_id": make_poll(app, group_id),
+        "news_id": make_news(app),
         "partnership_id": make_partnership(app, actor.id),
     }
     client = app.test_client()

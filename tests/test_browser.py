@@ -176,6 +176,13 @@ def reachable_pages(app, make_user, make_actor):
         held_id = held.id
         partnership_id = add_partnership(actor.id, group_id)
     poll_id = make_poll(app, group_id, voter_id=invited.id)
+    with app.app_context():
+        from netzwerk.news.models import NewsItem
+
+        news = NewsItem(title="Ausbildungsmesse", summary="Kurz", body="## Programm\n- Vorträge", publish_at=utcnow())
+        db.session.add(news)
+        db.session.commit()
+        news_id = news.id
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
         invite_token = issue_token(
@@ -193,6 +200,8 @@ def reachable_pages(app, make_user, make_actor):
         f"/arbeitskreise/{group_id}",
         "/partner/",
         f"/partner/{partnership_id}",
+        "/aktuelles/",
+        f"/aktuelles/{news_id}",
     ]
     signed_in = [
         "/",
@@ -241,6 +250,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/termine/{held_id}/protokoll",
             f"/arbeitskreise/{group_id}/umfragen/neu",
             f"/umfragen/{poll_id}",
+            "/aktuelles/neu",
+            f"/aktuelles/{news_id}/bearbeiten",
             "/partner/neu",
             f"/partner/{partnership_id}/bearbeiten",
             f"/partner/{partnership_id}/kooperationen/neu",

@@ -14,6 +14,7 @@ from netzwerk.auth.services import hash_password
 from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
 from netzwerk.demo.groups import load_groups
+from netzwerk.demo.news import load_news
 from netzwerk.demo.partners import load_partners
 from netzwerk.demo.polls import load_polls
 from netzwerk.extensions import db
@@ -59,6 +60,7 @@ def load_demo() -> list[User]:
     actors = load_actors(users)
     groups = load_groups(users)
     load_polls(users)
+    load_news(users)
     partners = load_partners(users)
     summary = (
         f"{len(users)} Demo-Konten, {len(actors)} Akteure, {groups} Arbeitskreise und {partners} "
