@@ -138,9 +138,37 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import actors, audit, auth, groups, mail, main, meetings, news, partners, polls, reminders, users
+    from netzwerk import (
+        actors,
+        audit,
+        auth,
+        groups,
+        mail,
+        main,
+        meetings,
+        news,
+        partners,
+        polls,
+        projects,
+        reminders,
+        users,
+    )
 
-    for package in (main, auth, users, actors, groups, meetings, polls, partners, reminders, news, audit, mail):
+    for package in (
+        main,
+        auth,
+        users,
+        actors,
+        groups,
+        meetings,
+        polls,
+        partners,
+        projects,
+        reminders,
+        news,
+        audit,
+        mail,
+    ):
         app.register_blueprint(package.bp)
 
 

@@ -64,7 +64,16 @@ class RowForm(Form):
             return wtforms_translations
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiSelectField(SelectMultipleField):
+    """Several choices; a value not offered gets a German message (WTForms' own is not translated)."""
+
+    def pre_validate(self, form) -> None:
+        offered = {self.coerce(choice[0]) for choice in self.iter_choices()}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_l("Bitte wählen Sie nur aus den angebotenen Einträgen."))
+
+
+class MultiCheckboxField(MultiSelectField):
     """A list of checkboxes (several choices), rendered as a fieldset by render_field."""
 
     widget = ListWidget(prefix_label=False)
@@ -114,6 +123,10 @@ def page_number() -> int:
     if value.isascii() and value.isdigit() and len(value) <= 5:
         return max(1, min(int(value), MAX_PAGE))
     return 1
+
+
+def too_long(n: int) -> Length:
+    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
 
 
 def small_int(value: str | int | None) -> int | None:

@@ -88,6 +88,10 @@ EXPECTED = {
     "partners.undo": ADMIN,
     "partners.ask_for_update": ADMIN,
     "partners.profile": frozenset({"partner"}),  # object-level: always the user's own organisation
+    "projects.index": EVERYONE,
+    "projects.detail": EVERYONE,  # object-level: internal projects for the manager and members
+    "projects.create": ADMIN,
+    "projects.edit": ADMIN,
     "news.index": EVERYONE,
     "news.detail": EVERYONE,  # object-level: drafts and scheduled items only for the manager
     "news.feed": EVERYONE,
@@ -205,6 +209,17 @@ def make_news(app) -> int:
         return item.id
 
 
+def make_project(app) -> int:
+    from netzwerk.extensions import db
+    from netzwerk.projects.models import Project
+
+    with app.app_context():
+        project = Project(title="Walk", is_public=True)
+        db.session.add(project)
+        db.session.commit()
+        return project.id
+
+
 def sample_url(rule, ids: dict) -> str:
     values = {}
     for argument in rule.arguments:
@@ -237,6 +252,7 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "membership_id": membership_id,
         "poll_id": make_poll(app, group_id),
         "news_id": make_news(app),
+        "project_id": make_project(app),
         "partnership_id": make_partnership(app, actor.id),
     }
     client = app.test_client()

@@ -183,6 +183,12 @@ def reachable_pages(app, make_user, make_actor):
         db.session.add(news)
         db.session.commit()
         news_id = news.id
+        from netzwerk.projects.models import Milestone, Project
+
+        project = Project(title="Ausbildungsmesse", is_public=True, milestones=[Milestone(title="Programm")])
+        db.session.add(project)
+        db.session.commit()
+        project_id = project.id
     reset_user = make_user(email="reset@example.org")
     with app.test_request_context():
         invite_token = issue_token(
@@ -202,6 +208,8 @@ def reachable_pages(app, make_user, make_actor):
         f"/partner/{partnership_id}",
         "/aktuelles/",
         f"/aktuelles/{news_id}",
+        "/vorhaben/",
+        f"/vorhaben/{project_id}",
     ]
     signed_in = [
         "/",
@@ -251,6 +259,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/umfragen/neu",
             f"/umfragen/{poll_id}",
             "/aktuelles/neu",
+            "/vorhaben/neu",
+            f"/vorhaben/{project_id}/bearbeiten",
             f"/aktuelles/{news_id}/bearbeiten",
             "/partner/neu",
             f"/partner/{partnership_id}/bearbeiten",

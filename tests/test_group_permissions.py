@@ -25,7 +25,7 @@ ROUTES = [
     (
         "POST",
         "/arbeitskreise/{public}/anfragen",
-        {"lead", "other_lead", "member", "non_member", "partner", "linked_partner", "manager"},
+        {"lead", "other_lead", "member", "non_member", "partner", "linked_partner"},  # the manager adds directly
     ),
 ]
 

@@ -279,3 +279,18 @@ def test_no_answers_once_the_meeting_has_begun(app, group_world, mailbox):  # no
     response = post_form(member, f"/termine/{meeting_id}/antwort", {"answer": "yes"}, get_url="/termine/")
     assert response.status_code == 409
     assert states(app, meeting_id)["Max Mitglied"] is None
+
+
+def test_an_expired_answer_link_is_refused_and_answers_nothing(app, group_world, mailbox, monkeypatch):  # noqa: F811
+    from netzwerk.meetings import services
+
+    schedule(group_world)
+    link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/")
+    monkeypatch.setattr(services, "ANSWER_LINK_VALID_FOR", timedelta(seconds=-1))  # every link is too old now
+    visitor = app.test_client()
+    page = visitor.get(link)
+    assert page.status_code == 400 and "Antwort-Link ist abgelaufen" in page.text
+    assert visitor.post(link, data={"answer": "yes"}).status_code in (400, 403)
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation).where(Invitation.user_id == group_world["member"].id))
+        assert invitation.answer is None

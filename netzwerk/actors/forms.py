@@ -12,14 +12,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Email, Optional, Regexp, ValidationError
 
 from netzwerk.actors.models import ACTOR_KIND_LABELS, FOERLA_FIELDS
-from netzwerk.forms import BaseForm, MultiCheckboxField, VersionedForm, phone_number
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
+from netzwerk.forms import BaseForm, MultiCheckboxField, VersionedForm, phone_number, too_long
 
 
 class ContactForm(BaseForm):

@@ -56,12 +56,14 @@ from netzwerk.auth.permissions import (
     visible_actors,
     visible_groups,
     visible_links,
+    visible_projects,
 )
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
 from netzwerk.meetings.services import meetings_attended_for_actor
+from netzwerk.projects.services import projects_of_actor
 
 PER_PAGE = 25
 
@@ -138,6 +140,7 @@ def detail(actor_id: int):
         references=references(actor) if is_admin else [],
         memberships=memberships_of_actor(actor.id, visible_groups(current_user)) if internal else [],
         attended=meetings_attended_for_actor(actor.id, visible_groups(current_user)) if internal else [],
+        linked_projects=projects_of_actor(actor.id, visible_projects(current_user)),
     )
 
 

@@ -362,3 +362,19 @@ def visible_links(user):
             and_(PartnerLink.actor_id.is_not(None), PartnerLink.actor_id.in_(actors)),
         ),
     )
+
+
+# --- Projects (Vorhaben) ----------------------------------------------------------------------------------
+
+
+def visible_projects(user):
+    """A WHERE condition: the manager and members see every project, partners and visitors the public ones."""
+    from sqlalchemy import true
+
+    from netzwerk.projects.models import Project
+
+    return true() if _role(user) in (Role.ADMIN, Role.MEMBER) else Project.is_public
+
+
+def can_view_project(user, project) -> bool:
+    return _role(user) in (Role.ADMIN, Role.MEMBER) or project.is_public

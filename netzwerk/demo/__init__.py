@@ -17,6 +17,7 @@ from netzwerk.demo.groups import load_groups
 from netzwerk.demo.news import load_news
 from netzwerk.demo.partners import load_partners
 from netzwerk.demo.polls import load_polls
+from netzwerk.demo.projects import load_projects
 from netzwerk.extensions import db
 from netzwerk.reference import municipalities
 
@@ -61,6 +62,7 @@ def load_demo() -> list[User]:
     groups = load_groups(users)
     load_polls(users)
     load_news(users)
+    load_projects()
     partners = load_partners(users)
     summary = (
         f"{len(users)} Demo-Konten, {len(actors)} Akteure, {groups} Arbeitskreise und {partners} "

@@ -1,15 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from netzwerk.auth.services import find_user_by_email
-from netzwerk.forms import BaseForm, VersionedForm, email_field
+from netzwerk.forms import BaseForm, VersionedForm, email_field, too_long
 from netzwerk.groups.models import MEMBER_ROLE_LABELS
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
 
 
 def role_choices():

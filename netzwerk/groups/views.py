@@ -19,6 +19,7 @@ from netzwerk.auth.permissions import (
     public,
     visible_groups,
     visible_partnerships,
+    visible_projects,
 )
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
@@ -64,6 +65,7 @@ from netzwerk.groups.services import (
 from netzwerk.mail.services import deliver
 from netzwerk.meetings.services import group_meetings, meeting_dates
 from netzwerk.polls.services import open_polls
+from netzwerk.projects.services import projects_of_group
 
 
 def get_group(group_id: int) -> WorkingGroup:
@@ -127,6 +129,7 @@ def detail(group_id: int):
         join_form=JoinRequestForm() if can_request else None,
         requested=can_request and pending_request(group, current_user) is not None,
         **partner_context(group),
+        linked_projects=projects_of_group(group.id, visible_projects(current_user)),
     )
 
 

@@ -15,16 +15,12 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
 from netzwerk.dbtypes import utcnow
-from netzwerk.forms import BaseForm, RowForm, VersionedForm
+from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long
 from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
 
 
 class MeetingForm(BaseForm):

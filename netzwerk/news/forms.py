@@ -1,12 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from netzwerk.forms import VersionedForm
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
+from netzwerk.forms import VersionedForm, too_long
 
 
 class NewsForm(VersionedForm):

@@ -2,15 +2,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, Regexp, ValidationError
 
 from netzwerk.actors.forms import ContactForm, MultiCheckboxField
-from netzwerk.forms import BaseForm, VersionedForm
+from netzwerk.forms import BaseForm, VersionedForm, too_long
 from netzwerk.partners.models import PARTNER_STATUS_LABELS, PARTNER_TYPE_LABELS, PROFILE_FIELD_LABELS
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
 
 
 def date_field(label, required: bool = False, **kwargs) -> DateField:

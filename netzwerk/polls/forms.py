@@ -15,19 +15,15 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from netzwerk.dbtypes import utcnow
-from netzwerk.forms import BaseForm
+from netzwerk.forms import BaseForm, too_long
 
 SLOT_ROWS = 6  # empty rows on a new form; "Weitere Zeilen" adds MORE_ROWS at a time (no JavaScript needed)
 MORE_ROWS = 3
 MAX_SLOTS = 30
 MIN_SLOTS = 2
-
-
-def too_long(n: int):
-    return Length(max=n, message=_l("Höchstens %(max)d Zeichen."))
 
 
 class BlankIsNone:

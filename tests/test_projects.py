@@ -1,0 +1,90 @@
+"""Stadt-Umland projects (Vorhaben): the manager keeps them, with milestones and participants; they show on the
+linked groups' and actors' pages; the public sees the ones flagged public."""
+
+import pytest
+from sqlalchemy import select
+
+from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
+from netzwerk.projects.models import Project
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def setting(app, make_actor):
+    actor = make_actor(name="Hochschule Landshut", is_public=True)
+    with app.app_context():
+        group = WorkingGroup(name="AK Innovation", is_public=True)
+        db.session.add(group)
+        db.session.commit()
+        return group.id, actor.id
+
+
+def project_form(group_id, actor_id, **changes):
+    data = {
+        "title": "Transferzentrum",
+        "field_of_action_id": "",
+        "status": "planning",
+        "lead": "both",
+        "description": "Ein gemeinsames Transferzentrum.",
+        "synergies": "Ein Standort für Stadt und Landkreis.",
+        "group_ids": [str(group_id)],
+        "actor_ids": [str(actor_id)],
+        "milestones-0-title": "Machbarkeitsstudie",
+        "milestones-0-due_on": "2027-03-31",
+        "milestones-1-title": "",
+        "milestones-1-due_on": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_manager_keeps_a_project_that_shows_where_it_belongs(app, as_role, setting):
+    group_id, actor_id = setting
+    manager, _ = as_role("admin")
+    response = post_form(manager, "/vorhaben/neu", project_form(group_id, actor_id))
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        project = db.session.scalar(select(Project))
+        assert [m.title for m in project.milestones] == ["Machbarkeitsstudie"]
+        assert [g.id for g in project.groups] == [group_id] and [a.id for a in project.actors] == [actor_id]
+        project_id = project.id
+    page = manager.get(f"/vorhaben/{project_id}").text
+    assert "Machbarkeitsstudie" in page and "Stadt und Landkreis" in page and "in Planung" in page
+    assert "Transferzentrum" in manager.get(f"/arbeitskreise/{group_id}").text
+    assert "Transferzentrum" in manager.get(f"/akteure/{actor_id}").text
+    assert "Transferzentrum" in manager.get("/vorhaben/?stand=planning").text
+    assert "Transferzentrum" not in manager.get("/vorhaben/?stand=done").text
+    # internal until flagged public
+    visitor = app.test_client()
+    assert visitor.get(f"/vorhaben/{project_id}").status_code == 404
+    assert "Transferzentrum" not in visitor.get(f"/arbeitskreise/{group_id}").text
+    member, _ = as_role("member")
+    assert member.get(f"/vorhaben/{project_id}").status_code == 200
+    edit = post_form(
+        manager, f"/vorhaben/{project_id}/bearbeiten", project_form(group_id, actor_id, version="1", is_public="y")
+    )
+    assert edit.status_code == 302
+    assert visitor.get(f"/vorhaben/{project_id}").status_code == 200
+    assert "Vorhaben geändert" in manager.get("/aenderungsprotokoll/").text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Bitte geben Sie einen Titel ein."),
+        ({"status": "erfunden"}, "Keine gültige Auswahl"),
+        ({"group_ids": ["999999"]}, "Bitte wählen Sie nur aus den angebotenen Einträgen."),
+        ({"actor_ids": ["abc"]}, "Ungültige Auswahl"),
+        ({"milestones-0-due_on": "31.02.2027"}, "Kein gültiges Datum"),
+        ({"milestones-0-title": ""}, "Bitte benennen Sie den Meilenstein."),
+        ({"description": "Text\x00"}, "unzulässige Steuerzeichen"),
+    ],
+)
+def test_bad_project_input_is_explained_and_nothing_saved(app, as_role, setting, changes, message):
+    group_id, actor_id = setting
+    manager, _ = as_role("admin")
+    response = post_form(manager, "/vorhaben/neu", project_form(group_id, actor_id, **changes))
+    assert response.status_code == 422 and message in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Project)) is None
