@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         auth,
         groups,
+        legal,
         mail,
         main,
         meetings,
@@ -166,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
         projects,
         reminders,
         news,
+        legal,
         audit,
         mail,
     ):

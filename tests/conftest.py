@@ -51,7 +51,7 @@ def database_url(request, tmp_path_factory):
 
 
 # Loaded by the migrations; each test starts from these rows as the migrations left them.
-REFERENCE_TABLES = ("municipality", "field_of_action")
+REFERENCE_TABLES = ("municipality", "field_of_action", "legal_page")
 _reference_rows: dict[str, list[dict]] = {}
 
 

@@ -92,6 +92,9 @@ EXPECTED = {
     "projects.detail": EVERYONE,  # object-level: internal projects for the manager and members
     "projects.create": ADMIN,
     "projects.edit": ADMIN,
+    "legal.show": EVERYONE,
+    "legal.feedback": EVERYONE,
+    "legal.edit": ADMIN,
     "news.index": EVERYONE,
     "news.detail": EVERYONE,  # object-level: drafts and scheduled items only for the manager
     "news.feed": EVERYONE,
@@ -229,6 +232,8 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = "annehmen"
         elif argument in ("request_id", "meeting_id", "link_id", "entry_id"):
             values[argument] = 1
+        elif argument == "slug":
+            values[argument] = "impressum"
         elif argument == "token":
             values[argument] = "x" * 32
         else:

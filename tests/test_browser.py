@@ -210,6 +210,10 @@ def reachable_pages(app, make_user, make_actor):
         f"/aktuelles/{news_id}",
         "/vorhaben/",
         f"/vorhaben/{project_id}",
+        "/impressum",
+        "/datenschutz",
+        "/barrierefreiheit",
+        "/leichte-sprache",
     ]
     signed_in = [
         "/",
@@ -260,6 +264,7 @@ def reachable_pages(app, make_user, make_actor):
             f"/umfragen/{poll_id}",
             "/aktuelles/neu",
             "/vorhaben/neu",
+            "/seiten/barrierefreiheit/bearbeiten",
             f"/vorhaben/{project_id}/bearbeiten",
             f"/aktuelles/{news_id}/bearbeiten",
             "/partner/neu",

@@ -102,6 +102,8 @@ ACTION_LABELS = {
     "reminders.settings_changed": _l("Einstellungen für Erinnerungen geändert"),
     "project.created": _l("Vorhaben angelegt"),
     "project.updated": _l("Vorhaben geändert"),
+    "legal_page.updated": _l("Rechtliche Seite geändert"),
+    "legal.feedback_received": _l("Rückmeldung zur Barrierefreiheit eingegangen"),
     "news.created": _l("Meldung angelegt"),
     "news.updated": _l("Meldung geändert"),
     "news.deleted": _l("Meldung gelöscht"),
