@@ -197,3 +197,10 @@ def test_only_the_groups_leads_write_minutes(app, held_meeting, who, status):
     assert response.status_code in (status, 400)
     with app.app_context():
         assert db.session.get(Meeting, held_meeting["meeting"]).minutes == ""
+
+
+def test_the_page_title_is_the_meetings_title_only(app, held_meeting):
+    post_form(held_meeting["client"], url(held_meeting), minutes_data(held_meeting, publish="y"))
+    page = held_meeting["client"].get(url(held_meeting, "")).text
+    assert "<title>Herbstsitzung – Netzwerk Landshut</title>" in page
+    assert page.count('id="protokoll"') == 1
