@@ -35,6 +35,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ARGON2_PROFILE = "rfc9106"  # argon2id parameters, see netzwerk/auth/services.py
 
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Berlin")
     BABEL_DEFAULT_LOCALE = "de"
@@ -108,6 +109,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None  # a scheduler process started by a test
+    ARGON2_PROFILE = "fast-for-tests"  # see netzwerk/auth/services.py
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

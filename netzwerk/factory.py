@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         meetings,
         news,
+        overview,
         partners,
         polls,
         projects,
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
         reminders,
         news,
         legal,
+        overview,
         audit,
         mail,
     ):

@@ -17,6 +17,8 @@ EXPECTED = {
     "main.index": EVERYONE,
     "main.healthz": EVERYONE,
     "main.set_language": EVERYONE,
+    "overview.index": ADMIN,
+    "overview.report": ADMIN,
     "auth.login": EVERYONE,
     "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE,
@@ -232,6 +234,8 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = "annehmen"
         elif argument in ("request_id", "meeting_id", "link_id", "entry_id"):
             values[argument] = 1
+        elif argument == "format":
+            values[argument] = "pdf"
         elif argument == "slug":
             values[argument] = "impressum"
         elif argument == "token":

@@ -216,8 +216,11 @@ def test_next_redirect_stays_on_this_site(client, make_user, target, expected):
 
 def test_passwords_are_hashed_with_argon2id(app, client, make_user):
     user = make_user(status=AccountStatus.INVITED, password=None)
+    from config import CONFIGS
     from netzwerk.auth.services import hash_password, set_password
 
+    assert CONFIGS["production"].ARGON2_PROFILE == CONFIGS["development"].ARGON2_PROFILE == "rfc9106"
+    app.config["ARGON2_PROFILE"] = "rfc9106"  # what every configuration but the test suite's uses
     with app.app_context():
         stored = db.session.get(User, user.id)
         set_password(stored, "ein sehr langes passwort")
@@ -226,6 +229,16 @@ def test_passwords_are_hashed_with_argon2id(app, client, make_user):
         parameters = dict(part.split("=") for part in stored.password_hash.split("$")[3].split(","))
         assert int(parameters["m"]) >= 19456 and int(parameters["t"]) >= 2
         assert "ein sehr langes passwort" not in hash_password("ein sehr langes passwort")
+
+
+def test_a_weaker_hash_is_upgraded_at_the_next_login(app, client, make_user):
+    """The suite's cheap hashes stand for hashes made with older, weaker parameters: a login renews them."""
+    user = make_user()
+    app.config["ARGON2_PROFILE"] = "rfc9106"
+    assert login(client, user.email).status_code == 302
+    with app.app_context():
+        renewed = db.session.get(User, user.id).password_hash
+    assert "m=65536,t=3,p=4" in renewed
 
 
 def test_login_and_failures_are_audited(app, client, make_user):

@@ -263,6 +263,9 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/umfragen/neu",
             f"/umfragen/{poll_id}",
             "/aktuelles/neu",
+            "/uebersicht/",
+            "/uebersicht/jahresbericht",
+            "/uebersicht/jahresbericht?von=gestern",
             "/vorhaben/neu",
             "/seiten/barrierefreiheit/bearbeiten",
             f"/vorhaben/{project_id}/bearbeiten",
@@ -665,3 +668,31 @@ def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_u
     page.context.close()
     subjects = [m["Subject"].split(":")[0] for m in mailbox.messages if m["To"] == member.email]
     assert subjects == ["Geändert", "Abgesagt"]
+
+
+def test_manager_reads_the_overview_and_downloads_the_annual_report(app, live_server, page):
+    from netzwerk.demo import DEMO_PASSWORD
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    log_in(page, live_server, "manager@example.org", DEMO_PASSWORD)
+    page.get_by_role("link", name="Übersicht", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht: Wie steht das Netzwerk?")
+    for chart in ("Handlungsfeld", "Akteure nach Kommune", "Teilnahmequote je Arbeitskreis (letzte vier Quartale)"):
+        expect(page.get_by_role("img", name=chart)).to_be_visible()
+    # the charts are drawn: bars with a width, a tile per municipality
+    assert page.locator("#chart-map-caption ~ svg .tile").count() == 36
+    assert float(page.locator(".chart__bar--actors").nth(1).get_attribute("width")) > 0
+    page.get_by_text("Daten als Tabelle").first.click()
+    expect(page.get_by_role("rowheader", name="Fachkräfte", exact=True)).to_be_visible()
+    screenshot(page, "overview")
+    page.get_by_role("link", name="Jahresbericht").click()
+    page.get_by_label("Beginn").fill("2025-01-01")
+    page.get_by_role("button", name="Bericht erstellen").click()
+    expect(page.get_by_role("heading", name="Sitzungen je Arbeitskreis", level=2)).to_be_visible()
+    expect(page.get_by_role("cell", name="Auftakt Ausbildungsmesse 2027")).to_be_visible()
+    screenshot(page, "annual-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Als PDF herunterladen").click()
+    assert download.value.suggested_filename.startswith("jahresbericht-2025-01-01-bis-")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"

@@ -88,3 +88,31 @@ def test_bad_project_input_is_explained_and_nothing_saved(app, as_role, setting,
     assert response.status_code == 422 and message in response.text
     with app.app_context():
         assert db.session.scalar(select(Project)) is None
+
+
+def test_partners_take_part_and_hidden_participants_stay_hidden(app, as_role, setting, make_actor):
+    """A partner organisation in a project is listed as Netzwerkpartner (with its partner page, which lists the
+    project); an internal actor or group is named only to those who may see it."""
+    from netzwerk.partners.models import Partnership
+
+    group_id, actor_id = setting
+    hidden = make_actor(name="Verschwiegene GmbH", is_public=False)
+    with app.app_context():
+        partnership = Partnership(actor_id=actor_id, type="hochschule")
+        internal = WorkingGroup(name="Interner Kreis", is_public=False)
+        db.session.add_all([partnership, internal])
+        db.session.commit()
+        partnership_id, internal_id = partnership.id, internal.id
+    manager, _ = as_role("admin")
+    form = project_form(group_id, actor_id, is_public="y")
+    form["actor_ids"] = [str(actor_id), str(hidden.id)]
+    form["group_ids"] = [str(group_id), str(internal_id)]
+    assert post_form(manager, "/vorhaben/neu", form).status_code == 302
+    with app.app_context():
+        project_id = db.session.scalar(select(Project.id))
+    page = manager.get(f"/vorhaben/{project_id}").text
+    assert "Netzwerkpartner" in page and f"/partner/{partnership_id}" in page and "Verschwiegene GmbH" in page
+    visitor = app.test_client().get(f"/vorhaben/{project_id}").text
+    assert f"/partner/{partnership_id}" in visitor  # a public partner
+    assert "Verschwiegene GmbH" not in visitor and "Interner Kreis" not in visitor
+    assert "Transferzentrum" in manager.get(f"/partner/{partnership_id}").text

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from zxcvbn import zxcvbn
@@ -19,33 +19,42 @@ from netzwerk.auth.models import AccountStatus, ThrottleAttempt, TokenPurpose, U
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
-# argon2id with the library's RFC 9106 defaults (t=3, 64 MiB, p=4): above OWASP ASVS's minimum.
-password_hasher = PasswordHasher()
+# argon2id with the library's RFC 9106 defaults (t=3, 64 MiB, p=4): above OWASP ASVS's minimum. Only the test
+# suite (TestingConfig) takes the cheapest argon2id: it logs in hundreds of times, and the cost is not what it
+# tests. The profile is not read from the environment, so a deployment cannot weaken it by mistake.
+HASHERS = {
+    "rfc9106": PasswordHasher(),
+    "fast-for-tests": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
 PASSWORD_MAX_LENGTH = 256
 
 
+def password_hasher() -> PasswordHasher:
+    return HASHERS[current_app.config["ARGON2_PROFILE"] if has_app_context() else "rfc9106"]
+
+
 def hash_password(password: str) -> str:
-    return password_hasher.hash(password)
+    return password_hasher().hash(password)
 
 
 @cache
-def _dummy_hash() -> str:
-    return password_hasher.hash(secrets.token_urlsafe(16))
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def verify_password(user: User | None, password: str) -> bool:
     """Check a password in constant work whether or not the account exists; upgrade old hashes."""
     if user is None or not user.password_hash:
         try:
-            password_hasher.verify(_dummy_hash(), password)
+            password_hasher().verify(_dummy_hash(password_hasher()), password)
         except VerificationError:
             pass
         return False
     try:
-        password_hasher.verify(user.password_hash, password)
+        password_hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if password_hasher.check_needs_rehash(user.password_hash):
+    if password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 

@@ -90,6 +90,14 @@ def partnership_of_actor(actor: Actor) -> Partnership | None:
     return db.session.scalar(select(Partnership).where(Partnership.actor_id == actor.id))
 
 
+def partnerships_of_actors(actor_ids: list[int], visible) -> dict[int, Partnership]:
+    """actor id → its partnership, for the actors that are partners the viewer may see (e.g. on a project)."""
+    rows = db.session.scalars(
+        select(Partnership).join(Partnership.actor).where(Partnership.actor_id.in_(actor_ids), visible)
+    )
+    return {partnership.actor_id: partnership for partnership in rows}
+
+
 def all_partnerships() -> list[Partnership]:
     return list(
         db.session.scalars(

@@ -19,6 +19,7 @@ from netzwerk.auth.permissions import (
     shows_partner_field,
     visible_links,
     visible_partnerships,
+    visible_projects,
 )
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, query_text
@@ -53,6 +54,7 @@ from netzwerk.partners.services import (
     undo_change,
     update_own_profile,
 )
+from netzwerk.projects.services import projects_of_actor
 
 partner_only = roles_required(Role.PARTNER)
 
@@ -107,6 +109,7 @@ def detail(partnership_id: int):
         own=own_partnership(current_user) is partnership if current_user.is_authenticated else False,
         end_form=EndLinkForm(),
         request_form=RequestUpdateForm(),
+        linked_projects=projects_of_actor(partnership.actor_id, visible_projects(current_user)),
     )
 
 

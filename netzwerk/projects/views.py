@@ -5,10 +5,19 @@ from sqlalchemy import select
 
 from netzwerk.actors.models import Actor
 from netzwerk.actors.services import fields_of_action
-from netzwerk.auth.permissions import admin_required, can_view_project, public, visible_projects
+from netzwerk.auth.permissions import (
+    admin_required,
+    can_view_actor,
+    can_view_group,
+    can_view_project,
+    public,
+    visible_partnerships,
+    visible_projects,
+)
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, int_arg, query_text
 from netzwerk.groups.models import WorkingGroup
+from netzwerk.partners.services import partnerships_of_actors
 from netzwerk.projects import bp
 from netzwerk.projects.forms import ProjectForm
 from netzwerk.projects.models import LEAD_LABELS, STATUS_LABELS, Project
@@ -38,8 +47,14 @@ def detail(project_id: int):
     project = db.get_or_404(Project, project_id)
     if not can_view_project(current_user, project):
         abort(404)
+    actors = [actor for actor in project.actors if can_view_actor(current_user, actor)]
     return render_template(
-        "projects/detail.html", project=project, manage=current_user.is_authenticated and current_user.role == "admin"
+        "projects/detail.html",
+        project=project,
+        actors=actors,
+        partners=partnerships_of_actors([a.id for a in actors], visible_partnerships(current_user)),
+        groups=[group for group in project.groups if can_view_group(current_user, group)],
+        manage=current_user.is_authenticated and current_user.role == "admin",
     )
 
 

@@ -1,0 +1,161 @@
+"""The annual report as PDF (fpdf2, with the DejaVu font shipped in fonts/ for every German character) and as
+a spreadsheet (openpyxl, one sheet per section). Both are built from the same tables."""
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from netzwerk.actors.transfer import text_cell
+from netzwerk.overview.report import AnnualReport
+
+FONTS = Path(__file__).parent / "fonts"
+
+
+@dataclass
+class Section:
+    title: str
+    headers: list[str]
+    rows: list[list]  # plain values: str, int, date
+
+
+def percent(rate: float | None) -> str:
+    return f"{round(100 * rate)} %" if rate is not None else "–"
+
+
+def report_sections(report: AnnualReport) -> list[Section]:
+    return [
+        Section(
+            _("Kennzahlen"),
+            [_("Kennzahl"), _("Wert")],
+            [
+                [_("Abgehaltene Sitzungen"), report.meetings_held],
+                [_("Teilnahmequote"), percent(report.attendance_rate)],
+                [_("Neue Akteure"), len(report.new_actors)],
+                [_("Neue Mitglieder"), report.new_members],
+                [_("Vorhaben"), len(report.projects)],
+            ],
+        ),
+        Section(
+            _("Sitzungen je Arbeitskreis"),
+            [_("Arbeitskreis"), _("Sitzungen"), _("Eingeladen (erfasst)"), _("Anwesend"), _("Teilnahmequote")],
+            [[g.group.name, g.meetings, g.invited, g.attended, percent(g.attendance_rate)] for g in report.groups],
+        ),
+        Section(
+            _("Abgehaltene Sitzungen"),
+            [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],
+            [
+                [m.meeting.starts_at.date(), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
+                for m in report.meetings
+            ],
+        ),
+        Section(
+            _("Neue Akteure"),
+            [_("Name"), _("Art"), _("Kommune")],
+            [[a.name, str(a.kind_label), a.municipality.name if a.municipality else ""] for a in report.new_actors],
+        ),
+        Section(
+            _("Vorhaben und ihr Fortschritt"),
+            [_("Vorhaben"), _("Stand"), _("Federführung"), _("Meilensteine erreicht"), _("Meilensteine im Zeitraum")],
+            [
+                [
+                    p.project.title,
+                    str(p.project.status_label),
+                    str(p.project.lead_label),
+                    f"{p.milestones_done} / {p.milestones_total}",
+                    "; ".join(m.title for m in p.due_in_period),
+                ]
+                for p in report.projects
+            ],
+        ),
+        Section(
+            _("Aktivitäten der Partner"),
+            [_("Partner"), _("Neue Verknüpfungen"), _("Sitzungsteilnahmen"), _("Profil aktualisiert")],
+            [
+                [
+                    p.partnership.actor.name,
+                    p.new_links,
+                    p.meetings_attended,
+                    p.profile_updated.date() if p.profile_updated else "",
+                ]
+                for p in report.partners
+            ],
+        ),
+    ]
+
+
+def report_title(report: AnnualReport) -> str:
+    return _(
+        "Jahresbericht Netzwerk Landshut, %(start)s bis %(end)s",
+        start=format_date(report.start),
+        end=format_date(report.end),
+    )
+
+
+def cell_text(value) -> str:
+    return format_date(value) if isinstance(value, date) else str(value)
+
+
+def report_pdf(report: AnnualReport) -> bytes:
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.set_title(report_title(report))
+    pdf.set_author(_("Regionalmanagement Stadt und Landkreis Landshut"))
+    pdf.set_lang("de")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 9, report_title(report), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 6, _("Regionalmanagement Stadt und Landkreis Landshut"), new_x="LMARGIN", new_y="NEXT")
+    for section in report_sections(report):
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+        if not section.rows:
+            pdf.cell(0, 6, _("Keine Einträge im Zeitraum."), new_x="LMARGIN", new_y="NEXT")
+            continue
+        with pdf.table(headings_style=FontFace(emphasis="BOLD"), line_height=5) as table:
+            table.row(section.headers)
+            for values in section.rows:
+                table.row([cell_text(v) for v in values])
+    return bytes(pdf.output())
+
+
+def report_xlsx(report: AnnualReport) -> bytes:
+    book = Workbook(write_only=True)
+    for section in report_sections(report):
+        sheet = book.create_sheet(section.title[:31])  # Excel's limit for sheet names
+        for index in range(len(section.headers)):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = 14 if index else 40
+        sheet.append([_bold(sheet, header) for header in section.headers])
+        for values in section.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in values])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _bold(sheet, text: str) -> WriteOnlyCell:
+    cell = text_cell(sheet, text)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        return text_cell(sheet, value)  # a name starting with "=" stays text
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, date):
+        cell.number_format = "DD.MM.YYYY"
+    return cell

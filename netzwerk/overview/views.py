@@ -1,0 +1,106 @@
+from datetime import date
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+
+from netzwerk.auth.permissions import admin_required
+from netzwerk.forms import date_arg
+from netzwerk.overview import bp
+from netzwerk.overview.report import build_report
+from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
+from netzwerk.overview.services import (
+    attention,
+    by_field_of_action,
+    by_municipality,
+    coming_milestones,
+    dormant_groups,
+    group_activity,
+    last_quarters,
+    next_quarter,
+    projects_by_status,
+    quarter_start,
+)
+from netzwerk.overview.tile_map import COLUMNS, ROWS
+from netzwerk.partners.services import stale_partnerships
+from netzwerk.scheduler.services import scheduler_state
+
+
+@bp.get("/")
+@admin_required
+def index():
+    quarters = last_quarters(4)
+    activity = group_activity(quarter_start(quarters[0]), quarter_start(next_quarter(quarters[-1])))
+    municipalities, balance = by_municipality()
+    return render_template(
+        "overview/index.html",
+        fields=by_field_of_action(),
+        municipalities=municipalities,
+        balance=balance,
+        grid=(COLUMNS, ROWS),
+        quarters=quarters,
+        activity=activity,
+        dormant=dormant_groups(activity),
+        attention=attention(),
+        stale_partners=stale_partnerships(),
+        scheduler=scheduler_state(),
+        projects=projects_by_status(),
+        milestones=coming_milestones(),
+    )
+
+
+REPORT_FORMATS = {
+    "pdf": ("application/pdf", report_pdf),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_xlsx),
+}
+
+
+@bp.get("/jahresbericht", defaults={"format": "html"})
+@bp.get("/jahresbericht.<any(pdf, xlsx):format>")
+@admin_required
+def report(format: str):
+    """The annual report for ?von=…&bis=… (local dates, both included); by default the current year."""
+    start, end, errors = report_period()
+    if errors:
+        return render_template("overview/report.html", report=None, errors=errors, args=request.args), 422
+    data = build_report(start, end)
+    if format == "html":
+        return render_template(
+            "overview/report.html",
+            report=data,
+            title=report_title(data),
+            sections=report_sections(data),
+            today=date.today(),
+            errors={},
+            args=request.args,
+        )
+    mimetype, render = REPORT_FORMATS[format]
+    filename = f"jahresbericht-{start:%Y-%m-%d}-bis-{end:%Y-%m-%d}.{format}"
+    return Response(
+        render(data), mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def report_period() -> tuple[date, date, dict[str, str]]:
+    """The chosen period from the query string, with a German reason for each field that is not a date."""
+    this_year = date.today().year
+    start, start_ok = date_arg("von")
+    end, end_ok = date_arg("bis")
+    errors = {}
+    if not start_ok:
+        errors["von"] = _("Bitte ein Datum angeben, z. B. 01.01.%(year)d.", year=this_year)
+    if not end_ok:
+        errors["bis"] = _("Bitte ein Datum angeben, z. B. 31.12.%(year)d.", year=this_year)
+    start, end = start or date(this_year, 1, 1), end or date(this_year, 12, 31)
+    if not errors and end < start:
+        errors["bis"] = _("Das Ende liegt vor dem Beginn.")
+    if not errors and (end - start).days > MAX_REPORT_DAYS:
+        errors["bis"] = _("Ein Bericht umfasst höchstens fünf Jahre.")
+    return start, end, errors
+
+
+MAX_REPORT_DAYS = 5 * 366
+
+
+@bp.app_template_filter("report_value")
+def report_value(value) -> str:
+    return cell_text(value)

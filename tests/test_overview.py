@@ -1,0 +1,229 @@
+"""The manager's overview (/uebersicht/) and the annual report: figures checked against the demo data counted by
+hand (netzwerk/demo/groups.py), charts and files rendered, bad periods refused in German, and a fixed number of
+queries with the demo data and with ten times as much."""
+
+from datetime import date, datetime, timedelta
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from netzwerk.actors.models import Actor, Municipality
+from netzwerk.auth.models import AccountStatus, User
+from netzwerk.dbtypes import utcnow
+from netzwerk.demo import DEMO_PASSWORD
+from netzwerk.extensions import db
+from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
+from netzwerk.meetings.models import Attendance, Invitation, Meeting
+from netzwerk.meetings.services import to_utc
+from netzwerk.overview.report import build_report
+from netzwerk.overview.services import (
+    by_field_of_action,
+    by_municipality,
+    dormant_groups,
+    group_activity,
+    last_quarters,
+    next_quarter,
+)
+from netzwerk.partners.models import Partnership
+from netzwerk.projects.models import Milestone, Project
+from tests.conftest import count_queries, login
+
+TODAY = date.today()
+YEAR_AGO, TOMORROW = TODAY - timedelta(days=365), TODAY + timedelta(days=1)
+
+
+@pytest.fixture
+def demo(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+@pytest.fixture
+def manager(app, demo):
+    client = app.test_client()
+    assert login(client, "manager@example.org", DEMO_PASSWORD).status_code == 302
+    return client
+
+
+def by_short_name(activity):
+    return {entry.group.short_name: entry for entry in activity}
+
+
+def test_meetings_and_attendance_per_group_match_the_demo(app, demo):
+    # Held in the last year: AK Fachkräfte −150 and −56 days, AK Innovation −120 and −28, AK Metropolregion −100,
+    # Lenkungskreis −300 (the cancelled and the coming ones do not count). Answers cycle Zusage, none, vielleicht,
+    # Absage over the members; only a Zusage becomes "anwesend": 1 of 4, 1 of 2, 1 of 3, 1 of 2 per meeting.
+    with app.test_request_context():
+        activity = by_short_name(group_activity(YEAR_AGO, TOMORROW))
+        expected = {"AK Fachkräfte": (2, 8, 2), "AK Innovation": (2, 4, 2), "AK Metropolregion": (1, 3, 1)}
+        expected["Lenkungskreis"] = (1, 2, 1)
+        for name, (meetings, invited, attended) in expected.items():
+            entry = activity[name]
+            assert (entry.meetings, entry.invited, entry.attended) == (meetings, invited, attended), name
+        assert activity["AK Fachkräfte"].attendance_rate == 0.25
+        assert sum(activity["AK Fachkräfte"].by_quarter.values()) == 2
+        # not met for 90 days: AK Metropolregion (100 days ago) and the Lenkungskreis (300 days ago)
+        assert {entry.group.short_name for entry in dormant_groups(list(activity.values()))} == {
+            "AK Metropolregion",
+            "Lenkungskreis",
+        }
+
+
+def test_members_by_field_of_action_match_the_demo(app, demo):
+    with app.test_request_context():
+        members = {figure.field.short_name: figure.members for figure in by_field_of_action()}
+    # AK Fachkräfte has 4 members, AK Innovation 2, AK Metropolregion 3, the Lenkungskreis 2 (demo/groups.py)
+    assert members["Fachkräfte"] == 4
+    assert members["Wissen und Technologie"] == 2
+    assert members["Metropolregion und Regensburg"] == 3
+    assert members["Stadt-Umland"] == 2
+    assert members["Innovation"] == 0
+
+
+def test_the_overview_page_shows_the_demo_figures(manager):
+    page = manager.get("/uebersicht/").text
+    # 3 unanswered invitations to coming meetings: the second member of each of the three groups meeting soon
+    assert '<span class="figure__value">3</span> <span class="figure__label">offene Einladungen' in page
+    # 7 demo partners, none has updated its profile yet
+    assert '<span class="figure__value">7</span>' in page and "Partnerprofile seit einem Jahr" in page
+    assert "Arbeitskreis Metropolregion und Mobilität</a>: zuletzt am" in page
+    assert page.count('role="img"') >= 6  # field, balance ×2, map, attendance, projects
+    assert "Akteure nach Kommune" in page and ">Landshut</text>" in page
+    assert "25 %" in page  # AK Fachkräfte's attendance
+
+
+def test_city_county_balance_and_tile_map(app, make_actor):
+    with app.app_context():
+        city = db.session.scalar(select(Municipality).where(Municipality.ags == "09261000"))
+        velden = db.session.scalar(select(Municipality).where(Municipality.name == "Velden"))
+        city_id, velden_id = city.id, velden.id
+    for n in range(2):
+        make_actor(name=f"Stadtfirma {n}", municipality_id=city_id)
+    for n in range(5):
+        make_actor(name=f"Veldener Firma {n}", municipality_id=velden_id)
+    with app.app_context():
+        db.session.scalar(select(Actor).where(Actor.name == "Veldener Firma 4")).archived_at = utcnow()
+        db.session.commit()
+        figures, balance = by_municipality()
+        shown = {f.municipality.name: f for f in figures}
+    assert (balance.city_actors, balance.county_actors) == (2, 4)  # the archived actor does not count
+    assert shown["Velden"].shade == 4 and shown["Landshut"].shade == 3 and shown["Aham"].shade == 0
+    assert all(f.tile for f in figures), "every municipality has a tile"
+    assert len({f.tile for f in figures}) == 36
+
+
+def test_quarters():
+    assert last_quarters(4, date(2026, 2, 10)) == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+    assert next_quarter("2026-Q4") == "2027-Q1" and next_quarter("2026-Q1") == "2026-Q2"
+
+
+def test_the_annual_report_counts_the_demo_year(app, manager):
+    with app.test_request_context():
+        report = build_report(YEAR_AGO, TODAY)
+        assert report.meetings_held == 6
+        # attended 2 + 2 + 1 + 1 of 8 + 4 + 3 + 2 recorded invitations
+        assert round(report.attendance_rate, 3) == round(6 / 17, 3)
+        assert [p.project.title for p in report.projects] == sorted(p.project.title for p in report.projects)
+        flughafen = next(p for p in report.partners if p.partnership.actor.name == "Flughafen München GmbH")
+        # lena.bauer (Flughafen) is the second member of AK Metropolregion: no answer, so not present
+        assert flughafen.meetings_attended == 0
+    page = manager.get(f"/uebersicht/jahresbericht?von={YEAR_AGO}&bis={TODAY}").text
+    assert "Abgehaltene Sitzungen" in page and "Auftakt Ausbildungsmesse 2027" in page and "35 %" in page
+
+
+def test_report_as_pdf_and_spreadsheet(app, manager):
+    query = f"?von={YEAR_AGO}&bis={TODAY}"
+    pdf = manager.get("/uebersicht/jahresbericht.pdf" + query)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert f"jahresbericht-{YEAR_AGO}-bis-{TODAY}.pdf" in pdf.headers["Content-Disposition"]
+    xlsx = manager.get("/uebersicht/jahresbericht.xlsx" + query)
+    assert xlsx.status_code == 200
+    book = load_workbook(BytesIO(xlsx.data))
+    assert "Sitzungen je Arbeitskreis" in book.sheetnames and "Aktivitäten der Partner" in book.sheetnames
+    rows = {row[0]: row[1:] for row in book["Sitzungen je Arbeitskreis"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Arbeitskreis Fachkräftesicherung"] == (2, 8, 2, "25 %")
+    held = list(book["Abgehaltene Sitzungen"].iter_rows(min_row=2, values_only=True))
+    assert len(held) == 6 and isinstance(held[0][0], datetime)
+
+
+def test_report_cells_never_become_formulas(app, manager, make_actor):
+    make_actor(name='=HYPERLINK("https://example.org","klick")')
+    xlsx = manager.get(f"/uebersicht/jahresbericht.xlsx?von={TODAY}&bis={TODAY}")
+    sheet = load_workbook(BytesIO(xlsx.data))["Neue Akteure"]
+    cell = next(c for c in sheet["A"] if c.value and "HYPERLINK" in str(c.value))
+    assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("von=gestern&bis=2026-12-31", "von", "Bitte ein Datum angeben"),
+        ("von=2026-01-01&bis=2026-13-45", "bis", "Bitte ein Datum angeben"),
+        ("von=2026-06-01&bis=2026-01-01", "bis", "Das Ende liegt vor dem Beginn."),
+        ("von=2000-01-01&bis=2026-01-01", "bis", "höchstens fünf Jahre"),
+        ("von=2026-01-01%00&bis=2026-12-31", "von", "Bitte ein Datum angeben"),
+    ],
+)
+def test_a_bad_period_is_named_and_the_input_kept(as_role, query, field, message):
+    client, _ = as_role("admin")
+    for path in ("/uebersicht/jahresbericht", "/uebersicht/jahresbericht.pdf"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 422
+        assert message in response.text and f'id="{field}-error"' in response.text
+
+
+def test_only_the_manager_sees_overview_and_report(as_role, client):
+    for role in ("member", "partner"):
+        other, _ = as_role(role)
+        for url in ("/uebersicht/", "/uebersicht/jahresbericht", "/uebersicht/jahresbericht.xlsx"):
+            assert other.get(url).status_code == 403
+    assert "/login" in client.get("/uebersicht/").headers["Location"]
+
+
+def grow_network(app, times: int) -> None:
+    """Add `times` × the demo's size of groups, people, memberships, past meetings with attendance, actors,
+    partners and projects (the same kinds of rows the overview and report read)."""
+    with app.app_context():
+        municipalities = db.session.scalars(select(Municipality.id)).all()
+        for n in range(times):
+            actors = [
+                Actor(name=f"Generiert {n}-{i}", name_key=f"generiert {n}-{i}", municipality_id=municipalities[i % 36])
+                for i in range(100)
+            ]
+            db.session.add_all(actors)
+            users = [
+                User(email=f"gen{n}-{i}@example.org", name=f"Person {n}-{i}", status=AccountStatus.ACTIVE)
+                for i in range(10)
+            ]
+            db.session.add_all(users)
+            db.session.flush()
+            for g in range(4):
+                group = WorkingGroup(name=f"Generierter AK {n}-{g}", short_name=f"AK {n}-{g}", field_of_action_id=g + 1)
+                db.session.add(group)
+                members = [
+                    Membership(group=group, user=user, actor_id=actors[i].id, role=MemberRole.MEMBER)
+                    for i, user in enumerate(users[g : g + 4])
+                ]
+                db.session.add_all(members)
+                for days in (30, 120):
+                    start = to_utc(datetime.combine(TODAY - timedelta(days=days + n), datetime.min.time()))
+                    meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=2))
+                    db.session.add(meeting)
+                    for member in members:
+                        db.session.add(Invitation(meeting=meeting, user=member.user, attendance=Attendance.PRESENT))
+            for i in range(7):
+                db.session.add(Partnership(actor=actors[50 + i]))
+            project = Project(title=f"Generiertes Vorhaben {n}")
+            project.milestones = [Milestone(title="Meilenstein", due_on=TODAY + timedelta(days=d)) for d in (5, 50)]
+            db.session.add(project)
+        db.session.commit()
+
+
+def test_overview_and_report_queries_do_not_grow_with_the_data(app, manager):
+    urls = ("/uebersicht/", f"/uebersicht/jahresbericht?von={YEAR_AGO}&bis={TODAY}")
+    with_demo = [count_queries(app, manager, url) for url in urls]
+    grow_network(app, 9)  # the demo's data and nine times as much again
+    assert [count_queries(app, manager, url) for url in urls] == with_demo
+    page = manager.get(urls[0]).text
+    assert "Generierter AK 8-3" in page
