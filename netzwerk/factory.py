@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         news,
         partners,
         polls,
+        privacy,
         projects,
         reminders,
         users,
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
         reminders,
         news,
         legal,
+        privacy,
         audit,
         mail,
     ):
