@@ -86,6 +86,15 @@ class Config:
     INVITATION_VALID_FOR = timedelta(days=7)
     PASSWORD_RESET_VALID_FOR = timedelta(hours=1)
 
+    # Aufbewahrungsfristen (days): invitations never accepted and accounts without login are flagged to the
+    # manager; sent mails and audit entries older than their period are purged by the scheduler every day.
+    RETENTION_INVITATION_DAYS = env_int("RETENTION_INVITATION_DAYS", 30)
+    RETENTION_INACTIVE_DAYS = env_int("RETENTION_INACTIVE_DAYS", 730)
+    RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 180)
+    RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
+    # Reports through the public barrier feedback form, per client address and LOGIN_WINDOW.
+    FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
+
     SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
     # How often the scheduler sends what waits in the outbox (mails not sent by the request itself).
     MAIL_QUEUE_SECONDS = env_int("MAIL_QUEUE_SECONDS", 10)

@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         overview,
         partners,
         polls,
+        privacy,
         projects,
         reminders,
         users,
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
         news,
         legal,
         overview,
+        privacy,
         audit,
         mail,
     ):

@@ -187,7 +187,17 @@ def password_hash(password: str) -> str:
 def make_user(app):
     counter = iter(range(1, 10_000))
 
-    def make(role=Role.MEMBER, email=None, name=None, status=AccountStatus.ACTIVE, password=PASSWORD, **fields):
+    def make(
+        role=Role.MEMBER,
+        email=None,
+        name=None,
+        status=AccountStatus.ACTIVE,
+        password=PASSWORD,
+        acknowledged=True,
+        **fields,
+    ):
+        """``acknowledged``: the user has confirmed the current Datenschutzerklärung (else the first request of
+        the signed-in user leads to the confirmation page)."""
         n = next(counter)
         with app.app_context():
             user = User(
@@ -199,6 +209,12 @@ def make_user(app):
                 **fields,
             )
             db.session.add(user)
+            db.session.flush()
+            if acknowledged:
+                from netzwerk.privacy.models import ConsentKind
+                from netzwerk.privacy.services import record_consent
+
+                record_consent(user, ConsentKind.PRIVACY_NOTICE, True)
             db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)

@@ -107,6 +107,14 @@ EXPECTED = {
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
     "mail.resend_mail": ADMIN,
+    "privacy.notice": SIGNED_IN,
+    "privacy.my_data": SIGNED_IN,
+    "privacy.my_data_file": SIGNED_IN,
+    "privacy.request_deletion_view": SIGNED_IN,
+    "privacy.erase": ADMIN,
+    "privacy.decline": ADMIN,
+    "privacy.retention": ADMIN,
+    "privacy.erase_contact_view": ADMIN,
 }
 
 
@@ -263,6 +271,7 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "news_id": make_news(app),
         "project_id": make_project(app),
         "partnership_id": make_partnership(app, actor.id),
+        "contact_id": 1,
     }
     client = app.test_client()
     if role != ANONYMOUS:

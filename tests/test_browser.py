@@ -101,6 +101,8 @@ def test_invitation_journey(app, live_server, page, make_user, mailbox):
     invitee.get_by_label("Neues Passwort", exact=True).fill("kreativ in landshut seit 2020")
     invitee.get_by_label("Neues Passwort wiederholen").fill("kreativ in landshut seit 2020")
     invitee.get_by_role("button", name="Passwort speichern").click()
+    invitee.get_by_label("Ich habe die Datenschutzerklärung").check()  # first the privacy notice
+    invitee.get_by_role("button", name="Bestätigen und weiter").click()
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("LINK")
     invitee.context.close()
 
@@ -190,6 +192,7 @@ def reachable_pages(app, make_user, make_actor):
         db.session.commit()
         project_id = project.id
     reset_user = make_user(email="reset@example.org")
+    privacy = privacy_pages(app, make_user, invited.id, actor.id)
     with app.test_request_context():
         invite_token = issue_token(
             db.session.merge(invited), TokenPurpose.INVITATION, app.config["INVITATION_VALID_FOR"]
@@ -223,6 +226,9 @@ def reachable_pages(app, make_user, make_actor):
         "/termine/kalender",
         "/kalender/",
         "/erinnerungen/meine",
+        "/datenschutz/bestaetigen",
+        "/profil/meine-daten",
+        "/profil/loeschantrag",
         *actor_pages,
     ]
     return {
@@ -274,10 +280,35 @@ def reachable_pages(app, make_user, make_actor):
             f"/partner/{partnership_id}/bearbeiten",
             f"/partner/{partnership_id}/kooperationen/neu",
             "/partner/aenderungen",
+            *privacy,
         ],
         "member": signed_in,
         "partner": [*signed_in, "/partner/profil"],
     }
+
+
+def privacy_pages(app, make_user, invited_id: int, actor_id: int) -> list[str]:
+    """The manager's data protection pages, with an open deletion request and an invitation past its period."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from netzwerk.actors.models import ContactPerson
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.privacy.models import DeletionRequest
+
+    make_user(status="invited", password=None, email="alt@example.org", created_at=utcnow() - timedelta(days=60))
+    with app.app_context():
+        request = DeletionRequest(user_id=invited_id, message="Bitte löschen")
+        db.session.add(request)
+        db.session.commit()
+        contact_id = db.session.scalar(select(ContactPerson.id).where(ContactPerson.actor_id == actor_id))
+        return [
+            f"/benutzer/{invited_id}/loeschen",
+            f"/benutzer/loeschantraege/{request.id}/ablehnen",
+            "/benutzer/aufbewahrung",
+            f"/akteure/{actor_id}/ansprechpersonen/{contact_id}/loeschen",
+        ]
 
 
 def add_partnership(actor_id: int, group_id: int) -> int:
@@ -696,3 +727,68 @@ def test_manager_reads_the_overview_and_downloads_the_annual_report(app, live_se
     assert download.value.suggested_filename.startswith("jahresbericht-2025-01-01-bis-")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+
+
+def test_privacy_journey_notice_export_deletion_request(app, live_server, browser, make_user, mailbox):
+    """A new user accepts the invitation, confirms the privacy notice, downloads the export and asks for
+    deletion; the manager confirms the deletion request."""
+    import json
+
+    manager = make_user(role="admin", name="Maria Managerin")
+    person = make_user(
+        status="invited", password=None, name="Paula Privat", email="paula@example.org", acknowledged=False
+    )
+    with app.test_request_context():
+        raw = issue_token(db.session.merge(person), TokenPurpose.INVITATION, app.config["INVITATION_VALID_FOR"])
+        db.session.commit()
+    axe = Axe()
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    page.goto(f"{live_server}/einladung/{raw}")
+    page.get_by_label("Neues Passwort", exact=True).fill("privat bleibt privat in landshut")
+    page.get_by_label("Neues Passwort wiederholen").fill("privat bleibt privat in landshut")
+    page.get_by_role("button", name="Passwort speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Datenschutz: Bitte bestätigen")
+    expect(page.get_by_role("heading", name="Was das Werkzeug über Sie speichert")).to_be_visible()
+    page.get_by_role("button", name="Bestätigen und weiter").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte bestätigen Sie")
+    results = axe.run(page, options=WCAG)
+    assert not results.violations_count, results.generate_report()
+    screenshot(page, "privacy-notice")
+    page.get_by_label("Ich habe die Datenschutzerklärung").check()
+    page.get_by_role("button", name="Bestätigen und weiter").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihre Bestätigung ist gespeichert")
+
+    page.goto(f"{live_server}/profil")
+    expect(page.get_by_role("table", name="Ihre Einwilligungen und Bestätigungen")).to_contain_text(
+        "Datenschutzerklärung"
+    )
+    page.get_by_role("link", name="Meine Daten ansehen und herunterladen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Auskunft nach Art. 15 DSGVO")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Als Datei herunterladen (JSON)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".json")
+    data = json.loads(open(download.path(), encoding="utf-8").read())
+    assert data["tabellen"]["user_account"]["zeilen"][0]["name"] == "Paula Privat"
+
+    page.goto(f"{live_server}/profil")
+    page.get_by_role("link", name="Löschung meines Kontos beantragen").click()
+    page.get_by_label("Ja, ich beantrage die Löschung").check()
+    page.get_by_role("button", name="Löschantrag stellen").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihr Löschantrag ist beim Regionalmanagement eingegangen")
+    context.close()
+
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_role("link", name="Benutzer", exact=True).click()
+    expect(page.get_by_role("heading", name="Offene Löschanträge")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Löschantrag bearbeiten.*Paula Privat")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Person löschen: Paula Privat")
+    page.get_by_label("Ja, diese Person und ihre persönlichen Daten endgültig löschen.").check()
+    page.get_by_role("button", name="Endgültig löschen").click()
+    expect(page.get_by_role("status")).to_contain_text("Die Person ist gelöscht")
+    expect(page.get_by_role("main")).not_to_contain_text("Paula Privat")
+    screenshot(page, "privacy-erased")
+    context.close()

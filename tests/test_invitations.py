@@ -38,6 +38,9 @@ def test_manager_invites_and_the_invitee_sets_a_password(app, as_role, mailbox):
     assert page.status_code == 200 and "Willkommen, Eva Neu" in page.text
     response = post_form(invitee, link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
+    # first the privacy notice (netzwerk/privacy), then the tool
+    assert "/datenschutz/bestaetigen" in invitee.get("/").headers["Location"]
+    post_form(invitee, "/datenschutz/bestaetigen", {"acknowledged": "y"})
     assert "Meine nächsten Termine" in invitee.get("/").text
 
     with app.app_context():

@@ -31,6 +31,20 @@ class ContactForm(BaseForm):
     phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), phone_number])
 
 
+MANAGER_SOURCE = "Eingabe Regionalmanagement"
+
+
+class ManagerContactForm(ContactForm):
+    """A contact row in the manager's actor form: with where the data came from (Art. 14 DSGVO)."""
+
+    source = StringField(
+        _l("Herkunft der Daten"),
+        validators=[Optional(), too_long(200)],
+        default=MANAGER_SOURCE,
+        description=_l("Woher die Angaben stammen, z. B. „Visitenkarte Messe 2026“ oder „Eingabe Regionalmanagement“."),
+    )
+
+
 class ActorForm(VersionedForm):
     name = StringField(
         _l("Name der Organisation"),
@@ -71,7 +85,7 @@ class ActorForm(VersionedForm):
             "Verzeichnis; Adresse, Ansprechpersonen und Kontaktdaten nie."
         ),
     )
-    contacts = FieldList(FormField(ContactForm), label=_l("Ansprechpersonen"), min_entries=1)
+    contacts = FieldList(FormField(ManagerContactForm), label=_l("Ansprechpersonen"), min_entries=1)
     confirm_duplicate = BooleanField(_l("Trotzdem neu anlegen"))
     submit = SubmitField(_l("Speichern"))
 
@@ -93,6 +107,11 @@ class ActorForm(VersionedForm):
             row.form.name.errors.append(_l("Bitte einen Namen angeben."))
         if nameless:
             raise ValidationError(_l("Jede Ansprechperson braucht einen Namen."))
+        sourceless = [row for row in self.contact_rows() if row.form.source.raw_data and not row.form.source.data]
+        for row in sourceless:
+            row.form.source.errors.append(_l("Bitte angeben, woher die Daten stammen."))
+        if sourceless:
+            raise ValidationError(_l("Bei jeder Ansprechperson ist die Herkunft der Daten anzugeben (Art. 14 DSGVO)."))
 
 
 class FieldOfActionForm(VersionedForm):

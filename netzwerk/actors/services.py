@@ -93,6 +93,7 @@ class ContactData:
     phone: str = ""
     source: str = ""
     id: int | None = None
+    replace_source: bool = False  # the manager's form: the given source also replaces an existing row's
 
 
 @dataclass
@@ -180,6 +181,8 @@ def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
         contact = by_id.get(data.id) if data.id else None
         if contact is None:
             contact = ContactPerson(source=data.source or "Eingabe Regionalmanagement")
+        elif data.replace_source and data.source:
+            contact.source = data.source
         contact.name, contact.function, contact.email, contact.phone = data.name, data.function, data.email, data.phone
         kept.append(contact)
     actor.contacts = kept

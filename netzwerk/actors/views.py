@@ -206,6 +206,8 @@ def data_from(form: ActorForm) -> ActorData:
                 function=row.form.function.data or "",
                 email=(row.form.email.data or "").lower(),
                 phone=row.form.phone.data or "",
+                source=row.form.source.data or "",
+                replace_source=bool(row.form.source.raw_data),
             )
             for row in form.contact_rows()
         ],

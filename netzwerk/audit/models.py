@@ -120,6 +120,14 @@ ACTION_LABELS = {
     "partner.profile_updated": _l("geändert durch Partner"),
     "partner.change_undone": _l("Änderung durch Partner zurückgenommen"),
     "partner.update_requested": _l("Partner um Aktualisierung gebeten"),
+    "privacy.notice_acknowledged": _l("Datenschutzerklärung bestätigt"),
+    "privacy.contact_consent_given": _l("Einwilligung zu Kontaktdaten erteilt"),
+    "privacy.contact_consent_withdrawn": _l("Einwilligung zu Kontaktdaten widerrufen"),
+    "privacy.deletion_requested": _l("Löschantrag gestellt"),
+    "privacy.deletion_declined": _l("Löschantrag abgelehnt"),
+    "privacy.user_erased": _l("Person gelöscht (Art. 17 DSGVO)"),
+    "privacy.contact_erased": _l("Ansprechperson gelöscht"),
+    "privacy.purged": _l("Aufbewahrungsfrist: alte Einträge gelöscht"),
 }
 
 FIELD_LABELS = {

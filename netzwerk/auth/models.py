@@ -76,6 +76,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # erased (Art. 17 DSGVO): the row stays as an anonymous, deactivated placeholder so history keeps its counts
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: edits by people raise the version (logins do not); a save based on an older version
     # is refused by the form, and every UPDATE checks the version it read (StaleDataError on a race).
     version: Mapped[int] = mapped_column(default=1)
@@ -99,7 +101,7 @@ class User(UserMixin, db.Model):
 
     @property
     def status_label(self):
-        return AccountStatus(self.status).label
+        return _l("gelöscht") if self.deleted_at else AccountStatus(self.status).label
 
     def end_all_sessions(self) -> None:
         self.session_token = new_session_token()

@@ -141,6 +141,18 @@ def count_attempt(scope: str, email: str, address: str | None) -> tuple[list[Thr
     return attempts, throttled
 
 
+def count_address_attempt(scope: str, address: str | None, limit: int) -> bool:
+    """Count one use of a public form from a client address (no account involved); True if over ``limit``
+    within the window. The same rows and window as the login throttle."""
+    now = utcnow()
+    window = current_app.config["LOGIN_WINDOW"]
+    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - window))
+    _account_key, address_key = throttle_keys(scope, "", address)
+    db.session.add(ThrottleAttempt(key=address_key, created_at=now))
+    db.session.commit()
+    return _attempts_since(address_key, now - window) > limit
+
+
 def forgive_attempt(scope: str, email: str, attempts: list[ThrottleAttempt]) -> None:
     """After a success: this attempt and the account's earlier failures no longer count."""
     account_key, _address_key = throttle_keys(scope, email, None)

@@ -19,6 +19,8 @@ from netzwerk.demo.partners import load_partners
 from netzwerk.demo.polls import load_polls
 from netzwerk.demo.projects import load_projects
 from netzwerk.extensions import db
+from netzwerk.privacy.models import ConsentKind
+from netzwerk.privacy.services import record_consent
 from netzwerk.reference import municipalities
 
 DEMO_PASSWORD = "landshut-demo"  # noqa: S105 (documented demo login)
@@ -58,6 +60,9 @@ def load_demo() -> list[User]:
         db.session.add(user)
         users.append(user)
     db.session.flush()
+    for user in users:  # demo logins start in the tool, as if the Datenschutzerklärung had been confirmed
+        if user.status == AccountStatus.ACTIVE:
+            record_consent(user, ConsentKind.PRIVACY_NOTICE, True)
     actors = load_actors(users)
     groups = load_groups(users)
     load_polls(users)

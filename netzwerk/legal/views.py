@@ -1,7 +1,8 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from netzwerk.auth.permissions import admin_required, public
+from netzwerk.auth.services import count_address_attempt
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.legal import bp
@@ -32,6 +33,10 @@ def show(slug: str):
 def feedback():
     """The feedback channel of the accessibility statement: no account needed."""
     form = FeedbackForm()
+    limit = current_app.config["FEEDBACK_MAX_PER_ADDRESS"]
+    if count_address_attempt("feedback", request.remote_addr, limit):  # the login throttle's rows and window
+        form.form_errors.append(_("Zu viele Rückmeldungen von Ihrer Adresse. Bitte versuchen Sie es später erneut."))
+        return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), 429
     if not form.validate_on_submit():
         return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), form_status(form)
     mails = send_feedback(form.message.data, form.page.data or "", form.name.data or "", form.email.data or "")

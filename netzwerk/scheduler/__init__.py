@@ -18,6 +18,7 @@ from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.services import deliver_queued
 from netzwerk.partners.services import yearly_reminder_job
+from netzwerk.privacy.services import purge_expired
 from netzwerk.reminders.services import plan_reminders
 from netzwerk.scheduler.services import active_holder, beat
 
@@ -108,6 +109,15 @@ def build_scheduler(app) -> BlockingScheduler:
         args=(app, lease.when_active(yearly_reminder_job)),
         id="partner_reminders",
         next_run_time=started_at + timedelta(seconds=5),
+    )
+    # daily: sent mails and audit entries past their Aufbewahrungsfrist (RETENTION_MAIL_DAYS, RETENTION_AUDIT_DAYS)
+    scheduler.add_job(
+        run_job,
+        "interval",
+        hours=24,
+        args=(app, lease.when_active(purge_expired)),
+        id="retention",
+        next_run_time=started_at + timedelta(seconds=30),
     )
     return scheduler
 

@@ -77,4 +77,9 @@ def update_profile(user: User, values: dict) -> dict:
             setattr(user, name, new)
         user.version += 1
         record("user.profile_updated", user, changes=changes)
+    if "share_contact_details" in changes:  # every consent given or withdrawn is kept as an event
+        from netzwerk.privacy.models import ConsentKind
+        from netzwerk.privacy.services import record_consent
+
+        record_consent(user, ConsentKind.CONTACT_DETAILS, bool(user.share_contact_details))
     return changes

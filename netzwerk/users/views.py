@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from netzwerk.users.services import (
 @bp.get("/benutzer/")
 @admin_required
 def index():
-    query = select(User).order_by(User.name)
+    query = select(User).where(User.deleted_at.is_(None)).order_by(User.name)
     search = query_text("suche")
     if search:
         needle = search.lower()
@@ -36,7 +36,9 @@ def index():
             )
         )
     page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
-    return render_template("users/index.html", page=page, search=search)
+    from netzwerk.privacy.services import open_requests
+
+    return render_template("users/index.html", page=page, search=search, deletion_requests=open_requests())
 
 
 @bp.route("/benutzer/einladen", methods=["GET", "POST"])
@@ -58,6 +60,8 @@ def edit(user_id: int):
     from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
 
     user = db.get_or_404(User, user_id)
+    if user.deleted_at is not None:
+        abort(404)  # an erased person's placeholder is not edited (or reactivated)
     partnerships = all_partnerships()
     current = organisation_of(user)
     form = UserEditForm(user, partnerships=partnerships, partnership_id=current.id if current else None)
@@ -105,4 +109,7 @@ def profile():
         db.session.commit()
         flash(_("Ihr Profil ist gespeichert."), "success")
         return redirect(url_for("users.profile"))
-    return render_template("users/profile.html", form=form, user=user), form_status(form)
+    from netzwerk.privacy.services import consent_history, open_request_of
+
+    privacy = {"consents": consent_history(user), "deletion_request": open_request_of(user)}
+    return render_template("users/profile.html", form=form, user=user, **privacy), form_status(form)
