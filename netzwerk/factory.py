@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         mail,
         main,
         meetings,
+        network_picture,
         news,
         partners,
         polls,
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
         reminders,
         news,
         legal,
+        network_picture,
         audit,
         mail,
     ):
