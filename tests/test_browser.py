@@ -271,6 +271,7 @@ def reachable_pages(app, make_user, make_actor):
             f"/partner/{partnership_id}/bearbeiten",
             f"/partner/{partnership_id}/kooperationen/neu",
             "/partner/aenderungen",
+            "/uebersicht/netzwerkbild",
         ],
         "member": signed_in,
         "partner": [*signed_in, "/partner/profil"],

@@ -48,7 +48,7 @@ class Node:
     area: str = ""
     actor_kind: str = ""  # ActorKind of actors and partners
     partnership_id: int | None = None
-    neighbours: set["Node"] = field(default_factory=set)
+    neighbours: set["Node"] = field(default_factory=set, repr=False)  # repr would walk the whole graph
 
     @property
     def is_venue(self) -> bool:

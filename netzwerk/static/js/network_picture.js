@@ -41,7 +41,7 @@
       style: { "font-size": 14, "font-weight": "bold", "min-zoomed-font-size": 4, "text-wrap": "wrap", "text-max-width": 180 }
     },
     { selector: "node[?bridge]", style: { "border-width": 4, "border-color": "#b00020", "min-zoomed-font-size": 6 } },
-    { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b" } },
+    { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b", "text-max-width": 100 } },
     {
       selector: "edge",
       style: {
@@ -65,7 +65,6 @@
     layout: { name: "preset" },
     minZoom: 0.05,
     maxZoom: 4,
-    wheelSensitivity: 0.3,
     boxSelectionEnabled: false
   });
 
@@ -77,8 +76,8 @@
     var done = function () {
       var box = linked.nonempty() ? linked.boundingBox() : { x1: 0, y2: 0, w: 800 };
       if (isolated.nonempty()) {
-        var width = Math.max(box.w, 600);
-        var columns = Math.max(1, Math.floor(width / 60));
+        var width = Math.max(box.w, 900);
+        var columns = Math.max(1, Math.floor(width / 110));
         var rows = Math.ceil(isolated.length / columns);
         isolated.layout({
           name: "grid",
