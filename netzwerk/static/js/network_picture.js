@@ -68,12 +68,66 @@
     boxSelectionEnabled: false
   });
 
-  // Linked nodes by a force-directed layout (groups become hubs with their actors around them, bridges sit
-  // between groups); the nodes without a link in a compact grid below, so they do not crowd the picture.
+  var RING_GAP = 24; // distance between leaves on a ring around their hub, and between rings
+
+  function byName(a, b) {
+    return a.data("label").localeCompare(b.data("label"), "de");
+  }
+
+  // Nodes linked to exactly one hub (most actors: one group) sit on rings around it; the radius of a hub's
+  // outermost ring.
+  function ringRadius(hub, count) {
+    var radius = hub.data("size") / 2 + RING_GAP;
+    while (count > 0) {
+      count -= Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP));
+      if (count > 0) radius += RING_GAP;
+    }
+    return radius;
+  }
+
+  function placeOnRings(hub, leaves) {
+    var centre = hub.position();
+    var radius = hub.data("size") / 2 + RING_GAP;
+    var index = 0;
+    while (index < leaves.length) {
+      var fits = Math.min(leaves.length - index, Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP)));
+      for (var i = 0; i < fits; i += 1) {
+        var angle = (2 * Math.PI * i) / fits;
+        leaves[index + i].position({ x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) });
+      }
+      index += fits;
+      radius += RING_GAP;
+    }
+  }
+
+  // The core (groups, projects, bridges and whatever links two or more nodes) by a force-directed layout, each
+  // hub taking the room of its rings; then the leaves on rings around their hub; the nodes without a link in
+  // a compact grid below. Laying out only the core keeps 500 or 1,000 nodes fast (the force layout costs the
+  // square of its nodes) and shows every group as a hub with its actors around it.
   function layOut() {
     var isolated = cy.nodes("[?unlinked]");
-    var linked = cy.elements().difference(isolated);
+    var leaves = cy.nodes().filter(function (n) {
+      return n.degree(false) === 1 && n.neighborhood("node").degree(false) > 1;
+    });
+    var core = cy.nodes().difference(isolated).difference(leaves);
+    var leavesOf = {};
+    leaves.sort(function (a, b) { return b.data("size") - a.data("size") || byName(a, b); }).forEach(function (leaf) {
+      var hub = leaf.neighborhood("node")[0].id();
+      (leavesOf[hub] = leavesOf[hub] || []).push(leaf);
+    });
+    var room = {};
+    core.forEach(function (hub) {
+      room[hub.id()] = ringRadius(hub, (leavesOf[hub.id()] || []).length);
+      // while the force layout runs, a hub is as large as its rings, so no other node lands on them
+      hub.data({ drawnSize: hub.data("size"), size: 2 * room[hub.id()] });
+    });
+
     var done = function () {
+      core.forEach(function (hub) {
+        hub.data("size", hub.data("drawnSize"));
+        placeOnRings(hub, leavesOf[hub.id()] || []);
+      });
+      var linked = cy.nodes().difference(isolated);
       var box = linked.nonempty() ? linked.boundingBox() : { x1: 0, y2: 0, w: 800 };
       if (isolated.nonempty()) {
         var width = Math.max(box.w, 900);
@@ -84,24 +138,25 @@
           boundingBox: { x1: box.x1, y1: box.y2 + 120, w: width, h: rows * 45 },
           cols: columns,
           avoidOverlap: true,
-          sort: function (a, b) { return a.data("label").localeCompare(b.data("label"), "de"); }
+          sort: byName
         }).run();
       }
       cy.fit(undefined, 20);
       container.dataset.layoutMs = String(Math.round(performance.now() - started));
       container.dataset.layout = "done";
     };
-    if (linked.empty()) return done();
-    var layout = linked.layout({
+    if (core.empty()) return done();
+    var layout = core.union(core.edgesWith(core)).layout({
       name: "cose",
       animate: false,
       randomize: true,
-      numIter: 600,
-      nodeRepulsion: function () { return 60000; },
-      idealEdgeLength: function () { return 60; },
-      nodeOverlap: 8,
-      componentSpacing: 80,
-      gravity: 1.2
+      numIter: 800,
+      nodeDimensionsIncludeLabels: false,
+      nodeRepulsion: function (n) { return 20000 + 40 * room[n.id()] * room[n.id()]; },
+      idealEdgeLength: function () { return 40; },
+      nodeOverlap: 200,
+      componentSpacing: 120,
+      gravity: 0.8
     });
     layout.one("layoutstop", done);
     layout.run();
