@@ -1,8 +1,7 @@
 """The network picture (issue 8): the graph against hand-counted demo data and a small hand-built network, the
-filters, access, a bounded number of queries, and 500 nodes drawn in Chromium under the app's CSP."""
+filters, access and a bounded number of queries. 500 nodes drawn in Chromium: tests/test_browser.py."""
 
 import random
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -16,8 +15,7 @@ from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.network_picture.services import PictureFilter, network_picture
 from netzwerk.partners.models import PartnerLink, Partnership
 from netzwerk.projects.models import Project
-from tests.conftest import OUTPUT, count_queries, login
-from tests.test_browser import browser, log_in  # noqa: F401  (browser: the suite's one Chromium)
+from tests.conftest import count_queries, login
 
 URL = "/uebersicht/netzwerkbild"
 
@@ -244,49 +242,3 @@ def test_queries_stay_the_same_with_ten_times_the_demo_data(app, demo):
     assert count_queries(app, client, URL) == few
     assert count_queries(app, client, f"{URL}?gebiet=landkreis&handlungsfeld=4") == few_filtered
     assert count_queries(app, client, f"{URL}.json") == count_queries(app, client, f"{URL}.json?art=akteur")
-
-
-@pytest.mark.browser
-def test_500_nodes_render_in_chromium_under_the_csp(app, live_server, browser, make_user):  # noqa: F811
-    """One page load with the app's own CSP (not bypassed): no console error (a refused inline style or script
-    would be one), the layout finishes, the screenshot goes to test-output/."""
-    from playwright.sync_api import expect
-
-    grow_network(app, actors=450, groups=20, partners=20, projects=10)
-    with app.app_context():
-        assert len(network_picture().nodes) == 500
-    manager = make_user(role="admin")
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    log_in(page, live_server, manager.email)
-    page.goto(f"{live_server}{URL}")
-    picture = page.locator("#netzwerkbild[data-layout='done']")
-    expect(picture).to_be_attached(timeout=30_000)
-    expect(page.get_by_role("img", name=re.compile(r"^Netzwerkbild: 500 Knoten"))).to_be_visible()
-    expect(page.locator("#netzwerkbild canvas").first).to_be_visible()
-    layout_ms = int(picture.get_attribute("data-layout-ms"))
-    OUTPUT.mkdir(exist_ok=True)
-    page.locator("#netzwerkbild").screenshot(path=OUTPUT / "network-picture-500.png")
-    # a click on a group shows its name, its links and the link to its page (Cytoscape keeps its instance
-    # on the container, which tells where the node is drawn)
-    box = page.locator("#netzwerkbild").bounding_box()
-    where = page.evaluate(
-        "() => document.getElementById('netzwerkbild')._cyreg.cy.nodes('[label = \"Generierter Arbeitskreis 1\"]')"
-        ".renderedPosition()"
-    )
-    page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
-    info = page.locator("#netzwerk-info")
-    expect(info.get_by_role("heading")).to_have_text("Generierter Arbeitskreis 1")
-    expect(info).to_contain_text("Verbunden mit: Generierte Organisation")
-    expect(info.get_by_role("link", name="Seite öffnen: Generierter Arbeitskreis 1")).to_have_attribute(
-        "href", re.compile(r"^/arbeitskreise/\d+$")
-    )
-    page.get_by_role("button", name="Vergrößern").click()
-    page.screenshot(path=OUTPUT / "network-picture-500-selected.png")
-    context.close()
-    assert problems == []
-    assert layout_ms < 15_000
-    print(f"500 nodes laid out in {layout_ms} ms")
