@@ -138,6 +138,27 @@ def test_small_network(app, small):
     assert p.kind == "partner"
 
 
+def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
+    with app.app_context():
+        first, second, third = (Actor(name=n, name_key=n.lower()) for n in ("Erster", "Zweiter", "Dritter"))
+        p1, p2 = Partnership(actor=first, type="sonstige"), Partnership(actor=second, type="sonstige")
+        ended = Partnership(actor=third, type="sonstige", status="beendet")
+        db.session.add_all([first, second, third, p1, p2, ended])
+        db.session.add_all(
+            [
+                PartnerLink(partnership=p1, actor=second, about="x"),
+                PartnerLink(partnership=p2, actor=first, about="x"),
+                PartnerLink(partnership=p1, actor=third, about="x", ended_on=date.today()),
+                PartnerLink(partnership=ended, actor=first, about="x"),
+            ]
+        )
+        db.session.commit()
+        picture = network_picture()
+    assert edge_names(picture) == ["Erster-Zweiter"]
+    assert {n.name: n.kind for n in picture.nodes} == {"Erster": "partner", "Zweiter": "partner", "Dritter": "akteur"}
+    assert names(picture.unlinked) == ["Dritter"]
+
+
 @pytest.mark.parametrize(
     "wanted, nodes, edges, bridges",
     [

@@ -155,8 +155,11 @@ def read_edges(on: date) -> dict[tuple[str, str], set[str]]:
         .where(PartnerLink.ended_on.is_(None), Partnership.status != PartnerStatus.ENDED)
     )
     for partner_id, group_id, actor_id in db.session.execute(links):
-        target = f"g{group_id}" if group_id else f"a{actor_id}"
-        edges[(f"a{partner_id}", target)].add(COOPERATION)
+        if group_id:
+            edges[(f"a{partner_id}", f"g{group_id}")].add(COOPERATION)
+        elif actor_id != partner_id:  # two partners linked both ways are one edge
+            low, high = sorted((partner_id, actor_id))
+            edges[(f"a{low}", f"a{high}")].add(COOPERATION)
     for project_id, actor_id in db.session.execute(select(project_actor.c.project_id, project_actor.c.actor_id)):
         edges[(f"a{actor_id}", f"v{project_id}")].add(PROJECT_PART)
     for project_id, group_id in db.session.execute(select(project_group.c.project_id, project_group.c.group_id)):
@@ -169,7 +172,7 @@ def read_edges(on: date) -> dict[tuple[str, str], set[str]]:
 
 def connect(nodes: dict[str, Node], edges: dict[tuple[str, str], set[str]]) -> None:
     for a, b in edges:
-        if a in nodes and b in nodes and a != b:
+        if a in nodes and b in nodes:
             nodes[a].neighbours.add(nodes[b])
             nodes[b].neighbours.add(nodes[a])
 
