@@ -92,6 +92,7 @@ def graph_data(picture: NetworkPicture, field_names: dict[int, str]) -> dict:
                 "detail": detail_of(n, field_names),
                 "url": url_of(n),
                 "size": node_size(n),
+                "labelOffset": 3,  # the script moves a hub's name below the ring of its actors
                 "bridge": n.key in bridges,
                 "unlinked": not n.neighbours,
             }

@@ -27,7 +27,7 @@
         "font-size": 11,
         color: "#1b1f24",
         "text-valign": "bottom",
-        "text-margin-y": 3,
+        "text-margin-y": "data(labelOffset)",
         "text-wrap": "ellipsis",
         "text-max-width": 140,
         "text-outline-color": "#ffffff",
@@ -37,9 +37,10 @@
       }
     },
     {
-      selector: 'node[kind = "arbeitskreis"], node[kind = "vorhaben"], node[kind = "partner"]',
-      style: { "font-size": 14, "font-weight": "bold", "min-zoomed-font-size": 4, "text-wrap": "wrap", "text-max-width": 180 }
+      selector: 'node[kind = "arbeitskreis"], node[kind = "vorhaben"]',
+      style: { "font-size": 18, "font-weight": "bold", "min-zoomed-font-size": 5, "text-wrap": "wrap", "text-max-width": 200 }
     },
+    { selector: 'node[kind = "partner"]', style: { "font-size": 12, "font-weight": "bold", "min-zoomed-font-size": 7 } },
     { selector: "node[?bridge]", style: { "border-width": 4, "border-color": "#b00020", "min-zoomed-font-size": 6 } },
     { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b", "text-max-width": 100 } },
     {
@@ -118,6 +119,8 @@
     var room = {};
     core.forEach(function (hub) {
       room[hub.id()] = ringRadius(hub, (leavesOf[hub.id()] || []).length);
+      // a hub's name goes below its rings, where no leaf covers it
+      if (leavesOf[hub.id()]) hub.data("labelOffset", room[hub.id()] - hub.data("size") / 2 + 4);
       // while the force layout runs, a hub is as large as its rings, so no other node lands on them
       hub.data({ drawnSize: hub.data("size"), size: 2 * room[hub.id()] });
     });
