@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         mail,
         main,
         meetings,
+        network_picture,
         news,
         overview,
         partners,
@@ -172,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         legal,
         overview,
         privacy,
+        network_picture,
         audit,
         mail,
     ):

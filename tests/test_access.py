@@ -103,6 +103,8 @@ EXPECTED = {
     "news.create": ADMIN,
     "news.edit": ADMIN,
     "news.delete": ADMIN,
+    "network_picture.index": ADMIN,
+    "network_picture.data": ADMIN,
     "audit.index": ADMIN,
     "mail.index": ADMIN,
     "mail.detail": ADMIN,

@@ -281,6 +281,7 @@ def reachable_pages(app, make_user, make_actor):
             f"/partner/{partnership_id}/kooperationen/neu",
             "/partner/aenderungen",
             *privacy,
+            "/uebersicht/netzwerkbild",
         ],
         "member": signed_in,
         "partner": [*signed_in, "/partner/profil"],
@@ -792,3 +793,49 @@ def test_privacy_journey_notice_export_deletion_request(app, live_server, browse
     expect(page.get_by_role("main")).not_to_contain_text("Paula Privat")
     screenshot(page, "privacy-erased")
     context.close()
+
+
+def test_500_nodes_render_in_chromium_under_the_csp(app, live_server, browser, make_user):
+    """One page load with the app's own CSP (not bypassed): no console error (a refused inline style or script
+    would be one), the layout finishes, the screenshot goes to test-output/."""
+    from netzwerk.network_picture.services import network_picture
+    from tests.test_network_picture import URL, grow_network
+
+    grow_network(app, actors=450, groups=20, partners=20, projects=10)
+    with app.app_context():
+        assert len(network_picture().nodes) == 500
+    manager = make_user(role="admin")
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, live_server, manager.email)
+    page.goto(f"{live_server}{URL}")
+    picture = page.locator("#netzwerkbild[data-layout='done']")
+    expect(picture).to_be_attached(timeout=30_000)
+    expect(page.get_by_role("img", name=re.compile(r"^Netzwerkbild: 500 Knoten"))).to_be_visible()
+    expect(page.locator("#netzwerkbild canvas").first).to_be_visible()
+    layout_ms = int(picture.get_attribute("data-layout-ms"))
+    OUTPUT.mkdir(exist_ok=True)
+    page.locator("#netzwerkbild").screenshot(path=OUTPUT / "network-picture-500.png")
+    # a click on a group shows its name, its links and the link to its page (Cytoscape keeps its instance
+    # on the container, which tells where the node is drawn)
+    box = page.locator("#netzwerkbild").bounding_box()
+    where = page.evaluate(
+        "() => document.getElementById('netzwerkbild')._cyreg.cy.nodes('[label = \"Generierter Arbeitskreis 1\"]')"
+        ".renderedPosition()"
+    )
+    page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    info = page.locator("#netzwerk-info")
+    expect(info.get_by_role("heading")).to_have_text("Generierter Arbeitskreis 1")
+    expect(info).to_contain_text("Verbunden mit: Generierte Organisation")
+    expect(info.get_by_role("link", name="Seite öffnen: Generierter Arbeitskreis 1")).to_have_attribute(
+        "href", re.compile(r"^/arbeitskreise/\d+$")
+    )
+    page.get_by_role("button", name="Vergrößern").click()
+    page.screenshot(path=OUTPUT / "network-picture-500-selected.png")
+    context.close()
+    assert problems == []
+    assert layout_ms < 15_000
+    print(f"500 nodes laid out in {layout_ms} ms")

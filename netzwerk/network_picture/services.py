@@ -1,0 +1,240 @@
+"""The network as a graph: who takes part where, its clusters, its bridges and who has no link yet.
+
+Nodes are actors, partner organisations (actors with a partnership), working groups and Stadt-Umland projects
+(Vorhaben). Edges: an actor takes part in a group (a current membership of a person representing it), a
+partner is linked to a group or an actor (a current Kooperation), an actor or a group takes part in a project.
+Everything is read with a fixed number of column queries (no ORM objects per row), so the page costs the same
+number of queries for 100 or 5,000 actors."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from netzwerk.actors.models import Actor, Municipality, actor_field_of_action
+from netzwerk.extensions import db
+from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
+from netzwerk.partners.models import PartnerLink, Partnership, PartnerStatus
+from netzwerk.projects.models import Project, ProjectStatus, project_actor, project_group
+
+ACTOR, PARTNER, GROUP, PROJECT = "akteur", "partner", "arbeitskreis", "vorhaben"
+KINDS = (GROUP, PROJECT, PARTNER, ACTOR)
+VENUES = frozenset({GROUP, PROJECT})  # where one takes part
+MEMBERSHIP, COOPERATION, PROJECT_PART = "mitgliedschaft", "kooperation", "vorhaben"
+
+
+@dataclass
+class PictureFilter:
+    field_of_action_id: int | None = None
+    municipality_id: int | None = None
+    area: str = ""  # "stadt", "landkreis" or "" for both
+    kinds: frozenset[str] = frozenset(KINDS)
+
+    @property
+    def by_place(self) -> bool:
+        return bool(self.municipality_id or self.area)
+
+
+@dataclass(eq=False)
+class Node:
+    key: str  # unique in the picture: "a12" (actor or partner), "g3" (group), "v4" (project)
+    kind: str
+    id: int  # the actor's, group's or project's id
+    name: str
+    field_ids: set[int] = field(default_factory=set)
+    municipality_id: int | None = None
+    municipality: str = ""
+    area: str = ""
+    actor_kind: str = ""  # ActorKind of actors and partners
+    partnership_id: int | None = None
+    neighbours: set["Node"] = field(default_factory=set, repr=False)  # repr would walk the whole graph
+
+    @property
+    def is_venue(self) -> bool:
+        return self.kind in VENUES
+
+    def neighbours_of(self, *kinds: str) -> list["Node"]:
+        return sorted((n for n in self.neighbours if n.kind in kinds), key=sort_key)
+
+    @property
+    def groups(self) -> list["Node"]:
+        return self.neighbours_of(GROUP)
+
+
+def sort_key(node: Node) -> tuple:
+    return (node.name.casefold(), node.key)
+
+
+@dataclass
+class Cluster:
+    nodes: list[Node]
+
+    @property
+    def groups(self) -> list[Node]:
+        return [n for n in self.nodes if n.kind == GROUP]
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes)
+
+    def count(self, *kinds: str) -> int:
+        return sum(n.kind in kinds for n in self.nodes)
+
+
+@dataclass
+class NetworkPicture:
+    nodes: list[Node]  # sorted by name
+    edges: list[tuple[Node, Node, frozenset[str]]]  # (participant or partner, venue or actor, relations)
+    clusters: list[Cluster]  # connected parts with at least two nodes, the largest first
+    bridges: list[Node]  # non-group nodes linked to two or more groups
+    unlinked: list[Node]  # nodes without any edge
+
+    def of_kind(self, *kinds: str) -> list[Node]:
+        return [n for n in self.nodes if n.kind in kinds]
+
+    @property
+    def linked(self) -> list[Node]:
+        return [n for n in self.nodes if n.neighbours]
+
+    def count(self, *kinds: str) -> int:
+        return sum(n.kind in kinds for n in self.nodes)
+
+
+# --- Reading the network ------------------------------------------------------------------------------
+
+
+def read_nodes() -> dict[str, Node]:
+    """Actors (not archived; partners when their partnership has not ended), groups (not closed), projects
+    (not done)."""
+    municipalities = select(Municipality.id, Municipality.name, Municipality.area)
+    places = {m.id: (m.name, m.area) for m in db.session.execute(municipalities)}
+    partnerships = dict(
+        db.session.execute(
+            select(Partnership.actor_id, Partnership.id).where(Partnership.status != PartnerStatus.ENDED)
+        ).all()
+    )
+    nodes: dict[str, Node] = {}
+    actors = select(Actor.id, Actor.name, Actor.kind, Actor.municipality_id).where(Actor.archived_at.is_(None))
+    for actor_id, name, actor_kind, municipality_id in db.session.execute(actors):
+        place, area = places.get(municipality_id, ("", ""))
+        partnership_id = partnerships.get(actor_id)
+        kind = PARTNER if partnership_id else ACTOR
+        nodes[f"a{actor_id}"] = Node(
+            f"a{actor_id}", kind, actor_id, name, municipality_id=municipality_id, municipality=place, area=area,
+            actor_kind=actor_kind, partnership_id=partnership_id,
+        )  # fmt: skip
+    for actor_id, field_id in db.session.execute(select(actor_field_of_action)):
+        if node := nodes.get(f"a{actor_id}"):
+            node.field_ids.add(field_id)
+    groups = select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.field_of_action_id).where(
+        WorkingGroup.status != GroupStatus.CLOSED
+    )
+    for group_id, name, field_id in db.session.execute(groups):
+        nodes[f"g{group_id}"] = Node(f"g{group_id}", GROUP, group_id, name, field_ids={field_id} - {None})
+    projects = select(Project.id, Project.title, Project.field_of_action_id).where(Project.status != ProjectStatus.DONE)
+    for project_id, title, field_id in db.session.execute(projects):
+        nodes[f"v{project_id}"] = Node(f"v{project_id}", PROJECT, project_id, title, field_ids={field_id} - {None})
+    return nodes
+
+
+def read_edges(on: date) -> dict[tuple[str, str], set[str]]:
+    """(participant key, venue or actor key) → how they are linked."""
+    edges: dict[tuple[str, str], set[str]] = defaultdict(set)
+    memberships = (
+        select(Membership.actor_id, Membership.group_id)
+        .where(Membership.actor_id.is_not(None), Membership.start_date <= on)
+        .where(or_(Membership.end_date.is_(None), Membership.end_date > on))
+        .group_by(Membership.actor_id, Membership.group_id)
+    )
+    for actor_id, group_id in db.session.execute(memberships):
+        edges[(f"a{actor_id}", f"g{group_id}")].add(MEMBERSHIP)
+    links = (
+        select(Partnership.actor_id, PartnerLink.group_id, PartnerLink.actor_id)
+        .join(Partnership, Partnership.id == PartnerLink.partnership_id)
+        .where(PartnerLink.ended_on.is_(None), Partnership.status != PartnerStatus.ENDED)
+    )
+    for partner_id, group_id, actor_id in db.session.execute(links):
+        if group_id:
+            edges[(f"a{partner_id}", f"g{group_id}")].add(COOPERATION)
+        elif actor_id != partner_id:  # two partners linked both ways are one edge
+            low, high = sorted((partner_id, actor_id))
+            edges[(f"a{low}", f"a{high}")].add(COOPERATION)
+    for project_id, actor_id in db.session.execute(select(project_actor.c.project_id, project_actor.c.actor_id)):
+        edges[(f"a{actor_id}", f"v{project_id}")].add(PROJECT_PART)
+    for project_id, group_id in db.session.execute(select(project_group.c.project_id, project_group.c.group_id)):
+        edges[(f"g{group_id}", f"v{project_id}")].add(PROJECT_PART)
+    return edges
+
+
+# --- Filtering ----------------------------------------------------------------------------------------
+
+
+def connect(nodes: dict[str, Node], edges: dict[tuple[str, str], set[str]]) -> None:
+    for a, b in edges:
+        if a in nodes and b in nodes:
+            nodes[a].neighbours.add(nodes[b])
+            nodes[b].neighbours.add(nodes[a])
+
+
+def matches_place(node: Node, wanted: PictureFilter) -> bool:
+    if wanted.area and node.area != wanted.area:
+        return False
+    return not wanted.municipality_id or node.municipality_id == wanted.municipality_id
+
+
+def keep(nodes: dict[str, Node], wanted: PictureFilter) -> set[str]:
+    """Which nodes the filter keeps. A field of action keeps its groups and projects, the actors working in that
+    field and the actors taking part in those groups and projects; a municipality or area keeps its actors and
+    the groups and projects they take part in; the kinds then hide whole kinds of nodes."""
+    field_id = wanted.field_of_action_id
+    venues = {k for k, n in nodes.items() if n.is_venue and (not field_id or field_id in n.field_ids)}
+    participants = set()
+    for key, node in nodes.items():
+        if node.is_venue or (wanted.by_place and not matches_place(node, wanted)):
+            continue
+        if not field_id or field_id in node.field_ids or any(n.key in venues for n in node.neighbours):
+            participants.add(key)
+    if wanted.by_place:
+        venues = {k for k in venues if any(n.key in participants for n in nodes[k].neighbours)}
+    return {k for k in venues | participants if nodes[k].kind in wanted.kinds}
+
+
+def components(nodes: list[Node]) -> list[list[Node]]:
+    """Connected parts of the graph (iterative, so 5,000 nodes in a chain do not hit the recursion limit)."""
+    seen: set[str] = set()
+    parts = []
+    for start in nodes:
+        if start.key in seen:
+            continue
+        seen.add(start.key)
+        part, stack = [], [start]
+        while stack:
+            node = stack.pop()
+            part.append(node)
+            for n in node.neighbours:
+                if n.key not in seen:
+                    seen.add(n.key)
+                    stack.append(n)
+        parts.append(sorted(part, key=sort_key))
+    return parts
+
+
+def network_picture(wanted: PictureFilter | None = None, on: date | None = None) -> NetworkPicture:
+    wanted = wanted or PictureFilter()
+    all_nodes = read_nodes()
+    all_edges = read_edges(on or date.today())
+    connect(all_nodes, all_edges)
+    # the picture: the kept nodes with only the links between them
+    nodes = {key: replace(all_nodes[key], neighbours=set()) for key in keep(all_nodes, wanted)}
+    connect(nodes, all_edges)
+    ordered = sorted(nodes.values(), key=sort_key)
+    edges = sorted(
+        ((nodes[a], nodes[b], frozenset(how)) for (a, b), how in all_edges.items() if a in nodes and b in nodes),
+        key=lambda e: (e[0].key, e[1].key),
+    )
+    parts = [Cluster(part) for part in components(ordered) if len(part) > 1]
+    parts.sort(key=lambda c: (-c.size, sort_key(c.nodes[0])))
+    bridges = [n for n in ordered if n.kind != GROUP and len(n.groups) >= 2]
+    unlinked = [n for n in ordered if not n.neighbours]
+    return NetworkPicture(ordered, edges, parts, bridges, unlinked)

@@ -1,0 +1,231 @@
+// The network picture: draws the page's JSON data block with Cytoscape.js (netzwerk/static/vendor/).
+// The page's tables hold the same data, so nothing is lost without JavaScript.
+"use strict";
+
+(function () {
+  var container = document.getElementById("netzwerkbild");
+  var source = document.getElementById("netzwerk-daten");
+  if (!container || !source || typeof cytoscape !== "function") return;
+  var data = JSON.parse(source.textContent);
+  var info = document.getElementById("netzwerk-info");
+  var labels = container.dataset;
+  var started = performance.now();
+
+  var COLOURS = { arbeitskreis: "#1d3f6e", vorhaben: "#6a1b9a", partner: "#a34400", akteur: "#1e6b35" };
+  var SHAPES = { arbeitskreis: "round-rectangle", vorhaben: "diamond", partner: "hexagon", akteur: "ellipse" };
+  var EDGES = { mitgliedschaft: ["#5f6b78", "solid"], kooperation: ["#a34400", "dashed"], vorhaben: ["#6a1b9a", "dotted"] };
+
+  var style = [
+    {
+      selector: "node",
+      style: {
+        "background-color": function (n) { return COLOURS[n.data("kind")]; },
+        shape: function (n) { return SHAPES[n.data("kind")]; },
+        width: "data(size)",
+        height: "data(size)",
+        label: "data(label)",
+        "font-size": 11,
+        color: "#1b1f24",
+        "text-valign": "bottom",
+        "text-margin-y": "data(labelOffset)",
+        "text-wrap": "ellipsis",
+        "text-max-width": 140,
+        "text-outline-color": "#ffffff",
+        "text-outline-width": 2,
+        // actors' names appear when zoomed in far enough to read them; groups and projects always show theirs
+        "min-zoomed-font-size": 9
+      }
+    },
+    {
+      selector: 'node[kind = "arbeitskreis"], node[kind = "vorhaben"]',
+      style: { "font-size": 18, "font-weight": "bold", "min-zoomed-font-size": 5, "text-wrap": "wrap", "text-max-width": 200 }
+    },
+    { selector: 'node[kind = "partner"]', style: { "font-size": 12, "font-weight": "bold", "min-zoomed-font-size": 7 } },
+    { selector: "node[?bridge]", style: { "border-width": 4, "border-color": "#b00020", "min-zoomed-font-size": 6 } },
+    { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b", "text-max-width": 100 } },
+    {
+      selector: "edge",
+      style: {
+        width: 1.5,
+        "curve-style": "straight",
+        "line-color": function (e) { return EDGES[e.data("relation")][0]; },
+        "line-style": function (e) { return EDGES[e.data("relation")][1]; },
+        opacity: 0.7
+      }
+    },
+    { selector: ".faded", style: { opacity: 0.12 } },
+    { selector: "node.hover, node:selected", style: { "min-zoomed-font-size": 0, "z-index": 10 } },
+    { selector: "node:selected", style: { "overlay-color": "#ffbf47", "overlay-opacity": 0.5, "overlay-padding": 6 } },
+    { selector: "edge.near", style: { opacity: 1, width: 3 } }
+  ];
+
+  var cy = cytoscape({
+    container: container,
+    elements: data,
+    style: style,
+    layout: { name: "preset" },
+    minZoom: 0.05,
+    maxZoom: 4,
+    boxSelectionEnabled: false
+  });
+
+  var RING_GAP = 24; // distance between leaves on a ring around their hub, and between rings
+
+  function byName(a, b) {
+    return a.data("label").localeCompare(b.data("label"), "de");
+  }
+
+  // Nodes linked to exactly one hub (most actors: one group) sit on rings around it; the radius of a hub's
+  // outermost ring.
+  function ringRadius(hub, count) {
+    var radius = hub.data("size") / 2 + RING_GAP;
+    while (count > 0) {
+      count -= Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP));
+      if (count > 0) radius += RING_GAP;
+    }
+    return radius;
+  }
+
+  function placeOnRings(hub, leaves) {
+    var centre = hub.position();
+    var radius = hub.data("size") / 2 + RING_GAP;
+    var index = 0;
+    while (index < leaves.length) {
+      var fits = Math.min(leaves.length - index, Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP)));
+      for (var i = 0; i < fits; i += 1) {
+        var angle = (2 * Math.PI * i) / fits;
+        leaves[index + i].position({ x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) });
+      }
+      index += fits;
+      radius += RING_GAP;
+    }
+  }
+
+  // The core (groups, projects, bridges and whatever links two or more nodes) by a force-directed layout, each
+  // hub taking the room of its rings; then the leaves on rings around their hub; the nodes without a link in
+  // a compact grid below. Laying out only the core keeps 500 or 1,000 nodes fast (the force layout costs the
+  // square of its nodes) and shows every group as a hub with its actors around it.
+  function layOut() {
+    var isolated = cy.nodes("[?unlinked]");
+    var leaves = cy.nodes().filter(function (n) {
+      return n.degree(false) === 1 && n.neighborhood("node").degree(false) > 1;
+    });
+    var core = cy.nodes().difference(isolated).difference(leaves);
+    var leavesOf = {};
+    leaves.sort(function (a, b) { return b.data("size") - a.data("size") || byName(a, b); }).forEach(function (leaf) {
+      var hub = leaf.neighborhood("node")[0].id();
+      (leavesOf[hub] = leavesOf[hub] || []).push(leaf);
+    });
+    var room = {};
+    core.forEach(function (hub) {
+      room[hub.id()] = ringRadius(hub, (leavesOf[hub.id()] || []).length);
+      // a hub's name goes below its rings, where no leaf covers it
+      if (leavesOf[hub.id()]) hub.data("labelOffset", room[hub.id()] - hub.data("size") / 2 + 4);
+      // while the force layout runs, a hub is as large as its rings, so no other node lands on them
+      hub.data({ drawnSize: hub.data("size"), size: 2 * room[hub.id()] });
+    });
+
+    var done = function () {
+      core.forEach(function (hub) {
+        hub.data("size", hub.data("drawnSize"));
+        placeOnRings(hub, leavesOf[hub.id()] || []);
+      });
+      var linked = cy.nodes().difference(isolated);
+      var box = linked.nonempty() ? linked.boundingBox() : { x1: 0, y2: 0, w: 800 };
+      if (isolated.nonempty()) {
+        var width = Math.max(box.w, 900);
+        var columns = Math.max(1, Math.floor(width / 110));
+        var rows = Math.ceil(isolated.length / columns);
+        isolated.layout({
+          name: "grid",
+          boundingBox: { x1: box.x1, y1: box.y2 + 120, w: width, h: rows * 45 },
+          cols: columns,
+          avoidOverlap: true,
+          sort: byName
+        }).run();
+      }
+      cy.fit(undefined, 20);
+      container.dataset.layoutMs = String(Math.round(performance.now() - started));
+      container.dataset.layout = "done";
+    };
+    if (core.empty()) return done();
+    var layout = core.union(core.edgesWith(core)).layout({
+      name: "cose",
+      animate: false,
+      randomize: true,
+      numIter: 800,
+      nodeDimensionsIncludeLabels: false,
+      nodeRepulsion: function (n) { return 20000 + 40 * room[n.id()] * room[n.id()]; },
+      idealEdgeLength: function () { return 40; },
+      nodeOverlap: 200,
+      componentSpacing: 120,
+      gravity: 0.8
+    });
+    layout.one("layoutstop", done);
+    layout.run();
+  }
+
+  function text(tag, content) {
+    var element = document.createElement(tag);
+    element.textContent = content;
+    return element;
+  }
+
+  // What the selected node is, whom it is linked to, and a link to its page (built with textContent: names
+  // come from the data and are never parsed as HTML).
+  function show(node) {
+    info.replaceChildren();
+    info.appendChild(text("h3", node.data("label")));
+    var detail = [node.data("kindLabel"), node.data("detail")].filter(Boolean).join(" · ");
+    info.appendChild(text("p", detail));
+    if (node.data("bridge")) info.appendChild(text("p", labels.bridgeLabel));
+    var names = node.neighborhood("node").map(function (n) { return n.data("label"); }).sort();
+    var shown = names.slice(0, 20).join(", ");
+    if (names.length > 20) shown += " " + labels.moreLabel.replace("{n}", String(names.length - 20));
+    info.appendChild(text("p", labels.linkedLabel + ": " + (names.length ? shown : labels.noneLabel)));
+    var link = text("a", labels.openLabel + ": " + node.data("label"));
+    link.href = node.data("url");
+    var paragraph = document.createElement("p");
+    paragraph.appendChild(link);
+    info.appendChild(paragraph);
+  }
+
+  function highlight(node) {
+    cy.elements().removeClass("faded near");
+    if (!node) return;
+    var near = node.closedNeighborhood();
+    cy.elements().difference(near).addClass("faded");
+    near.edges().addClass("near");
+  }
+
+  cy.on("tap", "node", function (event) {
+    highlight(event.target);
+    show(event.target);
+  });
+  cy.on("tap", function (event) {
+    if (event.target === cy) {
+      highlight(null);
+      info.replaceChildren();
+    }
+  });
+  cy.on("mouseover", "node", function (event) {
+    event.target.addClass("hover");
+    container.title = event.target.data("label");
+  });
+  cy.on("mouseout", "node", function (event) {
+    event.target.removeClass("hover");
+    container.removeAttribute("title");
+  });
+
+  var tools = document.querySelector(".network-tools");
+  tools.hidden = false;
+  tools.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-zoom]");
+    if (!button) return;
+    var centre = { x: container.clientWidth / 2, y: container.clientHeight / 2 };
+    if (button.dataset.zoom === "fit") cy.fit(undefined, 20);
+    else cy.zoom({ level: cy.zoom() * (button.dataset.zoom === "in" ? 1.5 : 1 / 1.5), renderedPosition: centre });
+  });
+
+  layOut();
+})();

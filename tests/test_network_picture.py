@@ -1,0 +1,265 @@
+"""The network picture (issue 8): the graph against hand-counted demo data and a small hand-built network, the
+filters, access and a bounded number of queries. 500 nodes drawn in Chromium: tests/test_browser.py."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from netzwerk.actors.models import Actor, FieldOfAction, Municipality
+from netzwerk.auth.models import User
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.network_picture.services import PictureFilter, network_picture
+from netzwerk.partners.models import PartnerLink, Partnership
+from netzwerk.projects.models import Project
+from tests.conftest import count_queries, login
+
+URL = "/uebersicht/netzwerkbild"
+
+
+def names(nodes) -> list[str]:
+    return sorted(n.name for n in nodes)
+
+
+# --- The demo network, counted by hand from netzwerk/demo/ ----------------------------------------------
+
+
+@pytest.fixture
+def demo(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+def test_demo_network_as_counted_by_hand(app, demo):
+    """demo/groups.py: 4 groups; members represent their organisation (user.organisation), so Hochschule Landshut
+    (Thomas Maier) is in AK Fachkräfte and AK Innovation, Stadt Landshut (Anna Schmid) in AK Fachkräfte,
+    AK Metropolregion and the Lenkungskreis. demo/partners.py: 7 partnerships; Flughafen München is a member of
+    AK Metropolregion and linked to AK Fachkräfte. demo/projects.py: 2 projects, each with one group and the same
+    two actors (Regionalmanagement, Landkreis Landshut). 19 links in all; every linked node hangs together."""
+    with app.app_context():
+        picture = network_picture()
+        assert (picture.count("arbeitskreis"), picture.count("vorhaben"), picture.count("partner")) == (4, 2, 7)
+        assert len(picture.edges) == 19
+        assert names(picture.bridges) == ["Flughafen München GmbH", "Hochschule Landshut", "Stadt Landshut"]
+        stadt = next(n for n in picture.bridges if n.name == "Stadt Landshut")
+        assert names(stadt.groups) == [
+            "Arbeitskreis Fachkräftesicherung",
+            "Arbeitskreis Metropolregion und Mobilität",
+            "Lenkungskreis Regionalmanagement",
+        ]
+        assert [c.size for c in picture.clusters] == [16]
+        assert len(picture.clusters[0].groups) == 4
+        unlinked = names(picture.unlinked)
+        assert "Agentur für Arbeit Landshut-Pfarrkirchen" in unlinked
+        assert "Handwerkskammer Niederbayern-Oberpfalz" in unlinked  # a partner without a link
+        assert len(picture.nodes) == 16 + len(unlinked)
+
+
+def test_demo_page_shows_figures_picture_and_tables(app, demo):
+    client = app.test_client()
+    assert login(client, "manager@example.org", "landshut-demo").status_code == 302
+    page = client.get(URL)
+    assert page.status_code == 200
+    html = page.text
+    assert 'role="img"' in html and "3 Brücken zwischen Arbeitskreisen" in html
+    assert 'type="application/json" id="netzwerk-daten"' in html
+    assert '<a href="#tabellen">' in html and 'id="tabellen"' in html
+    assert "<caption>Arbeitskreise und Vorhaben mit ihren Beteiligten</caption>" in html
+    data = client.get(f"{URL}.json").get_json()
+    assert len(data["edges"]) == 19 and data["figures"]["clusters"] == 1
+    hochschule = next(n["data"] for n in data["nodes"] if n["data"]["label"] == "Hochschule Landshut")
+    assert hochschule["kind"] == "partner" and hochschule["bridge"] and hochschule["url"].startswith("/partner/")
+
+
+# --- A small network built by hand ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small(app, make_user):
+    """A (Landshut, Zuzugsregion) in G1 and G2; B (Ergolding, Wissen) in G2 and project V; C (Ergolding) only
+    had an ended membership; partner P linked to G1 by a Kooperation; V (Wissen) with B and G2; G1 is
+    Zuzugsregion, G2 Wissen und Technologie. An archived actor and a closed group do not appear."""
+    person = make_user()
+    with app.app_context():
+        place = {m.name: m.id for m in db.session.scalars(select(Municipality))}
+        field = {f.short_name: f for f in db.session.scalars(select(FieldOfAction))}
+
+        def actor(name, town=None, fields=(), **extra):
+            return Actor(
+                name=name,
+                name_key=name.lower(),
+                municipality_id=place.get(town),
+                fields_of_action=[field[f] for f in fields],
+                **extra,
+            )
+
+        a = actor("A", "Landshut", ["Zuzugsregion"])
+        b = actor("B", "Ergolding", ["Wissen und Technologie"])
+        c = actor("C", "Ergolding")
+        p = actor("P", kind="partner")
+        gone = actor("Archiviert", "Landshut", archived_at=utcnow())
+        g1 = WorkingGroup(name="G1", field_of_action_id=field["Zuzugsregion"].id)
+        g2 = WorkingGroup(name="G2", field_of_action_id=field["Wissen und Technologie"].id)
+        closed = WorkingGroup(name="Beendet", status="closed")
+        partnership = Partnership(actor=p, type="sonstige")
+        long_ago = date.today() - timedelta(days=400)
+        db.session.add_all([a, b, c, p, gone, g1, g2, closed, partnership])
+        db.session.add_all(
+            [
+                Membership(group=g1, user_id=person.id, actor=a),
+                Membership(group=g2, user_id=person.id, actor=a),
+                Membership(group=g2, user_id=person.id, actor=b),
+                Membership(group=g1, user_id=person.id, actor=c, start_date=long_ago, end_date=date.today()),
+                Membership(group=g1, user_id=person.id, actor=gone),
+                Membership(group=closed, user_id=person.id, actor=b),
+                PartnerLink(partnership=partnership, group=g1, about="Beratung"),
+                Project(title="V", field_of_action_id=field["Wissen und Technologie"].id, actors=[b], groups=[g2]),
+            ]
+        )
+        db.session.commit()
+        return {"zuzug": field["Zuzugsregion"].id, "ergolding": place["Ergolding"]}
+
+
+def edge_names(picture) -> list[str]:
+    return sorted(f"{a.name}-{b.name}" for a, b, _how in picture.edges)
+
+
+def test_small_network(app, small):
+    with app.app_context():
+        picture = network_picture()
+    assert names(picture.nodes) == ["A", "B", "C", "G1", "G2", "P", "V"]
+    assert edge_names(picture) == ["A-G1", "A-G2", "B-G2", "B-V", "G2-V", "P-G1"]
+    assert names(picture.bridges) == ["A"]
+    assert [names(c.nodes) for c in picture.clusters] == [["A", "B", "G1", "G2", "P", "V"]]
+    assert names(picture.unlinked) == ["C"]
+    p = next(n for n in picture.nodes if n.name == "P")
+    assert p.kind == "partner"
+
+
+def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
+    with app.app_context():
+        first, second, third = (Actor(name=n, name_key=n.lower()) for n in ("Erster", "Zweiter", "Dritter"))
+        p1, p2 = Partnership(actor=first, type="sonstige"), Partnership(actor=second, type="sonstige")
+        ended = Partnership(actor=third, type="sonstige", status="beendet")
+        db.session.add_all([first, second, third, p1, p2, ended])
+        db.session.add_all(
+            [
+                PartnerLink(partnership=p1, actor=second, about="x"),
+                PartnerLink(partnership=p2, actor=first, about="x"),
+                PartnerLink(partnership=p1, actor=third, about="x", ended_on=date.today()),
+                PartnerLink(partnership=ended, actor=first, about="x"),
+            ]
+        )
+        db.session.commit()
+        picture = network_picture()
+    assert edge_names(picture) == ["Erster-Zweiter"]
+    assert {n.name: n.kind for n in picture.nodes} == {"Erster": "partner", "Zweiter": "partner", "Dritter": "akteur"}
+    assert names(picture.unlinked) == ["Dritter"]
+
+
+@pytest.mark.parametrize(
+    "wanted, nodes, edges, bridges",
+    [
+        # a field keeps its groups and projects, the actors of that field and those taking part in them
+        ({"field_of_action_id": "zuzug"}, ["A", "G1", "P"], ["A-G1", "P-G1"], []),
+        # a municipality keeps its actors and the groups and projects they take part in
+        ({"municipality_id": "ergolding"}, ["B", "C", "G2", "V"], ["B-G2", "B-V", "G2-V"], []),
+        ({"area": "stadt"}, ["A", "G1", "G2"], ["A-G1", "A-G2"], ["A"]),
+        (
+            {"kinds": frozenset({"akteur", "arbeitskreis"})},
+            ["A", "B", "C", "G1", "G2"],
+            ["A-G1", "A-G2", "B-G2"],
+            ["A"],
+        ),  # noqa: E501
+    ],
+)
+def test_filters(app, small, wanted, nodes, edges, bridges):
+    values = {key: small.get(value, value) for key, value in wanted.items()}
+    with app.app_context():
+        picture = network_picture(PictureFilter(**values))
+    assert names(picture.nodes) == nodes
+    assert edge_names(picture) == edges
+    assert names(picture.bridges) == bridges
+
+
+def test_filters_from_the_address_and_bad_values(app, small, as_role):
+    manager, _user = as_role("admin")
+    data = manager.get(f"{URL}.json?gemeinde={small['ergolding']}&art=akteur&art=arbeitskreis").get_json()
+    assert sorted(n["data"]["label"] for n in data["nodes"]) == ["B", "C", "G2"]
+    assert data["figures"]["unlinked"] == [next(n["data"]["id"] for n in data["nodes"] if n["data"]["label"] == "C")]
+    page = manager.get(f"{URL}?handlungsfeld={small['zuzug']}")
+    assert page.status_code == 200 and f'<option value="{small["zuzug"]}" selected>' in page.text
+    for junk in ("handlungsfeld=abc", "gemeinde=99999999999", "gebiet=mond", "art=alles", "gebiet=%00", "art=%00"):
+        response = manager.get(f"{URL}?{junk}")
+        assert response.status_code == 200, junk
+        assert "7 Knoten" in response.text, junk  # unknown values are ignored: the whole network
+
+
+@pytest.mark.parametrize("role", ["member", "partner"])
+def test_only_the_manager_sees_the_network(app, as_role, role):
+    client, _user = as_role(role)
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}.json").status_code == 403
+    anonymous = app.test_client().get(URL)
+    assert anonymous.status_code == 302 and "/login?next=" in anonymous.headers["Location"]
+
+
+# --- Many nodes -------------------------------------------------------------------------------------------
+
+
+def grow_network(app, actors: int, groups: int, partners: int, projects: int, seed: int = 8) -> None:
+    """Generated organisations, groups, partners and projects, linked at random (every fifth actor stays alone)."""
+    chance = random.Random(seed)
+    with app.app_context():
+        places = list(db.session.scalars(select(Municipality.id)))
+        fields = list(db.session.scalars(select(FieldOfAction)))
+        people = [User(email=f"netz{n}@example.org", name=f"Person {n}", role="member") for n in range(20)]
+        new_groups = [
+            WorkingGroup(name=f"Generierter Arbeitskreis {n}", field_of_action_id=chance.choice(fields).id)
+            for n in range(groups)
+        ]
+        new_actors = [
+            Actor(
+                name=f"Generierte Organisation {n}",
+                name_key=f"generierte organisation {n}",
+                municipality_id=chance.choice(places),
+                fields_of_action=chance.sample(fields, 2),
+            )
+            for n in range(actors + partners)
+        ]
+        db.session.add_all(people + new_groups + new_actors)
+        db.session.flush()
+        for n, actor in enumerate(new_actors[:actors]):
+            if n % 5:
+                for group in chance.sample(new_groups, chance.choice((1, 1, 1, 2))):
+                    db.session.add(Membership(group=group, user=chance.choice(people), actor=actor))
+        for actor in new_actors[actors:]:
+            partnership = Partnership(actor=actor, type="sonstige")
+            db.session.add(partnership)
+            db.session.add(PartnerLink(partnership=partnership, group=chance.choice(new_groups), about="x"))
+        for n in range(projects):
+            db.session.add(
+                Project(
+                    title=f"Generiertes Vorhaben {n}",
+                    groups=chance.sample(new_groups, 2),
+                    actors=chance.sample(new_actors[:actors], 3),
+                )
+            )
+        db.session.commit()
+
+
+def test_queries_stay_the_same_with_ten_times_the_demo_data(app, demo):
+    client = app.test_client()
+    assert login(client, "manager@example.org", "landshut-demo").status_code == 302
+    with app.app_context():
+        demo_nodes = len(network_picture().nodes)
+    few = count_queries(app, client, URL)
+    few_filtered = count_queries(app, client, f"{URL}?gebiet=landkreis&handlungsfeld=4")
+    grow_network(app, actors=960, groups=40, partners=60, projects=20)
+    with app.app_context():
+        assert len(network_picture().nodes) >= 10 * demo_nodes
+    assert count_queries(app, client, URL) == few
+    assert count_queries(app, client, f"{URL}?gebiet=landkreis&handlungsfeld=4") == few_filtered
+    assert count_queries(app, client, f"{URL}.json") == count_queries(app, client, f"{URL}.json?art=akteur")
