@@ -37,24 +37,34 @@ def test_demo_network_as_counted_by_hand(app, demo):
     (Thomas Maier) is in AK Fachkräfte and AK Innovation, Stadt Landshut (Anna Schmid) in AK Fachkräfte,
     AK Metropolregion and the Lenkungskreis. demo/partners.py: 7 partnerships; Flughafen München is a member of
     AK Metropolregion and linked to AK Fachkräfte. demo/projects.py: 2 projects, each with one group and the same
-    two actors (Regionalmanagement, Landkreis Landshut). 19 links in all; every linked node hangs together."""
+    two actors (Regionalmanagement, Landkreis Landshut). Those are 19 links, and every one of those nodes hangs
+    together (16). Apart from them: AK Digitale Kommunen (Markt Essenbach, Markt Geisenhausen, Kronhof Datenwerk,
+    KI-Werkstatt Isar, Softwarehaus Zweiklang) and AK Regionalmarketing (Landhotel Sonnleiten, Brauerei Zum
+    Stillen Weiher, Biohof Wiesengrund, Gewerbeverein Vilstal, Kronhof Datenwerk, Markt Geisenhausen): 11 links,
+    a second cluster of 11, bridged by Kronhof Datenwerk and Markt Geisenhausen."""
     with app.app_context():
         picture = network_picture()
-        assert (picture.count("arbeitskreis"), picture.count("vorhaben"), picture.count("partner")) == (4, 2, 7)
-        assert len(picture.edges) == 19
-        assert names(picture.bridges) == ["Flughafen München GmbH", "Hochschule Landshut", "Stadt Landshut"]
+        assert (picture.count("arbeitskreis"), picture.count("vorhaben"), picture.count("partner")) == (6, 2, 7)
+        assert len(picture.edges) == 30
+        assert names(picture.bridges) == [
+            "Flughafen München GmbH",
+            "Hochschule Landshut",
+            "Kronhof Datenwerk GmbH",
+            "Markt Geisenhausen",
+            "Stadt Landshut",
+        ]
         stadt = next(n for n in picture.bridges if n.name == "Stadt Landshut")
         assert names(stadt.groups) == [
             "Arbeitskreis Fachkräftesicherung",
             "Arbeitskreis Metropolregion und Mobilität",
             "Lenkungskreis Regionalmanagement",
         ]
-        assert [c.size for c in picture.clusters] == [16]
+        assert [c.size for c in picture.clusters] == [16, 11]
         assert len(picture.clusters[0].groups) == 4
         unlinked = names(picture.unlinked)
         assert "Agentur für Arbeit Landshut-Pfarrkirchen" in unlinked
         assert "Handwerkskammer Niederbayern-Oberpfalz" in unlinked  # a partner without a link
-        assert len(picture.nodes) == 16 + len(unlinked)
+        assert len(picture.nodes) == 16 + 11 + len(unlinked)
 
 
 def test_demo_page_shows_figures_picture_and_tables(app, demo):
@@ -63,12 +73,12 @@ def test_demo_page_shows_figures_picture_and_tables(app, demo):
     page = client.get(URL)
     assert page.status_code == 200
     html = page.text
-    assert 'role="img"' in html and "3 Brücken zwischen Arbeitskreisen" in html
+    assert 'role="img"' in html and "5 Brücken zwischen Arbeitskreisen" in html
     assert 'type="application/json" id="netzwerk-daten"' in html
     assert '<a href="#tabellen">' in html and 'id="tabellen"' in html
     assert "<caption>Arbeitskreise und Vorhaben mit ihren Beteiligten</caption>" in html
     data = client.get(f"{URL}.json").get_json()
-    assert len(data["edges"]) == 19 and data["figures"]["clusters"] == 1
+    assert len(data["edges"]) == 30 and data["figures"]["clusters"] == 2
     hochschule = next(n["data"] for n in data["nodes"] if n["data"]["label"] == "Hochschule Landshut")
     assert hochschule["kind"] == "partner" and hochschule["bridge"] and hochschule["url"].startswith("/partner/")
 

@@ -52,12 +52,15 @@ def by_short_name(activity):
 
 def test_meetings_and_attendance_per_group_match_the_demo(app, demo):
     # Held in the last year: AK Fachkräfte −150 and −56 days, AK Innovation −120 and −28, AK Metropolregion −100,
-    # Lenkungskreis −300 (the cancelled and the coming ones do not count). Answers cycle Zusage, none, vielleicht,
+    # Lenkungskreis −300, AK Digitale Kommunen −40, AK Regionalmarketing −70 (the cancelled and the coming ones do
+    # not count). Answers cycle Zusage, none, vielleicht,
     # Absage over the members; only a Zusage becomes "anwesend": 1 of 4, 1 of 2, 1 of 3, 1 of 2 per meeting.
     with app.test_request_context():
         activity = by_short_name(group_activity(YEAR_AGO, TOMORROW))
         expected = {"AK Fachkräfte": (2, 8, 2), "AK Innovation": (2, 4, 2), "AK Metropolregion": (1, 3, 1)}
         expected["Lenkungskreis"] = (1, 2, 1)
+        expected["AK Digitale Kommunen"] = (1, 5, 2)  # Zusage from the 1st and the 5th member
+        expected["AK Regionalmarketing"] = (1, 6, 2)
         for name, (meetings, invited, attended) in expected.items():
             entry = activity[name]
             assert (entry.meetings, entry.invited, entry.attended) == (meetings, invited, attended), name
@@ -73,12 +76,15 @@ def test_meetings_and_attendance_per_group_match_the_demo(app, demo):
 def test_members_by_field_of_action_match_the_demo(app, demo):
     with app.test_request_context():
         members = {figure.field.short_name: figure.members for figure in by_field_of_action()}
-    # AK Fachkräfte has 4 members, AK Innovation 2, AK Metropolregion 3, the Lenkungskreis 2 (demo/groups.py)
+    # AK Fachkräfte has 4 members, AK Innovation 2, AK Metropolregion 3, the Lenkungskreis 2, AK Digitale Kommunen
+    # (field Innovation) 5, AK Regionalmarketing (Zuzugsregion) 6 (demo/groups.py)
     assert members["Fachkräfte"] == 4
     assert members["Wissen und Technologie"] == 2
     assert members["Metropolregion und Regensburg"] == 3
     assert members["Stadt-Umland"] == 2
-    assert members["Innovation"] == 0
+    assert members["Innovation"] == 5
+    assert members["Zuzugsregion"] == 6
+    assert members["Vernetzung"] == 0
 
 
 def test_the_overview_page_shows_the_demo_figures(manager):
@@ -121,15 +127,15 @@ def test_quarters():
 def test_the_annual_report_counts_the_demo_year(app, manager):
     with app.test_request_context():
         report = build_report(YEAR_AGO, TODAY)
-        assert report.meetings_held == 6
-        # attended 2 + 2 + 1 + 1 of 8 + 4 + 3 + 2 recorded invitations
-        assert round(report.attendance_rate, 3) == round(6 / 17, 3)
+        assert report.meetings_held == 8
+        # attended 2 + 2 + 1 + 1 + 2 + 2 of 8 + 4 + 3 + 2 + 5 + 6 recorded invitations
+        assert round(report.attendance_rate, 3) == round(10 / 28, 3)
         assert [p.project.title for p in report.projects] == sorted(p.project.title for p in report.projects)
         flughafen = next(p for p in report.partners if p.partnership.actor.name == "Flughafen München GmbH")
         # lena.bauer (Flughafen) is the second member of AK Metropolregion: no answer, so not present
         assert flughafen.meetings_attended == 0
     page = manager.get(f"/uebersicht/jahresbericht?von={YEAR_AGO}&bis={TODAY}").text
-    assert "Abgehaltene Sitzungen" in page and "Auftakt Ausbildungsmesse 2027" in page and "35 %" in page
+    assert "Abgehaltene Sitzungen" in page and "Auftakt Ausbildungsmesse 2027" in page and "36 %" in page
 
 
 def test_report_as_pdf_and_spreadsheet(app, manager):
@@ -144,7 +150,7 @@ def test_report_as_pdf_and_spreadsheet(app, manager):
     rows = {row[0]: row[1:] for row in book["Sitzungen je Arbeitskreis"].iter_rows(min_row=2, values_only=True)}
     assert rows["Arbeitskreis Fachkräftesicherung"] == (2, 8, 2, "25 %")
     held = list(book["Abgehaltene Sitzungen"].iter_rows(min_row=2, values_only=True))
-    assert len(held) == 6 and isinstance(held[0][0], datetime)
+    assert len(held) == 8 and isinstance(held[0][0], datetime)
 
 
 def test_report_cells_never_become_formulas(app, manager, make_actor):

@@ -36,6 +36,16 @@ DEMO_USERS = [
     ("florian.huber@example.org", "Florian Huber", Role.MEMBER, municipalities()["Vilsbiburg"].title, "active"),
     ("lena.bauer@example.org", "Lena Bauer", Role.PARTNER, "Flughafen München GmbH", "active"),
     ("lukas.hofmann@example.org", "Lukas Hofmann", Role.MEMBER, "Wirtschaftsjunioren Landshut e.V.", "invited"),
+    # members of the two working groups that bring municipalities and companies of the Landkreis together
+    ("katharina.fischer@example.org", "Katharina Fischer", Role.MEMBER, municipalities()["Essenbach"].title, "active"),
+    ("michael.wagner@example.org", "Michael Wagner", Role.MEMBER, municipalities()["Geisenhausen"].title, "active"),
+    ("stefan.koller@example.org", "Stefan Koller", Role.MEMBER, "Kronhof Datenwerk GmbH", "active"),
+    ("julia.brandl@example.org", "Julia Brandl", Role.MEMBER, "KI-Werkstatt Isar GmbH", "active"),
+    ("christina.reiter@example.org", "Christina Reiter", Role.MEMBER, "Softwarehaus Zweiklang GmbH", "active"),
+    ("georg.obermaier@example.org", "Georg Obermaier", Role.MEMBER, "Landhotel Sonnleiten", "active"),
+    ("martina.kiermeier@example.org", "Martina Kiermeier", Role.MEMBER, "Brauerei Zum Stillen Weiher", "active"),
+    ("andreas.stoeckl@example.org", "Andreas Stöckl", Role.MEMBER, "Biohof Wiesengrund", "active"),
+    ("elisabeth.forster@example.org", "Elisabeth Forster", Role.MEMBER, "Gewerbeverein Vilstal e.V.", "active"),
 ]
 
 

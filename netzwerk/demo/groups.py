@@ -63,6 +63,37 @@ GROUPS = [
         "Jahresplanung, Förderantrag, Bericht an das Staatsministerium.",
         [("manager@example.org", MemberRole.OFFICE), ("anna.schmid@example.org", MemberRole.MEMBER)],
     ),
+    (
+        "Arbeitskreis Digitale Kommunen",
+        "AK Digitale Kommunen",
+        "Innovation",
+        True,
+        "Gemeinden, Märkte und IT-Unternehmen aus dem Landkreis bringen digitale Bürgerdienste gemeinsam voran.",
+        "Gemeinsames Bürgerportal; Erfahrungsaustausch zu Onlinezugangsgesetz und KI in der Verwaltung.",
+        [
+            ("katharina.fischer@example.org", MemberRole.LEAD),
+            ("michael.wagner@example.org", MemberRole.DEPUTY),
+            ("stefan.koller@example.org", MemberRole.MEMBER),
+            ("julia.brandl@example.org", MemberRole.MEMBER),
+            ("christina.reiter@example.org", MemberRole.MEMBER),
+        ],
+    ),
+    (
+        "Arbeitskreis Regionalmarketing und Tourismus",
+        "AK Regionalmarketing",
+        "Zuzugsregion",
+        True,
+        "Gastgeber, Direktvermarkter und Gewerbevereine zeigen, warum es sich in Stadt und Landkreis gut lebt.",
+        "Gemeinsamer Auftritt für Neubürgerinnen und Neubürger; Radtouren zu Hofläden und Brauereien.",
+        [
+            ("georg.obermaier@example.org", MemberRole.LEAD),
+            ("martina.kiermeier@example.org", MemberRole.MEMBER),
+            ("andreas.stoeckl@example.org", MemberRole.MEMBER),
+            ("elisabeth.forster@example.org", MemberRole.MEMBER),
+            ("stefan.koller@example.org", MemberRole.MEMBER),
+            ("michael.wagner@example.org", MemberRole.MEMBER),
+        ],
+    ),
 ]
 
 
@@ -83,6 +114,25 @@ class DemoMeeting:
 
 
 MEETINGS = [
+    DemoMeeting(
+        "AK Digitale Kommunen",
+        "Auftakt: digitale Bürgerdienste",
+        -40,
+        15,
+        "Rathaus Essenbach",
+        "1. Stand der Onlinedienste in den Gemeinden\n2. Gemeinsames Bürgerportal",
+        minutes="## Stand\nSieben Gemeinden bieten bereits Onlineanträge an; ein gemeinsames Portal wird geprüft.",
+        decisions="- Eine Arbeitsgruppe vergleicht drei Portallösungen.",
+    ),
+    DemoMeeting(
+        "AK Regionalmarketing",
+        "Radtouren zu Hofläden und Brauereien",
+        -70,
+        18,
+        "Landhotel Sonnleiten, Bodenkirchen",
+        "1. Tourenvorschläge\n2. Gemeinsame Karte",
+        minutes="## Touren\nDrei Touren zwischen Vils und Isar werden ausgearbeitet.",
+    ),
     DemoMeeting(
         "Lenkungskreis",
         "Jahresplanung Regionalmanagement",
