@@ -233,3 +233,42 @@ def test_overview_and_report_queries_do_not_grow_with_the_data(app, manager):
     assert [count_queries(app, manager, url) for url in urls] == with_demo
     page = manager.get(urls[0]).text
     assert "Generierter AK 8-3" in page
+
+
+def test_quarters_follow_the_berlin_calendar(app):
+    from zoneinfo import ZoneInfo
+
+    from netzwerk.overview.services import quarter_of
+
+    with app.app_context():  # 31 March 22:30 UTC is already 1 April in Landshut
+        assert quarter_of(datetime(2026, 3, 31, 22, 30, tzinfo=ZoneInfo("UTC"))) == "2026-Q2"
+
+
+@pytest.mark.parametrize("query", ["von=9999-01-01&bis=9999-12-31", "von=0001-01-01&bis=0001-12-31"])
+def test_report_years_out_of_range_are_named(as_role, query):
+    client, _ = as_role("admin")
+    response = client.get(f"/uebersicht/jahresbericht?{query}")
+    assert response.status_code == 422 and "Bitte ein Jahr zwischen 2000 und" in response.text
+
+
+def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_report(app):
+    from netzwerk.groups.models import GroupStatus
+
+    with app.app_context():
+        start = to_utc(datetime.combine(TODAY - timedelta(days=20), datetime.min.time()))
+        new = WorkingGroup(name="AK Neu")
+        old = WorkingGroup(name="AK Alt", created_at=utcnow() - timedelta(days=400))
+        closed = WorkingGroup(name="AK Beendet", status=GroupStatus.CLOSED)
+        db.session.add_all([new, old, closed])
+        db.session.add(Meeting(group=closed, title="Letzte Sitzung", starts_at=start, ends_at=start))
+        db.session.commit()
+        activity = group_activity(YEAR_AGO, TOMORROW)
+        assert [e.group.name for e in dormant_groups(activity)] == ["AK Alt"]
+        assert "AK Beendet" not in [e.group.name for e in activity]  # the overview shows working groups
+        report = build_report(YEAR_AGO, TODAY)
+        assert [g.group.name for g in report.groups] == ["AK Beendet"] and report.meetings_held == 1
+
+
+def test_the_city_tile_is_marked(manager):
+    page = manager.get("/uebersicht/").text
+    assert page.count("tile--city") == 1  # Landshut, the only kreisfreie Stadt

@@ -523,3 +523,42 @@ def test_the_barrier_feedback_form_is_throttled_per_address(app, as_role, mailbo
             db.session.scalar(select(func.count()).select_from(OutgoingMail))
             == app.config["FEEDBACK_MAX_PER_ADDRESS"] + 1
         )
+
+
+def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_name(app, make_user):
+    """Minutes and Rundmails that name the person lose the name; a longer name that merely starts the same stays;
+    an invitation's calendar file (folded lines) loses the organiser's address."""
+    from netzwerk.groups.models import GroupMessage, WorkingGroup
+    from netzwerk.meetings.models import Meeting
+    from netzwerk.privacy.services import erase_user
+
+    person = make_user(name="Anna Berg", email="anna.berg@example.org")
+    start = utcnow() - timedelta(days=3)
+    folded = "BEGIN:VCALENDAR\r\nORGANIZER;CN=Anna Berg:mailto:anna.be\r\n rg@example.org\r\nEND:VCALENDAR\r\n"
+    with app.app_context():
+        group = WorkingGroup(name="AK Text")
+        meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
+        meeting.minutes = "Anna Berg berichtet. Anna Bergmann ergänzt."
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(GroupMessage(group_id=group.id, subject="Dank an Anna Berg", body="Gruß"))
+        db.session.add(
+            OutgoingMail(
+                kind="invitation",
+                recipient="dritte@example.org",
+                subject="Einladung",
+                body_text="",
+                body_html="",
+                calendar=folded,
+                message_id="<kalender@example.org>",
+            )
+        )
+        db.session.commit()
+        erase_user(db.session.get(User, person.id))
+        db.session.commit()
+        minutes = db.session.scalar(select(Meeting.minutes))
+        assert "Anna Berg " not in minutes and "ehemaliges Mitglied berichtet" in minutes
+        assert "Anna Bergmann ergänzt" in minutes
+        assert "Anna Berg" not in db.session.scalar(select(GroupMessage.subject))
+        calendar = db.session.scalar(select(OutgoingMail.calendar))
+        assert "anna" not in calendar.lower() and calendar.startswith("BEGIN:VCALENDAR")

@@ -103,6 +103,12 @@ def own_partnership(user):
     )
 
 
+def can_manage_account(account) -> bool:
+    """An erased person's placeholder row is neither edited, reactivated nor erased again (the manager's
+    views decide nothing else about accounts: admin_required covers them)."""
+    return account.deleted_at is None
+
+
 def is_own_organisation(user, actor) -> bool:
     """A partner user's own organisation: listed as its contact person, or assigned by the manager."""
     if _role(user) != Role.PARTNER:

@@ -41,6 +41,11 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(local_zone())
 
 
+def local_today() -> date:
+    """Today in Landshut, whatever the server's own time zone."""
+    return datetime.now(local_zone()).date()
+
+
 @dataclass
 class MeetingData:
     title: str

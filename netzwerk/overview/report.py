@@ -74,7 +74,7 @@ def build_report(start: date, end: date) -> AnnualReport:
     return AnnualReport(
         start=start,
         end=end,
-        groups=[g for g in group_activity(start, after) if g.meetings],
+        groups=[g for g in group_activity(start, after, with_closed=True) if g.meetings],
         meetings=_held_meetings(begin, finish),
         new_actors=list(
             db.session.scalars(
@@ -85,7 +85,7 @@ def build_report(start: date, end: date) -> AnnualReport:
             )
         ),
         new_members=new_in_period(start, after)["members"],
-        projects=_project_progress(start, end),
+        projects=_project_progress(start, end, finish),
         partners=_partner_activity(start, end, begin, finish),
     )
 
@@ -116,9 +116,13 @@ def _held_meetings(begin: datetime, finish: datetime) -> list[HeldMeeting]:
     return [HeldMeeting(m, *counts.get(m.id, (0, 0))) for m in meetings]
 
 
-def _project_progress(start: date, end: date) -> list[ProjectProgress]:
+def _project_progress(start: date, end: date, finish: datetime) -> list[ProjectProgress]:
+    """The projects that existed by the end of the period (their state is today's: projects keep no history)."""
     projects = db.session.scalars(
-        select(Project).order_by(Project.title).options(selectinload(Project.milestones))
+        select(Project)
+        .where(Project.created_at < finish)
+        .order_by(Project.title)
+        .options(selectinload(Project.milestones))
     ).all()
     return [
         ProjectProgress(
@@ -135,7 +139,7 @@ def _partner_activity(start: date, end: date, begin: datetime, finish: datetime)
     partnerships = db.session.scalars(
         select(Partnership)
         .join(Partnership.actor)
-        .where(Partnership.status == PartnerStatus.ACTIVE)
+        .where(Partnership.status == PartnerStatus.ACTIVE, Partnership.created_at < finish)
         .order_by(Actor.name)
         .options(joinedload(Partnership.actor))
     ).all()

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from netzwerk.actors.transfer import text_cell
+from netzwerk.meetings.services import to_local
 from netzwerk.overview.report import AnnualReport
 
 FONTS = Path(__file__).parent / "fonts"
@@ -54,7 +55,7 @@ def report_sections(report: AnnualReport) -> list[Section]:
             _("Abgehaltene Sitzungen"),
             [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],
             [
-                [m.meeting.starts_at.date(), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
+                [to_local(m.meeting.starts_at).date(), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
                 for m in report.meetings
             ],
         ),
@@ -85,7 +86,7 @@ def report_sections(report: AnnualReport) -> list[Section]:
                     p.partnership.actor.name,
                     p.new_links,
                     p.meetings_attended,
-                    p.profile_updated.date() if p.profile_updated else "",
+                    to_local(p.profile_updated).date() if p.profile_updated else "",
                 ]
                 for p in report.partners
             ],

@@ -5,7 +5,7 @@ Python over one result set."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select, true
 
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
 from netzwerk.auth.models import AccountStatus, User
@@ -14,7 +14,7 @@ from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import to_local, to_utc
+from netzwerk.meetings.services import local_today, to_local, to_utc
 from netzwerk.overview.tile_map import TILES
 from netzwerk.projects.models import Milestone, Project, ProjectStatus
 
@@ -40,6 +40,10 @@ class MunicipalityFigures:
     members: int = 0
     tile: tuple[int, int] | None = None
     shade: int = 0  # 0 (no actors) … 4 (the most), the tile map's colour
+
+    @property
+    def is_city(self) -> bool:
+        return self.municipality.area == Area.CITY
 
 
 @dataclass
@@ -75,7 +79,7 @@ class GroupActivity:
 
 
 def _current_members():
-    today = date.today()
+    today = local_today()
     return or_(Membership.end_date.is_(None), Membership.end_date > today)
 
 
@@ -133,7 +137,7 @@ def by_municipality() -> tuple[list[MunicipalityFigures], Balance]:
     balance = Balance()
     for figure in figures:
         figure.shade = min(4, 1 + round(3 * figure.actors / top)) if figure.actors else 0
-        if figure.municipality.area == Area.CITY:
+        if figure.is_city:
             balance.city_actors += figure.actors
             balance.city_members += figure.members
         else:
@@ -149,7 +153,7 @@ def quarter_of(moment: datetime) -> str:
 
 def last_quarters(count: int = 4, today: date | None = None) -> list[str]:
     """The current quarter and the ones before it, oldest first, e.g. ["2026-Q1", …, "2026-Q4"]."""
-    today = today or date.today()
+    today = today or local_today()
     index = today.year * 4 + (today.month - 1) // 3
     return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
 
@@ -164,17 +168,16 @@ def next_quarter(quarter: str) -> str:
     return f"{year + number // 4}-Q{number % 4 + 1}"
 
 
-def group_activity(start: date, end: date) -> list[GroupActivity]:
-    """Meetings held per group between start and end (local dates, end exclusive) with their attendance; the
-    groups that are not closed, in name order, also those that did not meet."""
+def group_activity(start: date, end: date, with_closed: bool = False) -> list[GroupActivity]:
+    """Meetings held per group between start and end (local dates, end exclusive) with their attendance, in
+    name order, also groups that did not meet; closed groups only when asked (the report counts their past)."""
     now = utcnow()
     begin, finish = (
         to_utc(datetime.combine(start, datetime.min.time())),
         to_utc(datetime.combine(end, datetime.min.time())),
     )
-    groups = db.session.scalars(
-        select(WorkingGroup).where(WorkingGroup.status != GroupStatus.CLOSED).order_by(WorkingGroup.name)
-    ).all()
+    shown = true() if with_closed else WorkingGroup.status != GroupStatus.CLOSED
+    groups = db.session.scalars(select(WorkingGroup).where(shown).order_by(WorkingGroup.name)).all()
     activity = {group.id: GroupActivity(group) for group in groups}
     held = and_(Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at <= now)
     for group_id, last in db.session.execute(
@@ -210,12 +213,13 @@ def group_activity(start: date, end: date) -> list[GroupActivity]:
 
 
 def dormant_groups(activity: list[GroupActivity], now: datetime | None = None) -> list[GroupActivity]:
-    """Active groups that have not met for DORMANT_AFTER (or never)."""
+    """Active groups that have not met for DORMANT_AFTER; a group that never met counts from its founding, so a
+    new group gets its 90 days too."""
     cutoff = (now or utcnow()) - DORMANT_AFTER
     return [
         entry
         for entry in activity
-        if entry.group.status == GroupStatus.ACTIVE and (entry.last_met is None or entry.last_met < cutoff)
+        if entry.group.status == GroupStatus.ACTIVE and (entry.last_met or entry.group.created_at) < cutoff
     ]
 
 

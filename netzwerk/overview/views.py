@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from netzwerk.auth.permissions import admin_required
 from netzwerk.forms import date_arg
+from netzwerk.meetings.services import local_today
 from netzwerk.overview import bp
 from netzwerk.overview.report import build_report
 from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
@@ -69,7 +70,7 @@ def report(format: str):
             report=data,
             title=report_title(data),
             sections=report_sections(data),
-            today=date.today(),
+            today=local_today(),
             errors={},
             args=request.args,
         )
@@ -82,7 +83,7 @@ def report(format: str):
 
 def report_period() -> tuple[date, date, dict[str, str]]:
     """The chosen period from the query string, with a German reason for each field that is not a date."""
-    this_year = date.today().year
+    this_year = local_today().year
     start, start_ok = date_arg("von")
     end, end_ok = date_arg("bis")
     errors = {}
@@ -91,6 +92,11 @@ def report_period() -> tuple[date, date, dict[str, str]]:
     if not end_ok:
         errors["bis"] = _("Bitte ein Datum angeben, z. B. 31.12.%(year)d.", year=this_year)
     start, end = start or date(this_year, 1, 1), end or date(this_year, 12, 31)
+    for name, day in (("von", start), ("bis", end)):
+        if name not in errors and not FIRST_REPORT_YEAR <= day.year <= this_year + 1:
+            errors[name] = _(
+                "Bitte ein Jahr zwischen %(first)d und %(last)d wählen.", first=FIRST_REPORT_YEAR, last=this_year + 1
+            )
     if not errors and end < start:
         errors["bis"] = _("Das Ende liegt vor dem Beginn.")
     if not errors and (end - start).days > MAX_REPORT_DAYS:
@@ -99,6 +105,7 @@ def report_period() -> tuple[date, date, dict[str, str]]:
 
 
 MAX_REPORT_DAYS = 5 * 366
+FIRST_REPORT_YEAR = 2000
 
 
 @bp.app_template_filter("report_value")

@@ -108,7 +108,14 @@ PERSONAL_DATA = (
         clear=(("ip_address", None),),
     ),
     # entries about the person: their personal values are blanked by services.redact_audit_about
-    PersonalData("audit_entry", "target_id", _l("Änderungsprotokoll: Einträge über Sie"), match="target"),
+    # without who made the change and from where: that is the other person's data (the manager's, usually)
+    PersonalData(
+        "audit_entry",
+        "target_id",
+        _l("Änderungsprotokoll: Einträge über Sie"),
+        match="target",
+        fields=("id", "created_at", "action", "target_type", "target_id", "summary", "changes"),
+    ),
 )
 
 # Columns that look like personal data but are not about a user account (checked by the coverage test).
@@ -124,8 +131,18 @@ TEXT_COPIES = (
     ("outgoing_mail", "subject"),
     ("outgoing_mail", "body_text"),
     ("outgoing_mail", "body_html"),
+    ("outgoing_mail", "calendar"),  # an invitation's ORGANIZER line names the organiser (unfolded first)
     ("task", "who"),
     ("invitation", "represented_by"),
+    # free text in which others may have named the person
+    ("meeting", "agenda"),
+    ("meeting", "minutes"),
+    ("meeting", "decisions"),
+    ("group_message", "subject"),
+    ("group_message", "body"),
+    ("news_item", "summary"),
+    ("news_item", "body"),
+    ("deletion_request", "decision_reason"),
 )
 
 # Fields of audit entries about a person that hold their personal values.

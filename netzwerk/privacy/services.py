@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import JSON, String, Text, and_, cast, delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
@@ -192,10 +193,14 @@ def personal_strings(user) -> list[tuple[str, str]]:
 
 
 def scrub(value, needles: list[tuple[str, str]]):
-    """The value with every needle replaced (case-insensitive), also inside JSON lists and dicts."""
+    """The value with every needle replaced (case-insensitive, whole words only, so erasing "Max" leaves
+    "Maximilian" alone), also inside JSON lists and dicts. Folded iCalendar lines are joined first, so an address
+    split over two lines is found too."""
     if isinstance(value, str):
+        if value.startswith("BEGIN:VCALENDAR"):
+            value = value.replace("\r\n ", "")
         for needle, replacement in sorted(needles, key=lambda pair: -len(pair[0])):
-            value = re.sub(re.escape(needle), replacement, value, flags=re.IGNORECASE)
+            value = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", replacement, value, flags=re.IGNORECASE)
         return value
     if isinstance(value, list):
         return [scrub(item, needles) for item in value]
@@ -349,6 +354,7 @@ def open_requests() -> list[DeletionRequest]:
             select(DeletionRequest)
             .where(DeletionRequest.status == DeletionStatus.OPEN)
             .order_by(DeletionRequest.created_at)
+            .options(joinedload(DeletionRequest.user))
         )
     )
 

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from netzwerk.actors.models import ContactPerson
 from netzwerk.auth.models import User
-from netzwerk.auth.permissions import admin_required, login_required
+from netzwerk.auth.permissions import admin_required, can_manage_account, login_required
 from netzwerk.auth.services import safe_next_url
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
@@ -126,7 +126,7 @@ def request_deletion_view():
 @admin_required
 def erase(user_id: int):
     user = db.get_or_404(User, user_id)
-    if user.deleted_at is not None:
+    if not can_manage_account(user):
         abort(404)
     form = EraseForm()
     deletion_request = open_request_of(user)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import Actor
 from netzwerk.audit.services import record_save
+from netzwerk.auth.permissions import visible_actors, visible_groups
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.projects.models import Milestone, Project, project_actor, project_group
@@ -80,3 +81,18 @@ def projects_of_group(group_id: int, visible) -> list[Project]:
 def projects_of_actor(actor_id: int, visible) -> list[Project]:
     ids = select(project_actor.c.project_id).where(project_actor.c.actor_id == actor_id)
     return list(db.session.scalars(select(Project).where(Project.id.in_(ids), visible).order_by(Project.title)))
+
+
+def participants(project: Project, viewer) -> list[Actor]:
+    """The project's actors this viewer may see (one query, whatever the number of actors)."""
+    ids = select(project_actor.c.actor_id).where(project_actor.c.project_id == project.id)
+    return list(db.session.scalars(select(Actor).where(Actor.id.in_(ids), visible_actors(viewer)).order_by(Actor.name)))
+
+
+def participating_groups(project: Project, viewer) -> list[WorkingGroup]:
+    ids = select(project_group.c.group_id).where(project_group.c.project_id == project.id)
+    return list(
+        db.session.scalars(
+            select(WorkingGroup).where(WorkingGroup.id.in_(ids), visible_groups(viewer)).order_by(WorkingGroup.name)
+        )
+    )

@@ -7,8 +7,6 @@ from netzwerk.actors.models import Actor
 from netzwerk.actors.services import fields_of_action
 from netzwerk.auth.permissions import (
     admin_required,
-    can_view_actor,
-    can_view_group,
     can_view_project,
     public,
     visible_partnerships,
@@ -21,7 +19,7 @@ from netzwerk.partners.services import partnerships_of_actors
 from netzwerk.projects import bp
 from netzwerk.projects.forms import ProjectForm
 from netzwerk.projects.models import LEAD_LABELS, STATUS_LABELS, Project
-from netzwerk.projects.services import ProjectData, projects, save_project
+from netzwerk.projects.services import ProjectData, participants, participating_groups, projects, save_project
 
 
 @bp.get("/")
@@ -47,13 +45,13 @@ def detail(project_id: int):
     project = db.get_or_404(Project, project_id)
     if not can_view_project(current_user, project):
         abort(404)
-    actors = [actor for actor in project.actors if can_view_actor(current_user, actor)]
+    actors = participants(project, current_user)
     return render_template(
         "projects/detail.html",
         project=project,
         actors=actors,
         partners=partnerships_of_actors([a.id for a in actors], visible_partnerships(current_user)),
-        groups=[group for group in project.groups if can_view_group(current_user, group)],
+        groups=participating_groups(project, current_user),
         manage=current_user.is_authenticated and current_user.role == "admin",
     )
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, User
-from netzwerk.auth.permissions import admin_required, login_required
+from netzwerk.auth.permissions import admin_required, can_manage_account, login_required
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.mail.services import deliver
@@ -60,8 +60,8 @@ def edit(user_id: int):
     from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
 
     user = db.get_or_404(User, user_id)
-    if user.deleted_at is not None:
-        abort(404)  # an erased person's placeholder is not edited (or reactivated)
+    if not can_manage_account(user):
+        abort(404)
     partnerships = all_partnerships()
     current = organisation_of(user)
     form = UserEditForm(user, partnerships=partnerships, partnership_id=current.id if current else None)

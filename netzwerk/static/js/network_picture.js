@@ -41,7 +41,8 @@
       style: { "font-size": 18, "font-weight": "bold", "min-zoomed-font-size": 5, "text-wrap": "wrap", "text-max-width": 200 }
     },
     { selector: 'node[kind = "partner"]', style: { "font-size": 12, "font-weight": "bold", "min-zoomed-font-size": 7 } },
-    { selector: "node[?bridge]", style: { "border-width": 4, "border-color": "#b00020", "min-zoomed-font-size": 6 } },
+    // a black double ring: visible on every fill colour and without telling colours apart
+    { selector: "node[?bridge]", style: { "border-width": 6, "border-style": "double", "border-color": "#000000", "min-zoomed-font-size": 6 } },
     { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b", "text-max-width": 100 } },
     {
       selector: "edge",
