@@ -85,6 +85,13 @@ def test_members_by_field_of_action_match_the_demo(app, demo):
     assert members["Innovation"] == 5
     assert members["Zuzugsregion"] == 6
     assert members["Vernetzung"] == 0
+    # by the seat of the actor they represent: city: Maier (Hochschule), Schmid (Stadt), Huber (Regional-
+    # management), Koller, Brandl, Reiter (companies in Landshut); county: Lechner (Ergolding), F. Huber
+    # (Vilsbiburg), Fischer (Essenbach), Wagner (Geisenhausen), Obermaier, Kiermeier, Stöckl, Forster. IHK,
+    # Flughafen and Metropolregion have no seat in the region.
+    with app.test_request_context():
+        _figures, balance = by_municipality()
+    assert (balance.city_members, balance.county_members) == (6, 8)
 
 
 def test_the_overview_page_shows_the_demo_figures(manager):

@@ -87,6 +87,21 @@ def _active_user():
     return User.status == AccountStatus.ACTIVE
 
 
+def _members_per(column) -> dict:
+    """Distinct active people in current memberships of active groups, counted per a column of the group or of
+    the actor the membership represents."""
+    query = (
+        select(column, func.count(distinct(Membership.user_id)))
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
+        .where(WorkingGroup.status == GroupStatus.ACTIVE, _current_members(), _active_user())
+    )
+    if column.class_ is Actor:
+        query = query.join(Actor, Actor.id == Membership.actor_id)
+    return dict(db.session.execute(query.group_by(column)).all())
+
+
 def by_field_of_action() -> list[FieldFigures]:
     """Active actors and members (distinct people in current memberships of active groups) per field."""
     fields = db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position, FieldOfAction.name)).all()
@@ -98,15 +113,7 @@ def by_field_of_action() -> list[FieldFigures]:
             .group_by(actor_field_of_action.c.field_of_action_id)
         ).all()
     )
-    members = dict(
-        db.session.execute(
-            select(WorkingGroup.field_of_action_id, func.count(distinct(Membership.user_id)))
-            .join(Membership, Membership.group_id == WorkingGroup.id)
-            .join(User, User.id == Membership.user_id)
-            .where(WorkingGroup.status == GroupStatus.ACTIVE, _current_members(), _active_user())
-            .group_by(WorkingGroup.field_of_action_id)
-        ).all()
-    )
+    members = _members_per(WorkingGroup.field_of_action_id)
     return [FieldFigures(f, actors.get(f.id, 0), members.get(f.id, 0)) for f in fields]
 
 
@@ -120,16 +127,7 @@ def by_municipality() -> tuple[list[MunicipalityFigures], Balance]:
             .group_by(Actor.municipality_id)
         ).all()
     )
-    members = dict(
-        db.session.execute(
-            select(Actor.municipality_id, func.count(distinct(Membership.user_id)))
-            .join(Membership, Membership.actor_id == Actor.id)
-            .join(User, User.id == Membership.user_id)
-            .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
-            .where(WorkingGroup.status == GroupStatus.ACTIVE, _current_members(), _active_user())
-            .group_by(Actor.municipality_id)
-        ).all()
-    )
+    members = _members_per(Actor.municipality_id)
     figures = [
         MunicipalityFigures(m, actors.get(m.id, 0), members.get(m.id, 0), TILES.get(m.ags)) for m in municipalities
     ]
