@@ -101,8 +101,32 @@ def column_label(name: str) -> str:
     return str(COLUMN_LABELS.get(name, name))
 
 
-def readable_value(value) -> str:
-    """Yes/no for flags, a local date and time for ISO timestamps, a dash for nothing."""
+def _value_labels() -> dict[tuple[str, str], dict]:
+    """(table, column) → the German labels of the codes stored there."""
+    from netzwerk.auth.models import ROLE_LABELS, STATUS_LABELS
+    from netzwerk.groups.models import MEMBER_ROLE_LABELS
+    from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS
+    from netzwerk.polls.models import VOTE_LABELS
+    from netzwerk.privacy.models import CONSENT_LABELS, DELETION_STATUS_LABELS
+
+    return {
+        ("user_account", "role"): ROLE_LABELS,
+        ("user_account", "status"): STATUS_LABELS,
+        ("membership", "role"): MEMBER_ROLE_LABELS,
+        ("invitation", "answer"): ANSWER_LABELS,
+        ("invitation", "attendance"): ATTENDANCE_LABELS,
+        ("poll_vote", "value"): VOTE_LABELS,
+        ("consent", "kind"): CONSENT_LABELS,
+        ("deletion_request", "status"): DELETION_STATUS_LABELS,
+    }
+
+
+def readable_value(value, table: str = "", column: str = "") -> str:
+    """The German label of a stored code, yes/no for flags, a local date and time for ISO timestamps, a dash
+    for nothing."""
+    labels = _value_labels().get((table, column), {})
+    if isinstance(value, str) and value in labels:
+        return str(labels[value])
     if value is None or value == "" or value == {} or value == []:
         return "–"
     if isinstance(value, bool):
