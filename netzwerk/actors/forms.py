@@ -45,7 +45,24 @@ class ManagerContactForm(ContactForm):
     )
 
 
-class ActorForm(VersionedForm):
+class ContactRows:
+    """For forms with a list of contact rows (``contacts``): empty rows are ignored, a filled one needs a name."""
+
+    def contact_rows(self):
+        """The filled-in contact rows."""
+        return [
+            row for row in self.contacts if any((row.form[n].data or "").strip() for n in ("name", "email", "phone"))
+        ]
+
+    def validate_contacts(self, field) -> None:
+        nameless = [row for row in self.contact_rows() if not (row.form.name.data or "").strip()]
+        for row in nameless:
+            row.form.name.errors.append(_l("Bitte einen Namen angeben."))
+        if nameless:
+            raise ValidationError(_l("Jede Ansprechperson braucht einen Namen."))
+
+
+class ActorForm(ContactRows, VersionedForm):
     name = StringField(
         _l("Name der Organisation"),
         validators=[DataRequired(_l("Bitte geben Sie den Namen der Organisation ein.")), too_long(200)],
@@ -95,18 +112,8 @@ class ActorForm(VersionedForm):
         ]
         self.fields_of_action.choices = [SelectChoice(f.id, f.name) for f in fields_of_action]
 
-    def contact_rows(self):
-        """The filled-in contact rows (empty rows of the form are ignored)."""
-        return [
-            row for row in self.contacts if any((row.form[n].data or "").strip() for n in ("name", "email", "phone"))
-        ]
-
     def validate_contacts(self, field) -> None:
-        nameless = [row for row in self.contact_rows() if not (row.form.name.data or "").strip()]
-        for row in nameless:
-            row.form.name.errors.append(_l("Bitte einen Namen angeben."))
-        if nameless:
-            raise ValidationError(_l("Jede Ansprechperson braucht einen Namen."))
+        super().validate_contacts(field)
         sourceless = [row for row in self.contact_rows() if row.form.source.raw_data and not row.form.source.data]
         for row in sourceless:
             row.form.source.errors.append(_l("Bitte angeben, woher die Daten stammen."))

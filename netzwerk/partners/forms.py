@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, Regexp
 
-from netzwerk.actors.forms import ContactForm, MultiCheckboxField
+from netzwerk.actors.forms import ContactForm, ContactRows, MultiCheckboxField
 from netzwerk.forms import BaseForm, VersionedForm, too_long
 from netzwerk.partners.models import PARTNER_STATUS_LABELS, PARTNER_TYPE_LABELS, PROFILE_FIELD_LABELS
 
@@ -64,7 +64,7 @@ def public_field_choices():
     return [SelectChoice(k, v) for k, v in PROFILE_FIELD_LABELS.items()]
 
 
-class ProfileForm(VersionedForm):
+class ProfileForm(ContactRows, VersionedForm):
     """A partner user's own organisation. There is deliberately no field naming the organisation: the
     server takes it from the signed-in user."""
 
@@ -102,18 +102,6 @@ class ProfileForm(VersionedForm):
     )
     contacts = FieldList(FormField(ContactForm), label=_l("Ansprechpersonen"), min_entries=1)
     submit = SubmitField(_l("Profil speichern"))
-
-    def contact_rows(self):
-        return [
-            row for row in self.contacts if any((row.form[n].data or "").strip() for n in ("name", "email", "phone"))
-        ]
-
-    def validate_contacts(self, field) -> None:
-        nameless = [row for row in self.contact_rows() if not (row.form.name.data or "").strip()]
-        for row in nameless:
-            row.form.name.errors.append(_l("Bitte einen Namen angeben."))
-        if nameless:
-            raise ValidationError(_l("Jede Ansprechperson braucht einen Namen."))
 
 
 class UndoForm(BaseForm):
