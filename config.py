@@ -6,6 +6,7 @@ forgotten setting fails safe.
 
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -70,6 +71,18 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Netzwerk Landshut <netzwerk@region-landshut.example>")
     MAIL_TIMEOUT = 15
+    # The tool's own mailbox: the ORGANIZER of every calendar entry and the Reply-To of meeting mails, so the
+    # answers of Outlook, Thunderbird and Apple Mail (iTIP REPLY) come back to the tool. Default: the sender's
+    # address. The tool reads it by `flask mail receive` (a mail server's pipe) or by IMAP (MAIL_IMAP_HOST).
+    MAIL_INBOX_ADDRESS = os.environ.get("MAIL_INBOX_ADDRESS") or parseaddr(MAIL_DEFAULT_SENDER)[1]
+    MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST") or None
+    MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
+    MAIL_IMAP_USERNAME = os.environ.get("MAIL_IMAP_USERNAME") or None
+    MAIL_IMAP_PASSWORD = os.environ.get("MAIL_IMAP_PASSWORD") or None
+    MAIL_IMAP_TLS = env_bool("MAIL_IMAP_TLS", True)  # implicit TLS (port 993); false: plain, e.g. on localhost
+    MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
+    MAIL_IMAP_DONE_FOLDER = os.environ.get("MAIL_IMAP_DONE_FOLDER", "Netzwerk/Erledigt")  # handled mails go here
+    MAIL_IMAP_SECONDS = env_int("MAIL_IMAP_SECONDS", 60)  # how often the scheduler polls
     # Without MAIL_SERVER, mails are written as .eml files into this folder (default: instance/mail).
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER") or None
     # The outbox: temporary failures are retried after these pauses, then the mail counts as failed; a mail
