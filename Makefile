@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
+# $(call apt_install,PACKAGES): one braced command, so `present || $(call apt_install,x)` installs only when missing
+apt_install = { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(1); }
 
-.PHONY: run test install translations system-deps lint messages clean
+.PHONY: run test bench install translations system-deps lint messages clean
 
 # Debian's python3 needs python3-venv for a virtual environment; a failed attempt leaves nothing behind.
 $(BIN)/pip:
-	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(APT_INSTALL) python3-venv
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(call apt_install,python3-venv)
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/pip
@@ -40,8 +41,8 @@ run: install translations
 
 # Debian's Chromium (browser tests) and PostgreSQL (the suite's second database), when missing.
 system-deps:
-	@command -v chromium >/dev/null || $(APT_INSTALL) chromium
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(APT_INSTALL) postgresql
+	@command -v chromium >/dev/null || $(call apt_install,chromium)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(call apt_install,postgresql)
 
 lint: install
 	$(BIN)/ruff check .
@@ -50,6 +51,10 @@ lint: install
 test: system-deps install translations lint
 	$(BIN)/pytest --db=sqlite
 	$(BIN)/pytest --db=postgresql
+
+# The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
+bench: install
+	$(BIN)/python -m bench.mail_outbox
 
 # Extract new UI strings and merge them into the catalogs (then translate netzwerk/translations/en).
 messages: install
