@@ -1,6 +1,7 @@
 """Import of existing lists (CSV in both encodings, .xlsx) and export of the filtered list."""
 
 import io
+import os
 import re
 import time
 
@@ -8,8 +9,11 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from netzwerk.actors.models import Actor, ContactPerson
+from netzwerk.actors.staging import staging_folder
 from netzwerk.extensions import db
-from tests.conftest import csrf_token_from
+from netzwerk.privacy.services import purge_expired
+from netzwerk.scheduler import run_job
+from tests.conftest import csrf_token_from, post_form
 
 MESSY = (
     "Firma;Ort;PLZ;Branche;Ansprechpartner;E-Mail Ansprechpartner;Öffentlich;Handlungsfeld\r\n"
@@ -217,3 +221,38 @@ def test_imported_actors_have_a_history(app, as_role):
     with app.app_context():
         actor_id = db.session.scalar(select(Actor.id))
     assert "Akteur angelegt" in manager.get(f"/akteure/{actor_id}").text
+
+
+def staged_files(app) -> set[str]:
+    with app.app_context():
+        return {path.name for path in staging_folder().glob("*.json")}
+
+
+def test_staged_uploads_go_after_a_day_with_the_daily_job(app, as_role):
+    manager, _ = as_role("admin")
+    page = upload(manager, "kontakte.csv", MESSY)
+    token = page.request.path.rsplit("/", 1)[-1]
+    assert f"{token}.json" in staged_files(app)
+    run_job(app, purge_expired)
+    assert f"{token}.json" in staged_files(app)  # younger than a day: kept for its check
+    with app.app_context():
+        path = staging_folder() / f"{token}.json"
+        old = time.time() - 25 * 3600
+        os.utime(path, (old, old))
+    run_job(app, purge_expired)
+    assert f"{token}.json" not in staged_files(app)
+    assert manager.get(page.request.path).status_code == 404
+
+
+def test_erasing_a_contact_deletes_staged_uploads_that_name_them(app, as_role, make_actor):
+    manager, _ = as_role("admin")
+    actor = make_actor("Kanzlei Öttl", contacts=[{"name": "Eva Öttl", "email": "eva@example.de"}])
+    page = upload(manager, "kontakte.csv", MESSY)  # names "Eva Öttl" (escaped in the stored JSON)
+    other = upload(manager, "schulen.csv", b"Name;Gemeinde\nGymnasium Seligenthal;Landshut\n")
+    token, other_token = (p.request.path.rsplit("/", 1)[-1] for p in (page, other))
+    with app.app_context():
+        contact = db.session.scalar(select(ContactPerson).where(ContactPerson.actor_id == actor.id))
+    url = f"/akteure/{actor.id}/ansprechpersonen/{contact.id}/loeschen"
+    assert post_form(manager, url, {"reason": "Wunsch der Person"}).status_code == 302
+    assert f"{token}.json" not in staged_files(app)
+    assert f"{other_token}.json" in staged_files(app)

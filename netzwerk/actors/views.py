@@ -1,10 +1,4 @@
-import json
-import re
-import secrets
-from datetime import timedelta
-from pathlib import Path
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,6 +28,7 @@ from netzwerk.actors.services import (
     update_field_of_action,
     with_list_details,
 )
+from netzwerk.actors.staging import discard, forget_old_uploads, stage, staged
 from netzwerk.actors.transfer import (
     FIELDS,
     ImportFileError,
@@ -312,35 +307,13 @@ def edit_field(field_id: int):
 
 # --- Import and export ---------------------------------------------------------------------------------
 
-IMPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,60}")
 
-
-def import_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-IMPORT_KEPT_FOR = timedelta(days=1)
-
-
-def stored_import(token: str) -> tuple[Path, dict]:
+def stored_import(token: str) -> dict:
     """An upload waiting for its check, readable only by the manager who uploaded it."""
-    path = import_folder() / f"{token}.json"
-    if not IMPORT_TOKEN.fullmatch(token) or not path.exists():
+    stored = staged(token, current_user.id)
+    if stored is None:
         abort(404)
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    if stored.get("uploaded_by") != current_user.id:
-        abort(404)
-    return path, stored
-
-
-def forget_old_imports() -> None:
-    """Uploads hold personal data: those not imported within a day are deleted."""
-    cutoff = (utcnow() - IMPORT_KEPT_FOR).timestamp()
-    for path in import_folder().glob("*.json"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    return stored
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -350,20 +323,19 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         filename = CONTROL_CHARACTERS.sub("", upload.filename or "")[-100:]
-        forget_old_imports()
+        forget_old_uploads()
         try:
             table = read_table(filename, upload.read())
         except ImportFileError as error:
             form.file.errors.append(str(error))
         else:
-            token = secrets.token_urlsafe(24)
             content = {
                 "filename": filename,
                 "uploaded_by": current_user.id,
                 "headers": table.headers,
                 "rows": table.rows,
             }
-            (import_folder() / f"{token}.json").write_text(json.dumps(content), encoding="utf-8")
+            token = stage(content)
             return redirect(url_for("actors.import_check", token=token))
     return render_template("actors/import_upload.html", form=form), form_status(form)
 
@@ -381,7 +353,7 @@ def mapping_from_request(headers: list[str], guess: dict) -> dict:
 @bp.route("/import/<token>", methods=["GET", "POST"])
 @admin_required
 def import_check(token: str):
-    path, stored = stored_import(token)
+    stored = stored_import(token)
     table = Table(stored["headers"], [tuple(row) for row in stored["rows"]])
     mapping = mapping_from_request(table.headers, guess_mapping(table.headers))
     form = ImportConfirmForm()
@@ -391,7 +363,7 @@ def import_check(token: str):
             source = f"Import {stored['filename']} am {utcnow():%d.%m.%Y}"
             created = import_rows(check, source[:200])
             db.session.commit()
-            path.unlink(missing_ok=True)
+            discard(token)
             flash(
                 _(
                     "%(new)d Akteure importiert, %(old)d waren schon vorhanden.",

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import JSON, String, Text, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from netzwerk.actors.staging import forget_old_uploads, forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, TokenPurpose, User, UserToken, new_session_token
@@ -324,6 +325,7 @@ def erase_user(user, by=None, reason: str = "") -> None:
     touched_actors = apply_declared_erasure(user)
     end_participation(user)
     redact_copies(needles)
+    forget_uploads_naming([text for text, _replacement in needles])
     db.session.expire_all()
     refresh_actor_search(touched_actors)
     anonymise_account(user)
@@ -420,7 +422,8 @@ def inactive_accounts() -> list[tuple[User, datetime]]:
 
 
 def purge_expired() -> dict[str, int]:
-    """The daily job: sent (or given up) mails and audit entries older than their Aufbewahrungsfrist."""
+    """The daily job: sent (or given up) mails and audit entries older than their Aufbewahrungsfrist, and
+    import uploads never confirmed (a day)."""
     finished = [MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED]
     mails = db.session.execute(
         delete(OutgoingMail).where(
@@ -430,9 +433,10 @@ def purge_expired() -> dict[str, int]:
     entries = db.session.execute(
         delete(AuditEntry).where(AuditEntry.created_at < days_ago("RETENTION_AUDIT_DAYS"))
     ).rowcount
+    uploads = forget_old_uploads()
     if mails or entries:
         record("privacy.purged", summary=f"{mails} E-Mails, {entries} Einträge des Änderungsprotokolls")
-    return {"mails": mails, "audit_entries": entries}
+    return {"mails": mails, "audit_entries": entries, "import_uploads": uploads}
 
 
 # --- Contact persons without an account ----------------------------------------------------------------
@@ -449,4 +453,5 @@ def erase_contact(contact, reason: str) -> None:
     db.session.flush()
     refresh_search_document(actor)
     redact_copies(needles)
+    forget_uploads_naming([text for text, _replacement in needles])
     record("privacy.contact_erased", actor, summary=reason)
