@@ -47,10 +47,9 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 
-# The whole suite on SQLite, then on a throwaway PostgreSQL cluster that the tests start themselves.
+# The whole suite on SQLite and on a throwaway PostgreSQL cluster that the tests start themselves, side by side.
 test: system-deps install translations lint
-	$(BIN)/pytest --db=sqlite
-	$(BIN)/pytest --db=postgresql
+	tests/run-both-databases
 
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install

@@ -1,5 +1,7 @@
 """Netzwerk Landshut: the app factory."""
 
+import os
+
 from flask import Flask
 
 from netzwerk import errors, security
@@ -9,7 +11,8 @@ from netzwerk.factory import configure, register_blueprints, register_commands, 
 def create_app(config_name_or_object=None, overrides: dict | None = None) -> Flask:
     """Build the app. ``config_name_or_object``: a name from ``config.CONFIGS``, a class, or None for
     ``$NETZWERK_CONFIG`` (default production). ``overrides`` are applied last (tests)."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    instance = os.environ.get("NETZWERK_INSTANCE_PATH") or None  # default: instance/ beside the package
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True, template_folder="../templates")
     configure(app, config_name_or_object, overrides)
     security.init_app(app)  # first, so the access check answers before the CSRF check
     register_extensions(app)

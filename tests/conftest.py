@@ -4,7 +4,9 @@ import email
 import email.policy
 import os
 import re
+import shutil
 import socket
+import tempfile
 import threading
 from pathlib import Path
 
@@ -26,6 +28,20 @@ OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite", help="database for the suite")
+
+
+def pytest_configure(config):
+    """Each run keeps its instance folder (staged uploads, mail files, keys) to itself, so the SQLite and the
+    PostgreSQL run can go side by side and neither touches the developer's instance/. Processes the tests
+    start inherit it."""
+    if not os.environ.get("NETZWERK_INSTANCE_PATH"):
+        config.own_instance = tempfile.mkdtemp(prefix="netzwerk-test-")
+        os.environ["NETZWERK_INSTANCE_PATH"] = os.path.join(config.own_instance, "instance")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "own_instance", None):
+        shutil.rmtree(config.own_instance, ignore_errors=True)
 
 
 def pytest_report_header(config):
