@@ -9,11 +9,12 @@ FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: run test install translations system-deps lint messages clean
+.PHONY: run test install translations system-deps js-deps lint messages clean
 
+# APT_INSTALL is two commands: braces keep `tool || { $(APT_INSTALL) pkg; }` from installing every time.
 # Debian's python3 needs python3-venv for a virtual environment; a failed attempt leaves nothing behind.
 $(BIN)/pip:
-	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(APT_INSTALL) python3-venv
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { $(APT_INSTALL) python3-venv; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/pip
@@ -40,14 +41,25 @@ run: install translations
 
 # Debian's Chromium (browser tests) and PostgreSQL (the suite's second database), when missing.
 system-deps:
-	@command -v chromium >/dev/null || $(APT_INSTALL) chromium
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(APT_INSTALL) postgresql
+	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
+
+# Mozilla's ical.js (Thunderbird, Nextcloud) reads every calendar the suite produces (tests/calendar_clients.py):
+# Debian's node and npm when missing, then the pinned package from tests/js/package-lock.json.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	@command -v node >/dev/null || { $(APT_INSTALL) nodejs; }
+	@command -v npm >/dev/null || { $(APT_INSTALL) npm; }
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+js-deps: $(JS_DEPS)
 
 lint: install
 	$(BIN)/ruff check .
 
 # The whole suite on SQLite, then on a throwaway PostgreSQL cluster that the tests start themselves.
-test: system-deps install translations lint
+test: system-deps js-deps install translations lint
 	$(BIN)/pytest --db=sqlite
 	$(BIN)/pytest --db=postgresql
 
@@ -57,4 +69,4 @@ messages: install
 	$(BIN)/pybabel update -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-output
+	rm -rf $(VENV) instance .pytest_cache test-output tests/js/node_modules

@@ -382,11 +382,22 @@ def base_event(meeting: Meeting) -> Event:
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", meeting.updated_at)
-    event.add("dtstart", to_local(meeting.starts_at))
-    event.add("dtend", to_local(meeting.ends_at))
+    event.add("dtstart", calendar_time(meeting.starts_at))
+    event.add("dtend", calendar_time(meeting.ends_at))
     event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
+
+
+def calendar_time(moment: datetime) -> datetime:
+    """Local time with the zone's TZID; in UTC when the local time is ambiguous (the hour repeated in October),
+    which a TZID time cannot tell apart: readers take the first of the two."""
+    local = to_local(moment)
+    return (
+        moment.astimezone(ZoneInfo("UTC"))
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        else local
+    )
 
 
 def tool_mailbox(name: str, sent_by: str | None = None) -> vCalAddress:
