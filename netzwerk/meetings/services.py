@@ -9,7 +9,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import case, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
@@ -357,7 +357,7 @@ def meeting_calendar(
     if name:  # a subscribed feed
         calendar.add("x-wr-calname", name)
         calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", FEED_REFRESH)
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     calendar.add_component(calendar_timezone(meetings))
     for meeting in meetings:
         calendar.add_component(public_event(meeting) if public else meeting_event(meeting, attendee))
