@@ -2,7 +2,7 @@
 icalendar, and compared with the meeting's stored times.
 
 conftest.py records each text/calendar body of a response (test client and live server) and of a mail that
-reached the SMTP fixture; before a test's data is wiped, the meetings' stored times are looked up by UID. At
+reached the SMTP fixture, with the meetings' stored times at that moment. At
 the end of the run node reads all of them at once (tests/js/event_times.mjs) and the summary names the numbers.
 """
 
@@ -30,36 +30,41 @@ class CalendarObject:
 @dataclass
 class CalendarCollector:
     objects: list[CalendarObject] = field(default_factory=list)
+    database_url: str | None = None  # of the test app last made
 
     def record_response(self, response):
         """An after_request hook of the test apps."""
         from flask import request
 
         if response.status_code == 200 and response.mimetype == "text/calendar" and not response.direct_passthrough:
-            self.objects.append(CalendarObject(f"response {request.endpoint}", response.get_data(as_text=True)))
+            self.add(f"response {request.endpoint}", response.get_data(as_text=True))
         return response
 
     def record_mail(self, message):
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                self.objects.append(CalendarObject(f"mail {part.get_param('method')}", part.get_content()))
+                self.add(f"mail {part.get_param('method')}", part.get_content())
 
-    def resolve(self, app):
-        """The stored times of the meetings in the objects recorded since the last call (run before a wipe)."""
-        from sqlalchemy import select
+    def add(self, source: str, text: str):
+        self.objects.append(CalendarObject(source, text, self.stored_times()))
 
-        from netzwerk.extensions import db
+    def stored_times(self) -> dict:
+        """The meetings' stored times as the calendar was made (later changes, even behind the app's back, do
+        not count), read on a connection of its own so the app's query counts stay as they are."""
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.pool import NullPool
+
         from netzwerk.meetings.models import Meeting
 
-        waiting = [one for one in self.objects if one.stored is None]
-        if not waiting:
-            return
-        with app.app_context():
-            rows = db.session.execute(select(Meeting.uid, Meeting.sequence, Meeting.starts_at, Meeting.ends_at))
-            meetings = {uid: (sequence, starts, ends) for uid, sequence, starts, ends in rows}
-            db.session.remove()
-        for one in waiting:
-            one.stored = meetings
+        if self.database_url is None:
+            return {}
+        engine = create_engine(self.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(select(Meeting.uid, Meeting.sequence, Meeting.starts_at, Meeting.ends_at))
+                return {uid: (sequence, starts, ends) for uid, sequence, starts, ends in rows}
+        finally:
+            engine.dispose()
 
 
 def ical_js_times(texts: list[str]) -> list[list[dict]]:

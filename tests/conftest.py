@@ -135,6 +135,7 @@ def make_app(database_url: str, smtp_port: int, **overrides):
     config.update(overrides)
     app = create_app("testing", config)
     app.after_request(CALENDARS.record_response)
+    CALENDARS.database_url = database_url
     return app
 
 
@@ -160,7 +161,6 @@ def app(migrated, smtp_server, request):
     overrides = getattr(request, "param", None) or {}
     app = make_app(migrated, smtp_server.port, **overrides)
     yield app
-    CALENDARS.resolve(app)
     wipe(app)
 
 
