@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # $(call apt_install,PACKAGES): one braced command, so `present || $(call apt_install,x)` installs only when missing
 apt_install = { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(1); }
 
-.PHONY: run test bench install translations system-deps lint messages clean
+.PHONY: run test bench install translations system-deps js-deps lint messages clean
 
 # Debian's python3 needs python3-venv for a virtual environment; a failed attempt leaves nothing behind.
 $(BIN)/pip:
@@ -44,11 +44,22 @@ system-deps:
 	@command -v chromium >/dev/null || $(call apt_install,chromium)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(call apt_install,postgresql)
 
+# Mozilla's ical.js (Thunderbird, Nextcloud) reads every calendar the suite produces (tests/calendar_clients.py):
+# Debian's node and npm when missing, then the pinned package from tests/js/package-lock.json.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	@command -v node >/dev/null || $(call apt_install,nodejs)
+	@command -v npm >/dev/null || $(call apt_install,npm)
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+js-deps: $(JS_DEPS)
+
 lint: install
 	$(BIN)/ruff check .
 
 # The whole suite on SQLite and on a throwaway PostgreSQL cluster that the tests start themselves, side by side.
-test: system-deps install translations lint
+test: system-deps js-deps install translations lint
 	tests/run-both-databases
 
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
@@ -61,4 +72,4 @@ messages: install
 	$(BIN)/pybabel update -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-output
+	rm -rf $(VENV) instance .pytest_cache test-output tests/js/node_modules

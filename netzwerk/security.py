@@ -32,8 +32,9 @@ def set_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":
-        # pages are personal or carry tokens: keep them out of shared caches and the back button
-        headers["Cache-Control"] = "no-store"
+        # pages are personal or carry tokens: keep them out of shared caches and the back button (a view that
+        # chose its own, such as the calendar feeds answering 304, keeps it)
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import tempfile
 import threading
 from pathlib import Path
@@ -20,10 +21,12 @@ from netzwerk.actors.models import Actor
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
 from netzwerk.extensions import db
+from tests.calendar_clients import CalendarCollector, compare
 from tests.postgres import postgres_cluster
 
 PASSWORD = "ein langes test passwort"
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+CALENDARS = CalendarCollector()  # every calendar object of the run, checked with ical.js at the end
 
 
 def pytest_addoption(parser):
@@ -95,7 +98,9 @@ class Mailbox:
         self.messages: list[email.message.EmailMessage] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append(message)
+        CALENDARS.record_mail(message)
         return "250 Message accepted"
 
     def text_of(self, message) -> str:
@@ -144,7 +149,10 @@ def make_app(database_url: str, smtp_port: int, **overrides):
         "MAIL_TIMEOUT": 5,
     }
     config.update(overrides)
-    return create_app("testing", config)
+    app = create_app("testing", config)
+    app.after_request(CALENDARS.record_response)
+    CALENDARS.database_url = database_url
+    return app
 
 
 def wipe(app) -> None:
@@ -316,6 +324,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)
+        terminalreporter._session.exitstatus = 1
+    report_calendars(terminalreporter)
+
+
+def report_calendars(terminalreporter):
+    """Every calendar object of the run read by ical.js (Thunderbird, Nextcloud) as by icalendar and the page."""
+    try:
+        result = compare(CALENDARS.objects)
+    except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as error:  # no node, or unreadable
+        terminalreporter.write_line(f"ical.js check failed: {error}", red=True)
+        terminalreporter._session.exitstatus = 1
+        return
+    terminalreporter.write_sep("-", "calendar objects read by ical.js")
+    terminalreporter.write_line(
+        f"ical.js: {result.objects} calendar objects, {result.events} events compared with icalendar, "
+        f"{result.against_stored} of them with the stored times: "
+        + (f"{len(result.problems)} disagree" if result.problems else "all agree")
+    )
+    for problem in result.problems[:20]:
+        terminalreporter.write_line(problem, red=True)
+    if result.problems:
         terminalreporter._session.exitstatus = 1
 
 

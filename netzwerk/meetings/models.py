@@ -97,6 +97,9 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the last change of what a calendar shows (time, place, title, agenda, cancellation): the entries' DTSTAMP
+    # and the feeds' Last-Modified, so an unchanged feed reads the same on every request
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     group: Mapped[WorkingGroup] = relationship()

@@ -5,10 +5,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import case, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
@@ -23,6 +24,7 @@ from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import drop_waiting, external_url, queue_mail
 from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task, new_uid
 from netzwerk.meetings.recurrence import occurrences
+from netzwerk.meetings.vtimezone import vtimezone
 
 ANSWER_LINK_VALID_FOR = timedelta(days=180)
 REMINDER_KINDS = ("meeting_reminder", "meeting_answer_reminder")  # planned by netzwerk.reminders
@@ -338,22 +340,40 @@ def invitations_of(meeting: Meeting) -> list[Invitation]:
 # --- iCalendar -------------------------------------------------------------------------------------------
 
 
+FEED_REFRESH = timedelta(hours=1)  # how often subscribed calendars should ask again
+PUBLIC_ORGANIZER_NAME = "Regionalmanagement Landshut"
+
+
 def meeting_calendar(
     meetings: list[Meeting], method: str | None, attendee: User | None = None, name: str | None = None, public=False
 ) -> str:
-    """RFC 5545 text: VTIMEZONE for the local zone, one VEVENT per meeting with stable UID and SEQUENCE."""
+    """RFC 5545 text: VTIMEZONE for the local zone, one VEVENT per meeting with stable UID and SEQUENCE. The same
+    meetings give the same text (DTSTAMP is the meeting's last change), so feeds can answer 304."""
     calendar = Calendar()
     calendar.add("prodid", "-//Regionalmanagement Landshut//Netzwerk Landshut//DE")
     calendar.add("version", "2.0")
     if method:
         calendar.add("method", method)
-    if name:
+    if name:  # a subscribed feed
         calendar.add("x-wr-calname", name)
-        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    calendar.add_component(calendar_timezone(meetings))
     for meeting in meetings:
         calendar.add_component(public_event(meeting) if public else meeting_event(meeting, attendee))
-    calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def calendar_timezone(meetings: list[Meeting]):
+    """The configured zone with yearly rules, from a year before the first meeting to a year after the last."""
+    years = [to_local(moment).year for meeting in meetings for moment in (meeting.starts_at, meeting.ends_at)]
+    years = years or [local_today().year]
+    return vtimezone(current_app.config["TIMEZONE"], min(years) - 1, max(years) + 1)
+
+
+def calendar_last_modified(meetings: list[Meeting]) -> datetime | None:
+    """The newest change among the meetings (a feed's Last-Modified); None for an empty calendar."""
+    return max((meeting.updated_at for meeting in meetings), default=None)
 
 
 def base_event(meeting: Meeting) -> Event:
@@ -361,12 +381,37 @@ def base_event(meeting: Meeting) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", to_local(meeting.starts_at))
-    event.add("dtend", to_local(meeting.ends_at))
+    event.add("dtstamp", meeting.updated_at)
+    event.add("dtstart", calendar_time(meeting.starts_at))
+    event.add("dtend", calendar_time(meeting.ends_at))
     event.add("summary", f"{meeting.group.short_name or meeting.group.name}: {meeting.title}")
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     return event
+
+
+def calendar_time(moment: datetime) -> datetime:
+    """Local time with the zone's TZID; in UTC when the local time is ambiguous (the hour repeated in October),
+    which a TZID time cannot tell apart: readers take the first of the two."""
+    local = to_local(moment)
+    return (
+        moment.astimezone(ZoneInfo("UTC"))
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        else local
+    )
+
+
+def tool_mailbox(name: str, sent_by: str | None = None) -> vCalAddress:
+    """The tool's own mailbox as ORGANIZER, so calendar programs send their answers (iTIP REPLY) to the tool;
+    SENT-BY names the person who organises."""
+    address = vCalAddress(f"mailto:{current_app.config['MAIL_INBOX_ADDRESS']}")
+    address.params["cn"] = vText(name)
+    if sent_by:
+        address.params["sent-by"] = vText(f"mailto:{sent_by}")
+    return address
+
+
+def public_organizer_name() -> str:
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[0] or PUBLIC_ORGANIZER_NAME
 
 
 def public_event(meeting: Meeting) -> Event:
@@ -375,6 +420,7 @@ def public_event(meeting: Meeting) -> Event:
     if meeting.place:
         event.add("location", meeting.place)
     event.add("url", external_url("groups.detail", group_id=meeting.group_id))
+    event.add("organizer", tool_mailbox(public_organizer_name()))
     return event
 
 
@@ -387,9 +433,9 @@ def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
     if meeting.agenda:
         event.add("description", meeting.agenda)
     if meeting.organizer:
-        organizer = vCalAddress(f"mailto:{meeting.organizer.email}")
-        organizer.params["cn"] = vText(meeting.organizer.name)
-        event.add("organizer", organizer)
+        event.add("organizer", tool_mailbox(meeting.organizer.name, sent_by=meeting.organizer.email))
+    else:
+        event.add("organizer", tool_mailbox(public_organizer_name()))
     if attendee is not None:
         person = vCalAddress(f"mailto:{attendee.email}")
         person.params.update({"cn": vText(attendee.name), "role": vText("REQ-PARTICIPANT"), "rsvp": vText("TRUE")})
@@ -413,6 +459,7 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
         return []
     meeting.sequence += 1
     meeting.version += 1
+    meeting.updated_at = utcnow()
     record(
         "meeting.changed",
         meeting,
@@ -437,6 +484,7 @@ def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
     drop_waiting(meeting.id, REMINDER_KINDS)
     meeting.sequence += 1
     meeting.version += 1
+    meeting.updated_at = utcnow()
     record("meeting.cancelled", meeting, summary=meeting.title)
     return [
         calendar_mail(invitation, "meeting_cancelled", "CANCEL")

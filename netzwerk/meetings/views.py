@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -33,6 +34,7 @@ from netzwerk.meetings.services import (
     TaskData,
     answer,
     attendance_counts,
+    calendar_last_modified,
     cancel_meeting,
     change_meeting,
     feed_meetings,
@@ -345,12 +347,19 @@ def cancel(meeting_id: int):
 @login_required
 def calendar_file(meeting_id: int):
     meeting = get_visible_meeting(meeting_id)
-    return calendar_response(meeting_calendar([meeting], "PUBLISH"), f"sitzung-{meeting.id}.ics")
+    return calendar_response([meeting], meeting_calendar([meeting], "PUBLISH"), f"sitzung-{meeting.id}.ics")
 
 
-def calendar_response(body: str, filename: str | None = None) -> Response:
+def calendar_response(meetings: list[Meeting], body: str, filename: str | None = None, private=True) -> Response:
+    """The calendar with a validator of its exact text (ETag) and the meetings' last change (Last-Modified);
+    a calendar program asking again with either gets 304 while nothing changed, entries added or left included."""
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else {}
-    return Response(body, mimetype="text/calendar", headers=headers)
+    response = Response(body, mimetype="text/calendar", headers=headers)
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.last_modified = calendar_last_modified(meetings)
+    # personal feeds and files stay out of shared caches; every client asks again (cheaply, with 304)
+    response.headers["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
+    return response.make_conditional(request)
 
 
 @bp.get("/kalender/")
@@ -384,7 +393,8 @@ def personal_feed(token: str):
     user = user_from_feed_token(token)
     if user is None:
         abort(404)
-    return calendar_response(meeting_calendar(feed_meetings(user), "PUBLISH", name=_("Netzwerk Landshut")))
+    meetings = feed_meetings(user)
+    return calendar_response(meetings, meeting_calendar(meetings, "PUBLISH", name=_("Netzwerk Landshut")))
 
 
 @bp.get("/arbeitskreise/<id:group_id>/kalender.ics")
@@ -393,7 +403,9 @@ def group_feed(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
     if not has_public_calendar(group):
         abort(404)
-    return calendar_response(meeting_calendar(group_feed_meetings(group), "PUBLISH", name=group.name, public=True))
+    meetings = group_feed_meetings(group)
+    body = meeting_calendar(meetings, "PUBLISH", name=group.name, public=True)
+    return calendar_response(meetings, body, private=False)
 
 
 def minutes_form(meeting: Meeting, invitations: list[Invitation]) -> MinutesForm:

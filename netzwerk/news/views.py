@@ -18,6 +18,8 @@ from netzwerk.news.forms import NewsForm
 from netzwerk.news.models import NewsItem
 from netzwerk.news.services import NewsData, delete_news, latest, published, save_news
 
+NEWS_AUTHOR = "Regionalmanagement Stadt und Landkreis Landshut"
+
 
 def is_manager() -> bool:
     return current_user.is_authenticated and current_user.role == Role.ADMIN
@@ -54,6 +56,7 @@ def feed():
     generator.link(href=external_url("news.index"), rel="alternate")
     generator.link(href=external_url("news.feed"), rel="self")
     generator.language("de")
+    generator.author(name=NEWS_AUTHOR, uri=external_url("news.index"))  # RFC 4287: a feed names its author
     items = latest()
     generator.updated(max((item.updated_at for item in items), default=utcnow()))
     for item in reversed(items):  # feedgen puts the last added first
