@@ -38,10 +38,12 @@ run: install translations
 	$(FLASK) run --host $(HOST) --port $(PORT) & web=$$!; \
 	wait -n
 
-# Debian's Chromium (browser tests) and PostgreSQL (the suite's second database), when missing.
+# Debian's Chromium (browser tests), PostgreSQL (the suite's second database) and Dovecot (the IMAP server of
+# the incoming-mail tests), when missing.
 system-deps:
 	@command -v chromium >/dev/null || $(APT_INSTALL) chromium
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(APT_INSTALL) postgresql
+	@command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || $(APT_INSTALL) dovecot-imapd
 
 lint: install
 	$(BIN)/ruff check .
