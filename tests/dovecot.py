@@ -4,6 +4,7 @@ test mailbox (passwd-file, plaintext password), Maildir storage, no TLS, in the 
 As root the mail processes run as ``nobody`` (Dovecot refuses to serve mail as root); otherwise everything runs
 as the current user (the login and internal users set to it, no chroot)."""
 
+import grp
 import imaplib
 import os
 import pwd
@@ -28,8 +29,12 @@ def find_dovecot() -> str:
 
 def _config(base: Path, port: int, mail_user: pwd.struct_passwd) -> str:
     process_user = ""
-    if os.geteuid() != 0:  # run every process as the current user
-        process_user = f"default_login_user = {mail_user.pw_name}\ndefault_internal_user = {mail_user.pw_name}\n"
+    if os.geteuid() != 0:  # run every process as the current user (its group owns the internal sockets)
+        group = grp.getgrgid(mail_user.pw_gid).gr_name
+        process_user = (
+            f"default_login_user = {mail_user.pw_name}\ndefault_internal_user = {mail_user.pw_name}\n"
+            f"default_internal_group = {group}\n"
+        )
     return f"""
 protocols = imap
 listen = 127.0.0.1
