@@ -97,7 +97,7 @@ def header(message: EmailMessage, name: str) -> str:
     """A header as text; a broken one (bad encoding) reads as empty rather than failing the mail."""
     try:
         return str(message.get(name) or "")
-    except (ValueError, TypeError, LookupError):
+    except Exception:  # noqa: BLE001 (the email package's header parsers raise many kinds on broken input)
         return ""
 
 
