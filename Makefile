@@ -39,10 +39,12 @@ run: install translations
 	$(FLASK) run --host $(HOST) --port $(PORT) & web=$$!; \
 	wait -n
 
-# Debian's Chromium (browser tests) and PostgreSQL (the suite's second database), when missing.
+# Debian's Chromium (browser tests), PostgreSQL (the suite's second database) and Dovecot (the IMAP server of
+# the incoming-mail tests), when missing.
 system-deps:
 	@command -v chromium >/dev/null || $(call apt_install,chromium)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(call apt_install,postgresql)
+	@command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || $(call apt_install,dovecot-imapd)
 
 # Mozilla's ical.js (Thunderbird, Nextcloud) reads every calendar the suite produces (tests/calendar_clients.py):
 # Debian's node and npm when missing, then the pinned package from tests/js/package-lock.json.

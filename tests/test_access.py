@@ -109,6 +109,7 @@ EXPECTED = {
     "mail.index": ADMIN,
     "mail.detail": ADMIN,
     "mail.resend_mail": ADMIN,
+    "mail.incoming": ADMIN,
     "privacy.notice": SIGNED_IN,
     "privacy.my_data": SIGNED_IN,
     "privacy.my_data_file": SIGNED_IN,

@@ -54,7 +54,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
     from netzwerk.audit.models import AuditEntry
     from netzwerk.auth.models import User, UserToken
     from netzwerk.groups.models import GroupMessage, JoinRequest, Membership
-    from netzwerk.mail.models import OutgoingMail
+    from netzwerk.mail.models import IncomingMail, OutgoingMail
     from netzwerk.meetings.models import Invitation, Meeting
     from netzwerk.news.models import NewsItem
     from netzwerk.partners.models import Partnership, PartnerUser
@@ -103,6 +103,13 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
                 Consent(user_id=user_id, kind="contact_details", given=True, text_version="1"),
                 DeletionRequest(user_id=user_id, message=f"Bitte löschen {tag}"),
                 DeletionRequest(user_id=neutral_id, status="declined", decided_by_id=user_id),
+                IncomingMail(
+                    message_id=f"<in-{tag}@client>",
+                    sender_email=user.email,
+                    user_id=user_id,
+                    subject=f"Antwort {tag}",
+                    outcome="forwarded",
+                ),
                 OutgoingMail(
                     kind="test",
                     recipient=user.email,
@@ -205,7 +212,7 @@ def test_the_export_holds_every_row_about_the_user_and_nothing_of_others(app, ma
     assert "Auskunft nach Art. 15 DSGVO" in page.text and "Komme anna" in page.text and "Bernd" not in page.text
     assert "Mitgliedschaften in Arbeitskreisen" in page.text
     # readable: German headings and labels instead of column names and stored codes
-    assert "<th scope=\"col\">E-Mail-Adresse</th>" in page.text and ">Mitglied<" in page.text
+    assert '<th scope="col">E-Mail-Adresse</th>' in page.text and ">Mitglied<" in page.text
     assert ">member<" not in page.text and "created_at" not in page.text
 
 

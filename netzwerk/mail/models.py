@@ -3,7 +3,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netzwerk.dbtypes import UTCDateTime, utcnow
 from netzwerk.extensions import db
@@ -64,3 +64,45 @@ class OutgoingMail(db.Model):
     @property
     def status_label(self):
         return MailStatus(self.status).label
+
+
+class IncomingOutcome(StrEnum):
+    ANSWERED = "answered"  # a calendar reply set the person's answer
+    UNCHANGED = "unchanged"  # a calendar reply with the answer already on record
+    FORWARDED = "forwarded"  # a written reply, passed on to the meeting's organiser
+    REJECTED = "rejected"  # changed nothing; the reason says why (for the manager)
+    AUTO_REPLY = "auto_reply"  # out of office and the like: listed, never forwarded (no mail loops)
+
+    @property
+    def label(self):
+        return INCOMING_LABELS[self]
+
+
+INCOMING_LABELS = {
+    IncomingOutcome.ANSWERED: _l("Antwort übernommen"),
+    IncomingOutcome.UNCHANGED: _l("schon eingetragen"),
+    IncomingOutcome.FORWARDED: _l("weitergeleitet"),
+    IncomingOutcome.REJECTED: _l("nicht übernommen"),
+    IncomingOutcome.AUTO_REPLY: _l("automatische Antwort"),
+}
+
+
+class IncomingMail(db.Model):
+    """A mail to the tool's own address (MAIL_INBOX_ADDRESS) and what was done with it. Only what the manager
+    needs to follow up is kept: no body, no attachments (personal data, purged after RETENTION_MAIL_DAYS)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)  # the same mail twice is handled once
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sender_email: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")  # German, for the manager
+
+    meeting = relationship("Meeting")
+
+    @property
+    def outcome_label(self):
+        return IncomingOutcome(self.outcome).label

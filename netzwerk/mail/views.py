@@ -6,7 +6,7 @@ from netzwerk.auth.permissions import admin_required
 from netzwerk.extensions import db
 from netzwerk.forms import page_number, query_text
 from netzwerk.mail import bp
-from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.models import IncomingMail, IncomingOutcome, MailStatus, OutgoingMail
 from netzwerk.mail.services import body_for_display, resend
 from netzwerk.meetings.forms import ButtonForm
 
@@ -22,6 +22,20 @@ def index():
     return render_template(
         "mail/index.html", page=page, status=status, statuses=[(s.value, s.label) for s in MailStatus]
     )
+
+
+@bp.get("/eingang")
+@admin_required
+def incoming():
+    """Mails to the tool's own address: calendar answers taken over, replies forwarded, and what changed
+    nothing, with the reason."""
+    query = select(IncomingMail).order_by(IncomingMail.id.desc())
+    outcome = query_text("ergebnis", 20)
+    if outcome in set(IncomingOutcome):
+        query = query.where(IncomingMail.outcome == outcome)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    outcomes = [(o.value, o.label) for o in IncomingOutcome]
+    return render_template("mail/incoming.html", page=page, outcome=outcome, outcomes=outcomes)
 
 
 @bp.get("/<id:mail_id>")

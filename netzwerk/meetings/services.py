@@ -104,9 +104,9 @@ def invitation_mail(invitation: Invitation) -> OutgoingMail:
     return calendar_mail(invitation, "meeting_invitation", "REQUEST")
 
 
-def answer(invitation: Invitation, value: Answer, comment: str = "") -> list[OutgoingMail]:
+def answer(invitation: Invitation, value: Answer, comment: str = "", via: str = "") -> list[OutgoingMail]:
     """Save the answer. With a capacity, a Zusage beyond it waits on the list, and a place given up goes to the
-    first in line (whose mail is returned)."""
+    first in line (whose mail is returned). ``via`` marks the audit entry (e.g. "per E-Mail-Antwort")."""
     meeting = invitation.meeting
     lock_places(meeting)
     had_place, before = invitation.has_place, invitation.answer
@@ -115,9 +115,8 @@ def answer(invitation: Invitation, value: Answer, comment: str = "") -> list[Out
         invitation.waitlisted_at = None
     elif not had_place and invitation.waitlisted_at is None and free_places(meeting, besides=invitation) == 0:
         invitation.waitlisted_at = utcnow()
-    record(
-        "meeting.answered", invitation.meeting, summary=invitation.user.name, changes={"answer": [before, str(value)]}
-    )
+    summary = f"{invitation.user.name} ({via})" if via else invitation.user.name
+    record("meeting.answered", invitation.meeting, summary=summary, changes={"answer": [before, str(value)]})
     return fill_places(meeting) if had_place and value != Answer.YES else []
 
 

@@ -100,6 +100,8 @@ PERSONAL_DATA = (
     PersonalData(
         "outgoing_mail", "recipient", _l("E-Mails an Sie"), match="email", secret=("secret_link",), erase=DELETE
     ),
+    PersonalData("incoming_mail", "user_id", _l("E-Mails von Ihnen an das Netzwerk"), erase=DELETE),
+    PersonalData("incoming_mail", "sender_email", _l("E-Mails von Ihnen an das Netzwerk"), match="email", erase=DELETE),
     PersonalData(
         "audit_entry",
         "actor_id",
@@ -132,6 +134,8 @@ TEXT_COPIES = (
     ("outgoing_mail", "body_text"),
     ("outgoing_mail", "body_html"),
     ("outgoing_mail", "calendar"),  # an invitation's ORGANIZER line names the organiser (unfolded first)
+    ("incoming_mail", "subject"),
+    ("incoming_mail", "reason"),  # may name the address of a person who answered for someone else
     ("task", "who"),
     ("invitation", "represented_by"),
     # free text in which others may have named the person

@@ -16,7 +16,7 @@ from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, TokenPurp
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.legal.models import LegalPage
-from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.models import IncomingMail, MailStatus, OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.privacy.models import Consent, ConsentKind, DeletionRequest, DeletionStatus
 from netzwerk.privacy.registry import (
@@ -422,21 +422,26 @@ def inactive_accounts() -> list[tuple[User, datetime]]:
 
 
 def purge_expired() -> dict[str, int]:
-    """The daily job: sent (or given up) mails and audit entries older than their Aufbewahrungsfrist, and
-    import uploads never confirmed (a day)."""
+    """The daily job: sent (or given up) mails, incoming mails and audit entries older than their
+    Aufbewahrungsfrist (incoming mails: RETENTION_MAIL_DAYS, like the sent ones), and import uploads never
+    confirmed (a day)."""
     finished = [MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED]
     mails = db.session.execute(
         delete(OutgoingMail).where(
             OutgoingMail.status.in_(finished), OutgoingMail.created_at < days_ago("RETENTION_MAIL_DAYS")
         )
     ).rowcount
+    incoming = db.session.execute(
+        delete(IncomingMail).where(IncomingMail.received_at < days_ago("RETENTION_MAIL_DAYS"))
+    ).rowcount
     entries = db.session.execute(
         delete(AuditEntry).where(AuditEntry.created_at < days_ago("RETENTION_AUDIT_DAYS"))
     ).rowcount
     uploads = forget_old_uploads()
-    if mails or entries:
-        record("privacy.purged", summary=f"{mails} E-Mails, {entries} Einträge des Änderungsprotokolls")
-    return {"mails": mails, "audit_entries": entries, "import_uploads": uploads}
+    if mails or incoming or entries:
+        summary = f"{mails} E-Mails, {incoming} eingegangene E-Mails, {entries} Einträge des Änderungsprotokolls"
+        record("privacy.purged", summary=summary)
+    return {"mails": mails, "incoming_mails": incoming, "audit_entries": entries, "import_uploads": uploads}
 
 
 # --- Contact persons without an account ----------------------------------------------------------------

@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
+from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.services import deliver_queued
 from netzwerk.partners.services import yearly_reminder_job
 from netzwerk.privacy.services import purge_expired
@@ -101,6 +102,15 @@ def build_scheduler(app) -> BlockingScheduler:
         id="outbox",
         next_run_time=started_at + timedelta(seconds=0.5),
     )
+    if app.config["MAIL_IMAP_HOST"]:  # replies to invitations, from the tool's own mailbox
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=app.config["MAIL_IMAP_SECONDS"],
+            args=(app, lease.when_active(poll_mailbox)),
+            id="imap",
+            next_run_time=started_at + timedelta(seconds=2),
+        )
     # hourly (the job itself keeps each partner to one reminder a year): profiles older than a year
     scheduler.add_job(
         run_job,

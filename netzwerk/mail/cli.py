@@ -1,0 +1,34 @@
+"""``flask --app wsgi mail receive``: one incoming mail on standard input, as a mail server's pipe delivers it
+(an alias ``| flask --app wsgi mail receive`` for MAIL_INBOX_ADDRESS)."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from netzwerk.extensions import db
+
+EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the mail and tries again later
+
+mail_cli = AppGroup("mail", help="E-Mails an die Adresse des Netzwerks (Antworten auf Einladungen).")
+
+
+@mail_cli.command("receive")
+def receive_command() -> None:
+    """Handle one RFC 5322 message from standard input; exit 0 when handled or listed, 75 on a database error."""
+    from netzwerk.mail.incoming import receive
+    from netzwerk.mail.services import deliver
+
+    raw = click.get_binary_stream("stdin").read()
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["BASE_URL"]):  # mails render links with url_for
+        try:
+            handled = receive(raw)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            app.logger.exception("Incoming mail: database error, the mail server will retry")
+            raise SystemExit(EX_TEMPFAIL) from None
+        entry = handled.entry
+        click.echo(f"{entry.message_id}: {'schon bearbeitet' if handled.duplicate else entry.outcome_label}")
+        deliver(handled.mails)
