@@ -386,6 +386,8 @@ def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
     event.add("url", external_url("meetings.detail", meeting_id=meeting.id))
     if meeting.agenda:
         event.add("description", meeting.agenda)
+    if meeting.is_cancelled and meeting.cancel_reason:  # issue 14: the lead's reason travels with the CANCEL
+        event.add("comment", meeting.cancel_reason)
     if meeting.organizer:
         organizer = vCalAddress(f"mailto:{meeting.organizer.email}")
         organizer.params["cn"] = vText(meeting.organizer.name)
@@ -404,7 +406,8 @@ NOTIFY_ON = ("starts_at", "ends_at", "place", "room", "online_url")
 
 def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     """Save a change; every change raises SEQUENCE (calendars replace the entry), and a new time or place is
-    sent to everyone invited who has not declined."""
+    sent to everyone invited, those who declined included: the new date may suit them, and their answer link
+    lets them accept now."""
     before = {name: getattr(meeting, name) for name in data.__dict__}
     for name, value in data.__dict__.items():
         setattr(meeting, name, value)
@@ -427,17 +430,24 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     return moved_up + [
         calendar_mail(invitation, "meeting_changed", "REQUEST")
         for invitation in invitations_of(meeting)
-        if invitation.user.is_active and invitation.answer != Answer.NO
+        if invitation.user.is_active
     ]
 
 
-def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
-    """The meeting stays visible as cancelled; everyone invited gets a METHOD:CANCEL for their calendar."""
+def cancel_meeting(meeting: Meeting, reason: str = "") -> list[OutgoingMail]:
+    """The meeting stays visible as cancelled, with the lead's reason; everyone invited gets a METHOD:CANCEL
+    for their calendar (the reason in the mail and in the calendar entry)."""
     meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason.strip()
     drop_waiting(meeting.id, REMINDER_KINDS)
     meeting.sequence += 1
     meeting.version += 1
-    record("meeting.cancelled", meeting, summary=meeting.title)
+    record(
+        "meeting.cancelled",
+        meeting,
+        summary=meeting.title,
+        changes={"cancel_reason": ["", meeting.cancel_reason]} if meeting.cancel_reason else None,
+    )
     return [
         calendar_mail(invitation, "meeting_cancelled", "CANCEL")
         for invitation in invitations_of(meeting)
@@ -455,6 +465,7 @@ def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMai
         user=user,
         link=link,
         meeting=meeting,
+        invitation=invitation,
         calendar=(method, meeting_calendar([meeting], method, user)),
     )
     mail.key, mail.meeting_id = f"{kind}:{meeting.id}:{user.id}:{meeting.sequence}", meeting.id
