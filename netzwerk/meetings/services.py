@@ -186,10 +186,11 @@ def register_guest(meeting: Meeting, user: User) -> tuple[Invitation, list[Outgo
 
 
 def remind_unanswered(meeting: Meeting) -> list[OutgoingMail]:
-    """A reminder with the answer links to everyone invited who has not answered yet."""
+    """A reminder with the answer links to everyone invited who has not answered yet (except those who
+    turned these reminders off, with the link in an earlier one)."""
     mails = []
     for invitation in invitations_of(meeting):
-        if invitation.answer is None and invitation.user.is_active:
+        if invitation.answer is None and invitation.user.is_active and invitation.user.answer_reminders:
             invitation.reminded_at = utcnow()
             link = external_url("meetings.answer_link", token=answer_token(invitation))
             mail = queue_mail(
