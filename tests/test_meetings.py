@@ -311,3 +311,46 @@ def test_only_the_groups_leads_change_or_cancel(app, group_world, mailbox):
     assert member.post(f"/termine/{meeting_id}/absagen", data={"csrf_token": token}).status_code == 403
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).status == "scheduled"
+
+
+def test_meeting_mails_have_the_shape_outlook_and_gmail_expect(app, group_world, mailbox):
+    """multipart/mixed [multipart/alternative [plain, html, calendar], .ics attachment], answers to the tool."""
+    schedule(group_world)
+    message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html", "text/calendar"]
+    inline = list(alternative.iter_parts())[2]
+    assert inline.get_param("method") == "REQUEST" and inline.get_content_charset() == "utf-8"
+    assert inline.get_content_disposition() is None  # shown as the invitation, not as a file
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_content_disposition() == "attachment" and attachment.get_filename() == "einladung.ics"
+    assert Calendar.from_ical(attachment.get_content()) == Calendar.from_ical(inline.get_content())
+    assert "Frühjahr" in inline.get_content()  # UTF-8 survives
+    assert message["Reply-To"] == app.config["MAIL_INBOX_ADDRESS"]
+    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None  # not a notification
+    mailbox.messages.clear()
+    meeting_id = meeting_id_of(app)
+    post_form(group_world["client"], f"/termine/{meeting_id}/absagen", {"reason": ""})
+    cancel = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    alternative, attachment = cancel.iter_parts()
+    assert [p.get_content_type() for p in alternative.iter_parts()][-1] == "text/calendar"
+    assert mailbox.calendar_of(cancel).get_param("method") == "CANCEL"
+    assert attachment.get_filename() == "absage.ics" and cancel["Reply-To"] == app.config["MAIL_INBOX_ADDRESS"]
+
+
+def test_mails_without_a_calendar_stay_plain_alternatives(app, make_user, mailbox):
+    from netzwerk.mail.services import deliver, queue_mail
+
+    user = make_user()
+    with app.test_request_context():
+        mail = queue_mail(
+            user.email, "password_reset", user=db.session.get(type(user), user.id), link="https://x.invalid"
+        )
+        db.session.commit()
+        deliver([mail])
+    (message,) = mailbox.messages
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Reply-To"] is None and message["List-Unsubscribe"] is None

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
@@ -63,8 +63,12 @@ def queue_mail(
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for a mail, from BASE_URL: the request's Host header is chosen by the client and could
-    point a reset link at someone else's site."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    point a reset link at someone else's site. Outside a request (the outbox job building a message) the URL
+    map alone gives the path."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
