@@ -155,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
         privacy,
         projects,
         reminders,
+        unsubscribe,
         users,
     )
 
@@ -169,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
         partners,
         projects,
         reminders,
+        unsubscribe,
         news,
         legal,
         overview,

@@ -109,6 +109,11 @@ class Mailbox:
     def html_of(self, message) -> str:
         return message.get_body(("html",)).get_content()
 
+    def calendar_of(self, message):
+        """The invitation's inline text/calendar part (inside multipart/alternative, where Outlook and Gmail
+        look for it)."""
+        return message.get_body(("calendar",))
+
     def link_in(self, message, path_part: str) -> str:
         match = re.search(rf"https?://\S*{re.escape(path_part)}\S*", self.text_of(message))
         assert match, f"no link containing {path_part!r} in the mail"

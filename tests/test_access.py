@@ -79,6 +79,7 @@ EXPECTED = {
     "polls.close": SIGNED_IN,
     "reminders.settings": ADMIN,
     "reminders.mine": SIGNED_IN,
+    "unsubscribe.one_click": EVERYONE,  # the signed link is the permission (and only turns one kind of mail off)
     "partners.index": EVERYONE,
     "partners.detail": EVERYONE,  # object-level: non-public partners only for the manager, members and its own
     "partners.logo": EVERYONE,  # object-level: as the detail page, and only if the logo is public or may be seen

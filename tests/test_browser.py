@@ -694,12 +694,59 @@ def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_u
     page.get_by_role("button", name="Änderung speichern und mitteilen").click()
     expect(page.get_by_role("status")).to_contain_text("Die Eingeladenen sind benachrichtigt.")
     expect(page.get_by_text("Landratsamt Landshut, Veldener Straße 15")).to_be_visible()
-    page.get_by_role("button", name="Absagen").click()
+    page.get_by_role("link", name="Absagen").click()  # asks first: nothing is cancelled yet
+    expect(page.get_by_role("heading", level=1)).to_have_text("„Bahnanbindung“ absagen?")
+    screenshot(page, "meeting-cancel-question")
+    page.get_by_label("Grund (optional)").fill("Der Referent ist erkrankt.")
+    page.get_by_role("button", name="Sitzung absagen").click()
     expect(page.get_by_text("Diese Sitzung ist abgesagt.")).to_be_visible()
+    expect(page.get_by_text("Abgesagt: Der Referent ist erkrankt.")).to_be_visible()
     screenshot(page, "meeting-cancelled")
     page.context.close()
     subjects = [m["Subject"].split(":")[0] for m in mailbox.messages if m["To"] == member.email]
     assert subjects == ["Geändert", "Abgesagt"]
+    assert "Der Referent ist erkrankt." in mailbox.text_of(mailbox.messages[-1])
+
+
+def test_the_cancel_question_and_the_unsubscribe_pages_pass_axe(app, live_server, browser, make_user, mailbox):
+    from datetime import timedelta
+
+    from netzwerk.dbtypes import utcnow
+    from netzwerk.groups.models import WorkingGroup
+    from netzwerk.meetings.models import Meeting
+    from netzwerk.unsubscribe.services import CATEGORIES, unsubscribe_token
+
+    manager = make_user(role="admin")
+    with app.app_context():
+        start = (utcnow() + timedelta(days=12)).replace(second=0, microsecond=0)
+        meeting = Meeting(
+            group=WorkingGroup(name="AK Axe"), title="Axe", starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        meeting_id, token = meeting.id, unsubscribe_token(manager.id, CATEGORIES["antwort"])
+    context = browser.new_context(bypass_csp=True, locale="de-DE")
+    page = context.new_page()
+    failures = []
+
+    def check(name):
+        results = Axe().run(page, options=WCAG)
+        if results.violations_count:
+            failures.append(f"{name}:\n{results.generate_report()}")
+        screenshot(page, f"axe-{name}")
+
+    page.goto(f"{live_server}/abmelden/{token}")  # from a mail, not logged in
+    check("unsubscribe-question")
+    page.get_by_role("button", name="Abbestellen").click()
+    expect(page.get_by_role("status")).to_contain_text("nicht mehr per E-Mail")
+    check("unsubscribe-done")
+    page.goto(f"{live_server}/abmelden/falsch")
+    check("unsubscribe-invalid")
+    log_in(page, live_server, manager.email)
+    page.goto(f"{live_server}/termine/{meeting_id}/absagen")
+    check("meeting-cancel")
+    context.close()
+    assert not failures, "\n\n".join(failures)
 
 
 def test_manager_reads_the_overview_and_downloads_the_annual_report(app, live_server, page):

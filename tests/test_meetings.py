@@ -55,7 +55,7 @@ def schedule(world, **changes):
 
 
 def calendar_of(message) -> Calendar:
-    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    part = message.get_body(("calendar",))
     assert part.get_param("method") == "REQUEST"
     return Calendar.from_ical(part.get_content())
 
@@ -206,7 +206,7 @@ def meeting_id_of(app) -> int:
         return db.session.scalar(select(Meeting.id))
 
 
-def test_a_new_time_is_sent_to_everyone_but_those_who_declined(app, group_world, mailbox):
+def test_a_new_time_reaches_everyone_invited_and_declined_ones_may_accept_now(app, group_world, mailbox):
     schedule(group_world)
     meeting_id = meeting_id_of(app)
     link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["lead"].email), "/antwort/")
@@ -217,10 +217,22 @@ def test_a_new_time_is_sent_to_everyone_but_those_who_declined(app, group_world,
     later["ends_at"] = later["ends_at"][:11] + "21:00"
     url = f"/termine/{meeting_id}/bearbeiten"
     assert post_form(group_world["client"], url, later).status_code == 302
-    (message,) = mailbox.messages
-    assert message["To"] == group_world["member"].email and message["Subject"].startswith("Geändert: ")
-    (event,) = calendar_of(message).walk("VEVENT")
-    assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART").hour == 19
+    by_person = {m["To"]: m for m in mailbox.messages}
+    assert sorted(by_person) == sorted([group_world["lead"].email, group_world["member"].email])
+    declined, open_one = by_person[group_world["lead"].email], by_person[group_world["member"].email]
+    for message in (declined, open_one):
+        assert message["Subject"].startswith("Geändert: ")
+        (event,) = calendar_of(message).walk("VEVENT")
+        assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART").hour == 19
+        assert "/antwort/" in mailbox.text_of(message) and "/antwort/" in mailbox.html_of(message)
+    anew = "Sie hatten abgesagt. Passt Ihnen der neue Termin, können Sie über den folgenden Link jetzt zusagen."
+    assert anew in mailbox.text_of(declined) and anew in mailbox.html_of(declined)
+    assert anew not in mailbox.text_of(open_one)
+    assert "neu zu- oder absagen" in mailbox.text_of(open_one)
+    post_form(app.test_client(), mailbox.link_in(declined, "/antwort/"), {"answer": "yes"})  # the new date suits
+    with app.app_context():
+        lead_answer = select(Invitation.answer).where(Invitation.user_id == group_world["lead"].id)
+        assert db.session.scalar(lead_answer) == "yes"
     mailbox.messages.clear()
     assert post_form(group_world["client"], url, {**later, "agenda": "Neue TOPs"}).status_code == 302
     assert mailbox.messages == []  # the agenda alone sends nothing, but calendars still see the new SEQUENCE
@@ -228,24 +240,40 @@ def test_a_new_time_is_sent_to_everyone_but_those_who_declined(app, group_world,
         assert db.session.get(Meeting, meeting_id).sequence == 2
 
 
-def test_cancelling_keeps_the_meeting_and_sends_cancel_to_calendars(app, group_world, mailbox):
+def test_cancelling_asks_first_then_keeps_the_meeting_and_sends_cancel_with_the_reason(app, group_world, mailbox):
     schedule(group_world)
     meeting_id = meeting_id_of(app)
     answer_link = mailbox.link_in(
         next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/"
     )
     mailbox.messages.clear()
+    lead = group_world["client"]
+    detail = lead.get(f"/termine/{meeting_id}").text
+    assert f'href="/termine/{meeting_id}/absagen"' in detail  # the button leads to the question, not a POST
     url = f"/termine/{meeting_id}/absagen"
-    assert post_form(group_world["client"], url, {}, get_url=f"/termine/{meeting_id}").status_code == 302
+    question = lead.get(url)
+    assert question.status_code == 200
+    assert '<label class="label" for="reason">Grund (optional)</label>' in question.text
+    assert "Sitzung absagen" in question.text and "Sitzung Frühjahr" in question.text
+    with app.app_context():  # asking changes nothing
+        assert db.session.get(Meeting, meeting_id).status == "scheduled"
+    assert mailbox.messages == []
+    too_long = post_form(lead, url, {"reason": "x" * 2001})
+    assert too_long.status_code == 422 and "Höchstens 2000 Zeichen." in too_long.text and "x" * 2001 in too_long.text
+    reason = "Die Referentin ist erkrankt; ein neuer Termin folgt."
+    assert post_form(lead, url, {"reason": reason}).status_code == 302
     assert len(mailbox.messages) == 2
     message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
     assert message["Subject"].startswith("Abgesagt: ")
-    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert f"Grund der Absage: {reason}" in mailbox.text_of(message) and reason in mailbox.html_of(message)
+    part = mailbox.calendar_of(message)
     assert part.get_param("method") == "CANCEL"
     calendar = Calendar.from_ical(part.get_content())
     (event,) = calendar.walk("VEVENT")
     assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
-    assert "Diese Sitzung ist abgesagt." in group_world["client"].get(f"/termine/{meeting_id}").text
+    assert str(event["COMMENT"]) == reason
+    page = lead.get(f"/termine/{meeting_id}").text
+    assert "Diese Sitzung ist abgesagt." in page and f"Abgesagt: {reason}" in page
     assert "Diese Sitzung ist abgesagt." in app.test_client().get(answer_link).text
     late = post_form(app.test_client(), answer_link, {"answer": "yes"})
     assert late.status_code == 200 and "Diese Sitzung ist abgesagt." in late.text
@@ -253,7 +281,27 @@ def test_cancelling_keeps_the_meeting_and_sends_cancel_to_calendars(app, group_w
         assert (
             db.session.scalar(select(Invitation.answer).where(Invitation.user_id == group_world["member"].id)) is None
         )
-    assert group_world["client"].get(f"/termine/{meeting_id}/bearbeiten").status_code == 409
+        from netzwerk.audit.models import AuditEntry
+
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.cancelled"))
+        assert entry.changes == {"cancel_reason": ["", reason]} and entry.actor_id == group_world["lead"].id
+    assert lead.get(f"/termine/{meeting_id}/bearbeiten").status_code == 409
+    mailbox.messages.clear()
+    assert lead.get(url).status_code == 302  # already cancelled: back to the meeting, nothing sent again
+    assert mailbox.messages == []
+
+
+def test_cancelling_without_a_reason_says_nothing_about_one(app, group_world, mailbox):
+    schedule(group_world)
+    meeting_id = meeting_id_of(app)
+    mailbox.messages.clear()
+    url = f"/termine/{meeting_id}/absagen"
+    assert post_form(group_world["client"], url, {"reason": "   "}).status_code == 302
+    message = mailbox.messages[0]
+    assert "Grund der Absage" not in mailbox.text_of(message)
+    (event,) = Calendar.from_ical(mailbox.calendar_of(message).get_content()).walk("VEVENT")
+    assert "COMMENT" not in event
+    assert "Abgesagt:" not in group_world["client"].get(f"/termine/{meeting_id}").text
 
 
 def test_only_the_groups_leads_change_or_cancel(app, group_world, mailbox):
@@ -262,5 +310,51 @@ def test_only_the_groups_leads_change_or_cancel(app, group_world, mailbox):
     member = app.test_client()
     login(member, group_world["member"].email)
     assert member.get(f"/termine/{meeting_id}/bearbeiten").status_code == 403
+    assert member.get(f"/termine/{meeting_id}/absagen").status_code == 403
     token = csrf_token_from(member.get(f"/termine/{meeting_id}").text)
     assert member.post(f"/termine/{meeting_id}/absagen", data={"csrf_token": token}).status_code == 403
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).status == "scheduled"
+
+
+def test_meeting_mails_have_the_shape_outlook_and_gmail_expect(app, group_world, mailbox):
+    """multipart/mixed [multipart/alternative [plain, html, calendar], .ics attachment], answers to the tool."""
+    schedule(group_world)
+    message = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html", "text/calendar"]
+    inline = list(alternative.iter_parts())[2]
+    assert inline.get_param("method") == "REQUEST" and inline.get_content_charset() == "utf-8"
+    assert inline.get_content_disposition() is None  # shown as the invitation, not as a file
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_content_disposition() == "attachment" and attachment.get_filename() == "einladung.ics"
+    assert Calendar.from_ical(attachment.get_content()) == Calendar.from_ical(inline.get_content())
+    assert "Frühjahr" in inline.get_content()  # UTF-8 survives
+    assert message["Reply-To"] == app.config["MAIL_INBOX_ADDRESS"]
+    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None  # not a notification
+    mailbox.messages.clear()
+    meeting_id = meeting_id_of(app)
+    post_form(group_world["client"], f"/termine/{meeting_id}/absagen", {"reason": ""})
+    cancel = next(m for m in mailbox.messages if m["To"] == group_world["member"].email)
+    alternative, attachment = cancel.iter_parts()
+    assert [p.get_content_type() for p in alternative.iter_parts()][-1] == "text/calendar"
+    assert mailbox.calendar_of(cancel).get_param("method") == "CANCEL"
+    assert attachment.get_filename() == "absage.ics" and cancel["Reply-To"] == app.config["MAIL_INBOX_ADDRESS"]
+
+
+def test_mails_without_a_calendar_stay_plain_alternatives(app, make_user, mailbox):
+    from netzwerk.mail.services import deliver, queue_mail
+
+    user = make_user()
+    with app.test_request_context():
+        mail = queue_mail(
+            user.email, "password_reset", user=db.session.get(type(user), user.id), link="https://x.invalid"
+        )
+        db.session.commit()
+        deliver([mail])
+    (message,) = mailbox.messages
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Reply-To"] is None and message["List-Unsubscribe"] is None

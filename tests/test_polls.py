@@ -325,7 +325,7 @@ def test_the_lead_turns_the_chosen_slot_into_one_meeting_and_the_poll_closes(app
         assert {"poll.converted", "meeting.scheduled"} <= actions
     assert len(mailbox.messages) == 3
     assert all(m["Subject"].startswith("Einladung: Frühjahrssitzung") for m in mailbox.messages)
-    assert all(any(p.get_content_type() == "text/calendar" for p in m.iter_attachments()) for m in mailbox.messages)
+    assert all(mailbox.calendar_of(m).get_param("method") == "REQUEST" for m in mailbox.messages)
     page = world["client"].get(f"/umfragen/{poll.id}").text
     assert "Der Termin steht:" in page and f"/termine/{meeting.id}" in page and "Termin festlegen und" not in page
 

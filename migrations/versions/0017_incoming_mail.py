@@ -1,7 +1,7 @@
 """Incoming mail: replies to the tool's own address (calendar answers, forwarded replies) and their outcome
 
 Revision ID: 0017_incoming_mail
-Revises: 0016a_meeting_updated_at
+Revises: 0016_meeting_updated_at
 Create Date: 2026-11-27 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_incoming_mail'
-down_revision = '0016a_meeting_updated_at'
+down_revision = '0016_meeting_updated_at'
 branch_labels = None
 depends_on = None
 

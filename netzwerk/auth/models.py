@@ -71,6 +71,8 @@ class User(UserMixin, db.Model):
     # reminders before meetings: None follows the manager's defaults, "" means none, else e.g. "7,1" (days)
     reminder_days: Mapped[str | None] = mapped_column(String(40))
     weekly_digest: Mapped[bool] = mapped_column(default=False)  # Monday mail: the coming two weeks' meetings
+    answer_reminders: Mapped[bool] = mapped_column(default=True)  # "please answer" reminders for meetings
+    poll_reminders: Mapped[bool] = mapped_column(default=True)  # reminders to vote in a date poll
     # consent to show email and phone to other members (off until the person agrees)
     share_contact_details: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
@@ -35,9 +35,12 @@ def queue_mail(
     """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
 
     ``link`` is a personal login link: the bodies get a placeholder, the link is put in when sending."""
+    from netzwerk.unsubscribe.services import unsubscribe_url
+
     language = language or (user.language if user is not None else None) or "de"
     with force_locale(language):
-        context.update(recipient_user=user, link=LINK_PLACEHOLDER if link else None)
+        unsubscribe = unsubscribe_url(user.id if user is not None else None, kind)
+        context.update(recipient_user=user, link=LINK_PLACEHOLDER if link else None, unsubscribe_url=unsubscribe)
         subject = render_template(f"mail/messages/{kind}.subject.txt", **context).strip()
         body_text = render_template(f"mail/messages/{kind}.txt", **context)
         body_html = render_template(f"mail/messages/{kind}.html", subject=subject, **context)
@@ -60,11 +63,19 @@ def queue_mail(
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for a mail, from BASE_URL: the request's Host header is chosen by the client and could
-    point a reset link at someone else's site."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    point a reset link at someone else's site. Outside a request (the outbox job building a message) the URL
+    map alone gives the path."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
+    """The message as the big clients expect it. With a calendar: multipart/mixed [multipart/alternative
+    [text/plain, text/html, text/calendar; method=…], the .ics as an attachment] (Outlook's order: the inline
+    part makes Outlook and Gmail show the invitation with its buttons, the attachment serves the others).
+    Meeting mails answer to the tool's mailbox; recurring notifications carry one-click unsubscribe."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.recipient
@@ -72,19 +83,36 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
+    if mail.calendar or mail.meeting_id:
+        message["Reply-To"] = current_app.config["MAIL_INBOX_ADDRESS"]
+    add_unsubscribe_headers(message, mail)
     link = mail.secret_link or ""
     message.set_content(mail.body_text.replace(LINK_PLACEHOLDER, link))
     message.add_alternative(mail.body_html.replace(LINK_PLACEHOLDER, link), subtype="html")
     if mail.calendar:
-        method = mail.calendar_method or "REQUEST"
-        message.add_attachment(
-            mail.calendar.replace(LINK_PLACEHOLDER, link).encode(),
-            maintype="text",
-            subtype="calendar",
-            filename="einladung.ics" if method == "REQUEST" else "absage.ics",
-            params={"method": method, "charset": "utf-8"},
-        )
+        add_calendar(message, mail.calendar.replace(LINK_PLACEHOLDER, link), mail.calendar_method or "REQUEST")
     return message
+
+
+def add_calendar(message: EmailMessage, calendar: str, method: str) -> None:
+    """The calendar inline as the third alternative, and again as a file (application/ics, as Google sends it,
+    so no client takes the copy for a second invitation)."""
+    message.add_alternative(calendar, subtype="calendar", params={"method": method})
+    filename = "einladung.ics" if method == "REQUEST" else "absage.ics"
+    message.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename=filename, params={"name": filename}
+    )
+
+
+def add_unsubscribe_headers(message: EmailMessage, mail: OutgoingMail) -> None:
+    """RFC 2369 List-Unsubscribe with RFC 8058 one-click POST on reminders and digests (computed from the
+    person and the kind of mail, so nothing secret is stored)."""
+    from netzwerk.unsubscribe.services import unsubscribe_url
+
+    url = unsubscribe_url(mail.user_id, mail.kind)
+    if url:
+        message["List-Unsubscribe"] = f"<{url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def body_for_display(mail: OutgoingMail) -> str:

@@ -132,6 +132,17 @@ class ButtonForm(BaseForm):
     """Carries the CSRF token of a button that changes something (cancel, renew the feed address …)."""
 
 
+class CancelMeetingForm(BaseForm):
+    """The confirmation before a meeting is called off; the reason goes to everyone invited."""
+
+    reason = TextAreaField(
+        _l("Grund (optional)"),
+        validators=[Optional(), too_long(2000)],
+        description=_l("Steht in der Absage an alle Eingeladenen, in ihrem Kalender und auf der Seite der Sitzung."),
+    )
+    submit = SubmitField(_l("Sitzung absagen"))
+
+
 class AttendanceRow(RowForm):
     invitation_id = HiddenField()
     status = SelectField(

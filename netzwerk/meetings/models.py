@@ -92,6 +92,7 @@ class Meeting(db.Model):
     # when the invitees were last told the time (invitation or change): reminders due before it are not sent
     announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")  # the lead's reason, shown and sent when cancelled
     # the calendar identity: UID stays, SEQUENCE rises with every change that is sent out
     uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)

@@ -187,10 +187,11 @@ def register_guest(meeting: Meeting, user: User) -> tuple[Invitation, list[Outgo
 
 
 def remind_unanswered(meeting: Meeting) -> list[OutgoingMail]:
-    """A reminder with the answer links to everyone invited who has not answered yet."""
+    """A reminder with the answer links to everyone invited who has not answered yet (except those who
+    turned these reminders off, with the link in an earlier one)."""
     mails = []
     for invitation in invitations_of(meeting):
-        if invitation.answer is None and invitation.user.is_active:
+        if invitation.answer is None and invitation.user.is_active and invitation.user.answer_reminders:
             invitation.reminded_at = utcnow()
             link = external_url("meetings.answer_link", token=answer_token(invitation))
             mail = queue_mail(
@@ -431,6 +432,8 @@ def meeting_event(meeting: Meeting, attendee: User | None) -> Event:
     event.add("url", external_url("meetings.detail", meeting_id=meeting.id))
     if meeting.agenda:
         event.add("description", meeting.agenda)
+    if meeting.is_cancelled and meeting.cancel_reason:  # issue 14: the lead's reason travels with the CANCEL
+        event.add("comment", meeting.cancel_reason)
     if meeting.organizer:
         event.add("organizer", tool_mailbox(meeting.organizer.name, sent_by=meeting.organizer.email))
     else:
@@ -449,7 +452,8 @@ NOTIFY_ON = ("starts_at", "ends_at", "place", "room", "online_url")
 
 def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     """Save a change; every change raises SEQUENCE (calendars replace the entry), and a new time or place is
-    sent to everyone invited who has not declined."""
+    sent to everyone invited, those who declined included: the new date may suit them, and their answer link
+    lets them accept now."""
     before = {name: getattr(meeting, name) for name in data.__dict__}
     for name, value in data.__dict__.items():
         setattr(meeting, name, value)
@@ -473,18 +477,25 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     return moved_up + [
         calendar_mail(invitation, "meeting_changed", "REQUEST")
         for invitation in invitations_of(meeting)
-        if invitation.user.is_active and invitation.answer != Answer.NO
+        if invitation.user.is_active
     ]
 
 
-def cancel_meeting(meeting: Meeting) -> list[OutgoingMail]:
-    """The meeting stays visible as cancelled; everyone invited gets a METHOD:CANCEL for their calendar."""
+def cancel_meeting(meeting: Meeting, reason: str = "") -> list[OutgoingMail]:
+    """The meeting stays visible as cancelled, with the lead's reason; everyone invited gets a METHOD:CANCEL
+    for their calendar (the reason in the mail and in the calendar entry)."""
     meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason.strip()
     drop_waiting(meeting.id, REMINDER_KINDS)
     meeting.sequence += 1
     meeting.version += 1
     meeting.updated_at = utcnow()
-    record("meeting.cancelled", meeting, summary=meeting.title)
+    record(
+        "meeting.cancelled",
+        meeting,
+        summary=meeting.title,
+        changes={"cancel_reason": ["", meeting.cancel_reason]} if meeting.cancel_reason else None,
+    )
     return [
         calendar_mail(invitation, "meeting_cancelled", "CANCEL")
         for invitation in invitations_of(meeting)
@@ -502,6 +513,7 @@ def calendar_mail(invitation: Invitation, kind: str, method: str) -> OutgoingMai
         user=user,
         link=link,
         meeting=meeting,
+        invitation=invitation,
         calendar=(method, meeting_calendar([meeting], method, user)),
     )
     mail.key, mail.meeting_id = f"{kind}:{meeting.id}:{user.id}:{meeting.sequence}", meeting.id

@@ -25,7 +25,14 @@ from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import deliver, external_url
 from netzwerk.meetings import bp
-from netzwerk.meetings.forms import AnswerForm, ButtonForm, EditMeetingForm, MeetingForm, MinutesForm
+from netzwerk.meetings.forms import (
+    AnswerForm,
+    ButtonForm,
+    CancelMeetingForm,
+    EditMeetingForm,
+    MeetingForm,
+    MinutesForm,
+)
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services import (
     REMINDER_KINDS,
@@ -329,18 +336,24 @@ def edit(meeting_id: int):
     return render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting), form_status(form)
 
 
-@bp.post("/termine/<id:meeting_id>/absagen")
+@bp.route("/termine/<id:meeting_id>/absagen", methods=["GET", "POST"])
 @login_required
 def cancel(meeting_id: int):
+    """Ask first (GET changes nothing), then call the meeting off with the optional reason."""
     meeting = get_managed_meeting(meeting_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    if not meeting.is_cancelled:
-        mails = cancel_meeting(meeting)
+    if meeting.is_cancelled:
+        flash(_("Diese Sitzung ist bereits abgesagt."), "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    form = CancelMeetingForm()
+    if form.validate_on_submit():
+        mails = cancel_meeting(meeting, form.reason.data or "")
         db.session.commit()
         deliver(mails)
-    flash(_("Die Sitzung ist abgesagt; die Eingeladenen sind benachrichtigt."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        flash(_("Die Sitzung ist abgesagt; die Eingeladenen sind benachrichtigt."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template(
+        "meetings/cancel.html", form=form, meeting=meeting, invited=len(invitations_of(meeting))
+    ), form_status(form)
 
 
 @bp.get("/termine/<id:meeting_id>.ics")

@@ -157,8 +157,9 @@ def poll_table(poll: Poll) -> PollTable:
 
 
 def remind(poll: Poll, sent_by: User) -> list[OutgoingMail]:
-    """Mail the current members who have not voted yet (and only them); each reminder is kept."""
-    recipients = [user for user in poll_table(poll).not_voted if user.is_active]
+    """Mail the current members who have not voted yet (and only them, unless they turned poll reminders off);
+    each reminder is kept."""
+    recipients = [user for user in poll_table(poll).not_voted if user.is_active and user.poll_reminders]
     db.session.add_all(PollReminder(poll_id=poll.id, user_id=user.id, sent_by_id=sent_by.id) for user in recipients)
     if recipients:
         record("poll.reminded", poll, summary=f"{poll.title}: " + ", ".join(user.name for user in recipients))

@@ -86,6 +86,8 @@ COLUMN_LABELS = {
     "voted_at": _l("abgestimmt am"),
     "waitlisted_at": _l("auf der Warteliste seit"),
     "weekly_digest": _l("Wochenübersicht"),
+    "answer_reminders": _l("Erinnerung an die Antwort auf Einladungen"),
+    "poll_reminders": _l("Erinnerung an Terminumfragen"),
 }
 
 

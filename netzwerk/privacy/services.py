@@ -303,6 +303,7 @@ def anonymise_account(user) -> None:
     user.language = "de"
     user.notify_by_email = False
     user.weekly_digest = False
+    user.answer_reminders = user.poll_reminders = False
     user.reminder_days = None
     user.share_contact_details = False
     user.last_login_at = None

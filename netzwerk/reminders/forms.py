@@ -48,6 +48,10 @@ class MyRemindersForm(VersionedForm):
         choices=day_choices(),
         description=_l("Ohne Auswahl erhalten Sie keine Erinnerungen vor Sitzungen."),
     )
+    answer_reminders = BooleanField(
+        _l("An die Antwort erinnern, solange ich auf eine Einladung nicht geantwortet habe")
+    )
+    poll_reminders = BooleanField(_l("An Terminumfragen erinnern, in denen ich noch nicht abgestimmt habe"))
     weekly_digest = BooleanField(_l("Montags eine Übersicht meiner Termine der nächsten zwei Wochen erhalten"))
     submit = SubmitField(_l("Speichern"))
 

@@ -42,6 +42,10 @@ def user_days(user: User, settings: ReminderSettings) -> list[int]:
     return settings.day_list if user.reminder_days is None else parse_days(user.reminder_days)
 
 
+def wants_answer_reminders(user: User) -> bool:
+    return user.notify_by_email and user.answer_reminders
+
+
 def due_time(meeting: Meeting, days: int, hour: int) -> datetime | None:
     """``days`` before the meeting's local day at ``hour`` local time, in UTC; None if that is not before it."""
     day = to_local(meeting.starts_at).date() - timedelta(days=days)
@@ -97,7 +101,7 @@ def candidates(meeting: Meeting, invitation: Invitation, settings: ReminderSetti
             if due := due_time(meeting, days, settings.send_hour):
                 key = f"reminder:{meeting.id}:{user.id}:{days}:{stamp}"
                 yield Planned(key, "meeting_reminder", due, meeting, invitation)
-    if invitation.answer is None and settings.answer_days is not None and user.notify_by_email:
+    if invitation.answer is None and settings.answer_days is not None and wants_answer_reminders(user):
         if due := due_time(meeting, settings.answer_days, settings.send_hour):
             key = f"answer-reminder:{meeting.id}:{user.id}:{stamp}"
             yield Planned(key, "meeting_answer_reminder", due, meeting, invitation)
@@ -161,7 +165,7 @@ def plan_poll_reminders(now: datetime) -> list[OutgoingMail]:
         if not poll.created_at < due <= now:
             continue
         stamp = f"{poll.deadline:%Y%m%dT%H%M}"
-        people = [u for u in poll_table(poll).not_voted if u.status == AccountStatus.ACTIVE and u.notify_by_email]
+        people = [u for u in poll_table(poll).not_voted if u.is_active and u.notify_by_email and u.poll_reminders]
         known = existing_keys([f"poll-reminder:{poll.id}:{user.id}:{stamp}" for user in people])
         for user in people:
             key = f"poll-reminder:{poll.id}:{user.id}:{stamp}"

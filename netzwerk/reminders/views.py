@@ -58,11 +58,14 @@ def mine():
     if form.validate_on_submit() and not form.is_stale(user):
         after = {
             "reminder_days": own_days_value(form.reminder_days.data, defaults),
+            "answer_reminders": form.answer_reminders.data,
+            "poll_reminders": form.poll_reminders.data,
             "weekly_digest": form.weekly_digest.data,
         }
         changes = changes_between({name: getattr(user, name) for name in after}, after)
         if changes:
-            user.reminder_days, user.weekly_digest = after["reminder_days"], after["weekly_digest"]
+            for name, value in after.items():
+                setattr(user, name, value)
             user.version += 1
             record("user.profile_updated", user, changes=changes)
         db.session.commit()

@@ -1,6 +1,6 @@
 """Meetings: updated_at, the last change of what calendars show (DTSTAMP, the feeds' Last-Modified)
 
-Revision ID: 0016a_meeting_updated_at
+Revision ID: 0016_meeting_updated_at
 Revises: 0015_privacy
 Create Date: 2026-11-27 10:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016a_meeting_updated_at'
+revision = '0016_meeting_updated_at'
 down_revision = '0015_privacy'
 branch_labels = None
 depends_on = None
