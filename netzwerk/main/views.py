@@ -13,7 +13,7 @@ from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
 from netzwerk.partners.services import linked_groups
 from netzwerk.reference import reference_organisations
-from netzwerk.scheduler.services import scheduler_state
+from netzwerk.scheduler.services import job_runs, scheduler_state
 
 
 @bp.get("/")
@@ -61,6 +61,8 @@ def healthz():
         db.session.rollback()
         database = "error"
     scheduler = scheduler_state().as_json() if database == "ok" else {"state": "unknown"}
+    if database == "ok":
+        scheduler["jobs"] = job_runs()  # each periodic job's last completed run
     status = "ok" if database == "ok" else "error"
     body = {"status": status, "database": database, "scheduler": scheduler}
     return jsonify(body), 200 if status == "ok" else 503
