@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import own_partnership, public
 from netzwerk.auth.services import safe_next_url
+from netzwerk.errors import reset_database_connections
 from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
@@ -58,7 +59,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         database = "ok"
     except SQLAlchemyError:
-        db.session.rollback()
+        reset_database_connections()
         database = "error"
     scheduler = scheduler_state().as_json() if database == "ok" else {"state": "unknown"}
     if database == "ok":
