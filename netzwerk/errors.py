@@ -3,6 +3,7 @@
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
@@ -59,6 +60,30 @@ def handle_untrusted_host(error: SecurityError):
     return "400 Bad Request: unbekannter Host / unknown host", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def reset_database_connections() -> None:
+    """After a database outage no pooled connection from before may be reused (SQLite's would still point at
+    a vanished file; PostgreSQL's at a stopped server)."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass  # the connection is gone; remove() discards it
+    db.session.remove()
+    db.engine.dispose()
+
+
+def handle_database_unavailable(error: DBAPIError):
+    """The database stopped or the connection broke: a German 503 rendered without the database, and the
+    session reset so the next request (pool_pre_ping checks each connection) works once it is back."""
+    if not isinstance(error, OperationalError) and not error.connection_invalidated:
+        raise error  # another database error (a bug): the ordinary 500
+    reset_database_connections()
+    page = render_template("errors/503.html")
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     return render_error(500)
@@ -68,5 +93,6 @@ def init_app(app) -> None:
     app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -22,9 +22,26 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+class ClusterControl:
+    """Stop and start a running test cluster (for outage tests on a cluster of their own)."""
+
+    def __init__(self, bin_dir: str, data_dir: str, options: str):
+        self.bin_dir, self.data_dir, self.options = bin_dir, data_dir, options
+
+    def stop(self) -> None:
+        pg_ctl = [f"{self.bin_dir}/pg_ctl", "-D", self.data_dir, "-w", "-m", "immediate", "stop"]
+        subprocess.run(_as_server_user(pg_ctl), check=True, capture_output=True)
+
+    def start(self) -> None:
+        log = f"{self.data_dir}/server.log"
+        pg_ctl = [f"{self.bin_dir}/pg_ctl", "-D", self.data_dir, "-w", "-l", log, "-o", self.options, "start"]
+        subprocess.run(_as_server_user(pg_ctl), check=True, capture_output=True)
+
+
 @contextmanager
-def postgres_cluster(port: int):
-    """Yield a SQLAlchemy URL of a fresh cluster listening on 127.0.0.1:port."""
+def postgres_cluster(port: int, control: list | None = None):
+    """Yield a SQLAlchemy URL of a fresh cluster listening on 127.0.0.1:port; ``control`` (a list) receives a
+    ClusterControl to stop and start it."""
     bin_dir = find_pg_bin()
     data_dir = tempfile.mkdtemp(prefix="netzwerk-pg-")
     if os.geteuid() == 0:
@@ -56,6 +73,8 @@ def postgres_cluster(port: int):
             check=True,
             capture_output=True,
         )
+        if control is not None:
+            control.append(ClusterControl(bin_dir, data_dir, options))
         yield f"postgresql+psycopg://app@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(

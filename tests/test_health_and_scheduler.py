@@ -27,7 +27,7 @@ def test_healthz_reports_database_and_a_scheduler_that_never_ran(client):
     assert response.json == {
         "status": "ok",
         "database": "ok",
-        "scheduler": {"state": "never", "last_heartbeat": None, "age_seconds": None},
+        "scheduler": {"state": "never", "last_heartbeat": None, "age_seconds": None, "jobs": {}},
     }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import own_partnership, public
 from netzwerk.auth.services import safe_next_url
+from netzwerk.errors import reset_database_connections
 from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
 from netzwerk.main import bp
@@ -13,7 +14,7 @@ from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
 from netzwerk.partners.services import linked_groups
 from netzwerk.reference import reference_organisations
-from netzwerk.scheduler.services import scheduler_state
+from netzwerk.scheduler.services import job_runs, scheduler_state
 
 
 @bp.get("/")
@@ -58,9 +59,11 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         database = "ok"
     except SQLAlchemyError:
-        db.session.rollback()
+        reset_database_connections()
         database = "error"
     scheduler = scheduler_state().as_json() if database == "ok" else {"state": "unknown"}
+    if database == "ok":
+        scheduler["jobs"] = job_runs()  # each periodic job's last completed run
     status = "ok" if database == "ok" else "error"
     body = {"status": status, "database": database, "scheduler": scheduler}
     return jsonify(body), 200 if status == "ok" else 503

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.services import fields_of_action
@@ -516,8 +517,13 @@ def register_as_guest(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))  # already registered or invited
     if not meeting.guests_allowed or meeting.is_cancelled or has_started(meeting):
         abort(409)
-    invitation, mails = register_guest(meeting, current_user._get_current_object())
-    db.session.commit()
+    try:
+        invitation, mails = register_guest(meeting, current_user._get_current_object())
+        db.session.commit()
+    except IntegrityError:  # the same person registered at the same moment (a double click): that one counts
+        db.session.rollback()
+        flash(_("Sie sind bereits angemeldet."), "info")
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
     deliver(mails)
     flash(
         _("Sie sind als Gast angemeldet; die Einladung mit Kalendereintrag kommt per E-Mail.")

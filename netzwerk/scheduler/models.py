@@ -18,3 +18,16 @@ class SchedulerHeartbeat(db.Model):
     host: Mapped[str] = mapped_column(String(255), default="")
     pid: Mapped[int] = mapped_column(default=0)
     holder: Mapped[str] = mapped_column(String(100), default="")
+
+
+class SchedulerJobRun(db.Model):
+    """One row per periodic job: when it last started and last COMPLETED. A job is due when its interval has
+    passed since the last completed run, so a scheduler that becomes active (first start, restart, a standby
+    taking over) catches up at once, and a run killed midway (started, never completed) is simply due again."""
+
+    __tablename__ = "scheduler_job_run"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -3,7 +3,7 @@
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
-from netzwerk.scheduler.models import SchedulerHeartbeat
+from netzwerk.scheduler.models import SchedulerHeartbeat, SchedulerJobRun
 
 SCHEDULER_NAME = "scheduler"
 
@@ -74,3 +74,58 @@ def scheduler_state() -> SchedulerState:
     age = utcnow() - last
     fresh = age <= current_app.config["SCHEDULER_STALE_AFTER"]
     return SchedulerState("ok" if fresh else "stale", last, max(0, int(age.total_seconds())))
+
+
+# --- Periodic jobs: the last completed run of each, kept in the database ---------------------------------
+
+# After a failed run, the job is tried again after this pause (or its interval, if shorter), not every tick.
+RETRY_AFTER_FAILURE = timedelta(minutes=5)
+
+
+def job_is_due(name: str, every: timedelta, now: datetime | None = None) -> bool:
+    """Due when ``every`` has passed since the last completed run, or it never completed. A run that started
+    and never completed (its process was killed) leaves the job due; one that failed is retried after
+    ``every`` or RETRY_AFTER_FAILURE, whichever is shorter, not at every tick."""
+    now = now or utcnow()
+    run = db.session.get(SchedulerJobRun, name)
+    if run is None:
+        return True
+    failed = run.last_error and (run.last_completed_at is None or run.last_started_at > run.last_completed_at)
+    if failed:
+        return now - run.last_started_at >= min(every, RETRY_AFTER_FAILURE)
+    return run.last_completed_at is None or now - run.last_completed_at >= every
+
+
+def _job_run(name: str) -> SchedulerJobRun:
+    run = db.session.get(SchedulerJobRun, name)
+    if run is None:
+        run = SchedulerJobRun(name=name, last_error="")
+        db.session.add(run)
+    return run
+
+
+def job_started(name: str) -> None:
+    _job_run(name).last_started_at = utcnow()
+
+
+def job_completed(name: str) -> None:
+    run = _job_run(name)
+    run.last_completed_at, run.last_error = utcnow(), ""
+
+
+def job_failed(name: str, error: BaseException) -> None:
+    run = _job_run(name)
+    run.last_started_at = run.last_started_at or utcnow()
+    run.last_error = f"{type(error).__name__}: {error}"[:500]
+
+
+def job_runs() -> dict[str, dict]:
+    """For /healthz: each job's last started and completed run and its last error."""
+    return {
+        run.name: {
+            "last_started_at": run.last_started_at.isoformat() if run.last_started_at else None,
+            "last_completed_at": run.last_completed_at.isoformat() if run.last_completed_at else None,
+            "last_error": run.last_error or None,
+        }
+        for run in db.session.scalars(select(SchedulerJobRun).order_by(SchedulerJobRun.name))
+    }

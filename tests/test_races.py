@@ -1,0 +1,84 @@
+"""Races: requests that arrive at the same moment, run in threads against the real database."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
+from netzwerk.meetings.models import Invitation
+from tests.conftest import csrf_token_from, login
+from tests.test_meeting_options import add_meeting
+
+
+def race(calls) -> list[int]:
+    """Start every call at the same moment (a barrier); the status codes they returned."""
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def run(call):
+        barrier.wait()
+        results.append(call())
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_the_same_guest_registering_forty_times_at_once_is_one_registration(app, make_user):
+    guest = make_user(name="Gerda Doppelklick", role="partner")
+    with app.app_context():
+        group = WorkingGroup(name="AK Offen für Gäste", is_public=True)
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+    meeting_id = add_meeting(app, group_id, [], capacity=20, guests_allowed=True)
+    clients = []
+    for _ in range(40):  # forty tabs of the same person, each with its own session
+        client = app.test_client()
+        login(client, guest.email)
+        clients.append((client, csrf_token_from(client.get(f"/termine/{meeting_id}").text)))
+    codes = race(
+        [
+            lambda c=client, t=token: c.post(f"/termine/{meeting_id}/gast", data={"csrf_token": t}).status_code
+            for client, token in clients
+        ]
+    )
+    assert codes == [302] * 40, sorted(codes)
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).where(Invitation.meeting_id == meeting_id))
+    assert count == 1
+    print(f"\nguest registration race: {len(codes)} requests raced, 1 registration, no error")
+
+
+def test_fifty_zusagen_at_once_for_twenty_places_confirm_twenty(app, make_user):
+    people = [make_user(name=f"Andrang {n}") for n in range(50)]
+    with app.app_context():
+        group = WorkingGroup(name="AK Großer Andrang")
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+    meeting_id = add_meeting(app, group_id, people, capacity=20)
+    clients = []
+    for person in people:
+        client = app.test_client()
+        login(client, person.email)
+        clients.append((client, csrf_token_from(client.get(f"/termine/{meeting_id}").text)))
+    codes = race(
+        [
+            lambda c=client, t=token: (
+                c.post(f"/termine/{meeting_id}/antwort", data={"answer": "yes", "csrf_token": t}).status_code
+            )
+            for client, token in clients
+        ]
+    )
+    assert codes == [302] * 50, sorted(codes)
+    with app.app_context():
+        rows = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id)).all()
+    confirmed = sum(1 for i in rows if i.answer == "yes" and i.waitlisted_at is None)
+    waiting = sum(1 for i in rows if i.waitlisted_at is not None)
+    assert (confirmed, waiting) == (20, 30)
+    print(f"\nZusagen race: {len(codes)} requests raced, {confirmed} confirmed, {waiting} waiting")

@@ -1,0 +1,163 @@
+"""Failover without gaps: the active scheduler is killed with SIGKILL three times at random points while
+meeting reminders, partner-profile reminders and the retention purge are due; a standby takes over each time
+and runs at once whatever is due (not an hour or a day later), so everything arrives within MAIL_CLAIM_TIMEOUT
+plus one lease period after the last takeover."""
+
+import asyncio
+import email
+import random
+import signal
+import time
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from netzwerk.dbtypes import utcnow
+from netzwerk.extensions import db
+from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.partners.models import Partnership, PartnerUser
+from netzwerk.scheduler.models import SchedulerHeartbeat, SchedulerJobRun
+from tests.conftest import free_port
+from tests.test_scheduler_process import due_reminders, start_scheduler, wait_for
+
+CLAIM_TIMEOUT = 3  # MAIL_CLAIM_TIMEOUT as start_scheduler sets it
+LEASE = 3  # SCHEDULER_STALE_AFTER: three heartbeats of 1 s
+SLACK = 6  # time to send the rest of the mails on this shared 2-core machine
+
+
+class Recorder:
+    """Accepts every mail after a short pause and keeps (Message-ID, recipients)."""
+
+    def __init__(self, pause: float):
+        self.pause, self.received = pause, []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        await asyncio.sleep(self.pause)
+        message_id = email.message_from_bytes(envelope.original_content)["Message-ID"]
+        self.received.append((str(message_id), tuple(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def recording_smtp():
+    handler = Recorder(pause=0.02)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, handler
+    controller.stop()
+
+
+def stale_partners(app, make_user, make_actor, count: int) -> list[str]:
+    """Partners whose profile was never updated: each partner user is due for the yearly reminder."""
+    users = [make_user(role="partner", name=f"Partnerin {n}") for n in range(count)]
+    actors = [make_actor(name=f"Partner {n} e.V.", kind="partner") for n in range(count)]
+    with app.app_context():
+        for user, actor in zip(users, actors, strict=True):
+            partnership = Partnership(actor_id=actor.id)
+            db.session.add(partnership)
+            db.session.flush()
+            db.session.add(PartnerUser(user_id=user.id, partnership_id=partnership.id))
+        db.session.commit()
+    return [user.email for user in users]
+
+
+def jobs_last_ran(app, partner_ago: timedelta, retention_ago: timedelta) -> None:
+    """As if a scheduler had run the hourly and daily jobs a while ago, so they fall due during the test."""
+    now = utcnow()
+    with app.app_context():
+        for name, ago in (("partner_reminders", partner_ago), ("retention", retention_ago)):
+            db.session.add(SchedulerJobRun(name=name, last_started_at=now - ago, last_completed_at=now - ago))
+        db.session.add(
+            OutgoingMail(
+                key="old-mail",
+                kind="invitation",
+                recipient="alt@example.org",
+                subject="Alt",
+                body_text="alt",
+                body_html="<p>alt</p>",
+                message_id="<old@example.org>",
+                status=MailStatus.SENT,
+                created_at=now - timedelta(days=400),
+            )
+        )
+        db.session.commit()
+
+
+def active_pid(app) -> int | None:
+    with app.app_context():
+        row = db.session.scalar(select(SchedulerHeartbeat))
+        fresh = row is not None and utcnow() - row.beat_at < timedelta(seconds=LEASE)
+        db.session.remove()
+        return row.pid if fresh else None
+
+
+def everything_done(app, smtp, expected_ids: int, partner_emails: list[str]) -> bool:
+    partner_mails = {rcpt for _, rcpts in smtp.received for rcpt in rcpts if rcpt in partner_emails}
+    with app.app_context():
+        sent = db.session.scalar(select(func.count()).where(OutgoingMail.status == MailStatus.SENT))
+        old_mail_gone = db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.key == "old-mail")) is None
+        db.session.remove()
+    return (
+        len({mid for mid, _ in smtp.received}) >= expected_ids
+        and sent == expected_ids
+        and partner_mails == set(partner_emails)
+        and old_mail_gone
+    )
+
+
+def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(
+    app, make_user, make_actor, recording_smtp, tmp_path
+):
+    port, smtp = recording_smtp
+    reminders = due_reminders(app, meetings=10, members=10, make_user=make_user)
+    partner_emails = stale_partners(app, make_user, make_actor, 6)
+    # the hourly partner job and the daily purge ran long ago by their interval's measure: both come due while
+    # the schedulers are being killed, and would otherwise wait an hour and a day after a takeover
+    jobs_last_ran(app, partner_ago=timedelta(hours=1) - timedelta(seconds=4), retention_ago=timedelta(hours=24))
+    expected = reminders + len(partner_emails)
+    log = tmp_path / "scheduler.log"
+    processes = [start_scheduler(app, port, log), start_scheduler(app, port, log)]  # one active, one standby
+    rng = random.Random()
+    kills = 0
+    try:
+        for _ in range(3):
+            wait_for(lambda: active_pid(app) in {p.pid for p in processes if p.poll() is None}, 30, "an active one")
+            time.sleep(rng.uniform(0.3, 2.5))  # a random point: mid-batch, mid-job or between jobs
+            victim = next(p for p in processes if p.pid == active_pid(app))
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(timeout=10)
+            kills += 1
+            processes.append(start_scheduler(app, port, log))  # restarted, it stands by
+            # more reminders fall due during the outage, so there is always work when the next one is killed
+            expected += due_reminders(app, meetings=2, members=10, make_user=make_user, group_name=f"AK {kills}")
+        last_restart = time.monotonic()
+        try:
+            wait_for(
+                lambda: everything_done(app, smtp, expected, partner_emails),
+                CLAIM_TIMEOUT + LEASE + SLACK,
+                "every mail and job after the last takeover",
+            )
+        except AssertionError:
+            raise AssertionError(f"{len(smtp.received)} of {expected} mails\n{log.read_text()[-3000:]}") from None
+        took = time.monotonic() - last_restart
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=20)
+    ids = [mid for mid, _ in smtp.received]
+    doubled = len(ids) - len(set(ids))
+    assert len(set(ids)) == expected, log.read_text()
+    assert doubled <= kills, f"{doubled} mails twice after {kills} kills"
+    with app.app_context():
+        runs = {run.name: run for run in db.session.scalars(select(SchedulerJobRun))}
+        assert {"outbox", "partner_reminders", "retention"} <= set(runs)
+        assert all(run.last_completed_at and not run.last_error for run in runs.values())
+    health = app.test_client().get("/healthz").json
+    assert health["scheduler"]["jobs"]["retention"]["last_completed_at"]
+    print(
+        f"\nscheduler failover: {kills} kills survived, {expected} mails ({len(partner_emails)} partner "
+        f"reminders), {doubled} doubled, all done {took:.1f} s after the last takeover"
+    )
