@@ -205,7 +205,7 @@ def test_the_export_holds_every_row_about_the_user_and_nothing_of_others(app, ma
     assert "Auskunft nach Art. 15 DSGVO" in page.text and "Komme anna" in page.text and "Bernd" not in page.text
     assert "Mitgliedschaften in Arbeitskreisen" in page.text
     # readable: German headings and labels instead of column names and stored codes
-    assert "<th scope=\"col\">E-Mail-Adresse</th>" in page.text and ">Mitglied<" in page.text
+    assert '<th scope="col">E-Mail-Adresse</th>' in page.text and ">Mitglied<" in page.text
     assert ">member<" not in page.text and "created_at" not in page.text
 
 

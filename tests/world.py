@@ -49,9 +49,13 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
         poll = Poll(
             group=group,
             title="Wann?",
-            slots=[PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)],
+            slots=[
+                PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)
+            ],
         )
-        project = Project(title="Projekt", is_public=True, milestones=[Milestone(title="Start", due_on=date(2027, 1, 1))])
+        project = Project(
+            title="Projekt", is_public=True, milestones=[Milestone(title="Start", due_on=date(2027, 1, 1))]
+        )
         news = NewsItem(title="Neu", body="Text", publish_at=utcnow())
         db.session.add_all([group, internal, held, upcoming, partnership, poll, project, news])
         db.session.flush()

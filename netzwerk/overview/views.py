@@ -89,11 +89,15 @@ def report_period() -> tuple[date, date, dict[str, str]]:
     errors = {}
     if not start_ok:
         errors["von"] = _(
-            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 01.01.%(year)d.", last=this_year + 1, year=this_year
+            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 01.01.%(year)d.",
+            last=this_year + 1,
+            year=this_year,
         )
     if not end_ok:
         errors["bis"] = _(
-            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 31.12.%(year)d.", last=this_year + 1, year=this_year
+            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 31.12.%(year)d.",
+            last=this_year + 1,
+            year=this_year,
         )
     start, end = start or date(this_year, 1, 1), end or date(this_year, 12, 31)
     for name, day in (("von", start), ("bis", end)):
