@@ -263,7 +263,7 @@ def test_a_lead_finds_people_by_name_and_sees_only_emails_they_may_see(app, make
     to show it or already works with the lead in another group the lead leads."""
     lead = make_user(name="Lea Leitung")
     secret = make_user(name="Sandra Still", email="sandra.still@example.org", organisation="Stadtwerke")
-    open_ = make_user(name="Sven Offen", email="sven.offen@example.org", share_contact_details=True)
+    make_user(name="Sven Offen", email="sven.offen@example.org", share_contact_details=True)
     colleague = make_user(name="Sina Kollegin", email="sina.kollegin@example.org")
     own = make_group("AK Eigen", members=[(lead, "lead")])
     make_group("AK Zweit", members=[(lead, "lead"), (colleague, "member")])

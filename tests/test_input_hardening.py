@@ -1,5 +1,7 @@
 """Issue 15: no input loses data or gives a 500 — incomplete and stale forms, dates out of range, ids."""
 
+import importlib
+
 import pytest
 from flask import url_for
 
@@ -45,9 +47,8 @@ def test_every_versioned_form_is_listed(app):
     def subclasses(cls):
         return {cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))}
 
-    import netzwerk.actors.views, netzwerk.groups.views, netzwerk.legal.views  # noqa: E401, F401
-    import netzwerk.meetings.views, netzwerk.news.views, netzwerk.partners.views  # noqa: E401, F401
-    import netzwerk.projects.views, netzwerk.reminders.views, netzwerk.users.views  # noqa: E401, F401
+    for name in ("actors", "groups", "legal", "meetings", "news", "partners", "projects", "reminders", "users"):
+        importlib.import_module(f"netzwerk.{name}.views")
 
     forms = subclasses(VersionedForm) - {VersionedForm}
     assert len(forms) == len(VERSIONED_FORMS), sorted(f"{f.__module__}.{f.__name__}" for f in forms)

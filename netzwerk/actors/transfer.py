@@ -7,8 +7,8 @@ import csv
 import difflib
 import io
 import itertools
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
