@@ -74,6 +74,7 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
         db.session.commit()
         ids = {
             "actor_id": actor.id,
+            "mail_id": 1,
             "field_id": 1,
             "group_id": group.id,
             "meeting_id": held.id,
