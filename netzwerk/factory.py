@@ -116,6 +116,8 @@ def audit_value(value) -> str:
 class IdConverter(IntegerConverter):
     """``<id:...>``: a positive database id that fits an INTEGER column (larger numbers are a 404, not a 500)."""
 
+    regex = r"[0-9]{1,10}"  # ASCII digits only: \d would also match "²" or "٣"
+
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)
 

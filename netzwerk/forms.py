@@ -1,12 +1,23 @@
 """The base form every form of the app derives from."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import EmailField, Form, IntegerField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    DateTimeField,
+    EmailField,
+    FieldList,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -34,11 +45,39 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+FIRST_YEAR = 2000
+YEARS_AHEAD = 10
+
+
+def last_allowed_year() -> int:
+    return datetime.now(UTC).year + YEARS_AHEAD
+
+
+def in_date_range(day: date) -> bool:
+    """Dates the app can store, shift between time zones and show: from 2000 to ten years ahead."""
+    return FIRST_YEAR <= day.year <= last_allowed_year()
+
+
+def date_in_range(form, field) -> None:
+    """Stops the field's other checks (and clears its value, so no other check computes with it): year 1 or
+    9999 would overflow when converted to UTC."""
+    if isinstance(field.data, date | datetime) and not in_date_range(field.data):
+        field.data = None
+        field.errors[:] = []
+        raise StopValidation(
+            _l("Bitte ein Datum zwischen %(first)d und %(last)d angeben.", first=FIRST_YEAR, last=last_allowed_year())
+        )
+
+
 class CleanText:
-    """Form meta: every text field refuses control characters; all but passwords lose surrounding blanks."""
+    """Form meta: every text field refuses control characters; all but passwords lose surrounding blanks;
+    every date field refuses years outside FIRST_YEAR … YEARS_AHEAD from now."""
 
     def bind_field(self, form, unbound_field, options):
         field_class = unbound_field.field_class
+        if issubclass(field_class, DateTimeField) and not issubclass(field_class, TimeField):
+            validators = options.get("validators", unbound_field.kwargs.get("validators")) or ()
+            options["validators"] = [date_in_range, *validators]
         if issubclass(field_class, StringField):
             validators = options.get("validators", unbound_field.kwargs.get("validators")) or ()
             options["validators"] = [no_control_characters, *validators]
@@ -52,7 +91,12 @@ class BaseForm(FlaskForm):
     """Every text field refuses control characters; all but passwords lose surrounding blanks."""
 
     class Meta(CleanText):
-        pass
+        def wrap_formdata(self, form, formdata):
+            """Only form fields: Flask-WTF would also read a JSON body, whose numbers and lists no field expects."""
+            from flask import request
+
+            wrapped = super().wrap_formdata(form, formdata)
+            return None if wrapped is not None and formdata is _Auto and request.is_json else wrapped
 
 
 class RowForm(Form):
@@ -92,14 +136,53 @@ def email_field(label, **kwargs) -> EmailField:
     )
 
 
+INCOMPLETE_FORM = _l(
+    "Das Formular ist unvollständig angekommen; es wurde nichts gespeichert. Bitte laden Sie die Seite neu "
+    "und speichern Sie erneut."
+)
+
+
 class VersionedForm(BaseForm):
-    """A form for a record with a ``version`` column: a save based on an older version is refused."""
+    """A form for a record with a ``version`` column: a save based on an older version is refused.
+
+    The posted version is also the proof that the whole form was sent: the page always renders it, so a
+    browser always sends it. Only then may an absent checkbox or list mean "none chosen"; a POST without it
+    (a script, a cut-off request) would otherwise empty every list and flag of the record."""
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])  # empty on a create form
 
+    def is_complete(self) -> bool:
+        """The version was posted, and every list of rows the page renders (min_entries) sent at least one."""
+        if not self.version.raw_data or not self.version.raw_data[0].strip():
+            return False
+        from flask import request
+
+        return all(
+            any(key.startswith(f"{field.name}-") for key in request.form)
+            for field in self
+            if isinstance(field, FieldList) and field.min_entries
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        """An edit form (built from a record) that arrived incomplete is named first, whatever else is wrong."""
+        valid = super().validate(extra_validators)
+        if self.version.object_data is not None and not self.is_complete():
+            self.refuse_incomplete(self.version.object_data)
+            return False
+        return valid
+
+    def refuse_incomplete(self, current_version: int) -> None:
+        self.version.data, self.version.raw_data = current_version, [str(current_version)]
+        if INCOMPLETE_FORM not in self.form_errors:
+            self.form_errors.append(INCOMPLETE_FORM)
+
     def is_stale(self, obj) -> bool:
-        """True (with a message) if someone saved since this form was opened. The form then carries the
-        current version, so saving again after checking is deliberate, not another dead end."""
+        """True (with a message) if the POST is incomplete (nothing is saved) or someone saved since this form
+        was opened. The form then carries the current version, so saving again after checking is deliberate,
+        not another dead end."""
+        if not self.is_complete():
+            self.refuse_incomplete(obj.version)
+            return True
         if self.version.data != obj.version:
             self.version.data, self.version.raw_data = obj.version, [str(obj.version)]  # rendered from raw_data
             self.form_errors.append(
@@ -149,9 +232,10 @@ def date_arg(name: str) -> tuple[date | None, bool]:
     if not value:
         return None, True
     try:
-        return (date.fromisoformat(value), True) if len(value) == 10 else (None, False)
+        day = date.fromisoformat(value) if len(value) == 10 and value.isascii() else None
     except ValueError:
         return None, False
+    return (day, True) if day and in_date_range(day) else (None, False)
 
 
 def query_text(name: str, max_length: int = 100) -> str:

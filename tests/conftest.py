@@ -325,7 +325,17 @@ def live_server(app):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step."""
+    """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step. Also says
+    how many inputs the property walk tried."""
+    from tests.property_stats import answers, reached, tried
+
+    if tried:
+        by_role = ", ".join(f"{role} {n}" for role, n in sorted(tried.items()))
+        by_answer = ", ".join(f"{kind} {n}" for kind, n in sorted(answers.items()))
+        terminalreporter.write_line(
+            f"Hypothesis-Walk: {sum(tried.values())} Eingaben versucht ({by_role}); Antworten {by_answer}; "
+            f"{len(reached)} Endpunkte mit Antwort 2xx/422"
+        )
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)

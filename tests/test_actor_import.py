@@ -192,7 +192,7 @@ def test_broken_or_hostile_files_are_explained(as_role):
     manager, _ = as_role("admin")
     huge_cell = ("Name;Notiz\nA;" + "x" * 200_000 + "\n").encode()
     response = upload(manager, "riesig.csv", huge_cell)
-    assert response.status_code == 422 and "beschädigt" in response.text
+    assert response.status_code == 422 and "länger als 100000 Zeichen" in response.text
     page = upload(manager, "ok.csv", b"Name\nA\n")
     token = csrf_token_from(page.text)
     response = manager.post(page.request.path, data={"csrf_token": token, "spalte-name": "²", "aktion": "pruefen"})
@@ -256,3 +256,87 @@ def test_erasing_a_contact_deletes_staged_uploads_that_name_them(app, as_role, m
     assert post_form(manager, url, {"reason": "Wunsch der Person"}).status_code == 302
     assert f"{token}.json" not in staged_files(app)
     assert f"{other_token}.json" in staged_files(app)
+
+
+# --- Hostile files: zip bombs, endless lines, huge cells --------------------------------------------------
+
+
+def zip_bomb(unpacked_mb: int = 60) -> bytes:
+    """A real .xlsx whose sheet is megabytes of the same row: a few hundred KB that unpack to unpacked_mb."""
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["Name", "Ort"])
+    template = io.BytesIO()
+    workbook.save(template)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            if entry.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(entry, source.read(entry))
+                continue
+            with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+                sheet.write(
+                    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                    b'spreadsheetml/2006/main"><sheetData>'
+                )
+                row = b'<row><c t="inlineStr"><is><t>' + b"A" * 900 + b"</t></is></c></row>"
+                chunk = row * 1000
+                for _ in range(unpacked_mb * 1024 * 1024 // len(chunk) + 1):
+                    sheet.write(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+    return bomb.getvalue()
+
+
+def peak_rss_kb() -> int:
+    """The process's peak resident memory (VmHWM), after resetting it where the kernel allows."""
+    from pathlib import Path
+
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def reset_peak_rss() -> None:
+    from pathlib import Path
+
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # "5" resets VmHWM to the current RSS
+    except OSError:
+        pass
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, as_role):
+    manager, _ = as_role("admin")
+    bomb = zip_bomb(60)
+    assert len(bomb) < 1024 * 1024  # small on the wire …
+    reset_peak_rss()
+    before = peak_rss_kb()
+    response = upload(manager, "bombe.xlsx", bomb)
+    grown_mb = (peak_rss_kb() - before) / 1024
+    assert response.status_code == 422
+    assert "Die Excel-Datei ist entpackt größer als 50 MB" in response.text
+    assert grown_mb < 50, f"reading the upload grew the process by {grown_mb:.0f} MB"
+    assert actor_count(app) == 0
+
+
+def test_an_xlsx_packed_suspiciously_tight_is_refused(as_role):
+    manager, _ = as_role("admin")
+    response = upload(manager, "dicht.xlsx", zip_bomb(5))  # below 50 MB unpacked, but packed 1,000:1
+    assert response.status_code == 422 and "ungewöhnlich stark gepackt" in response.text
+
+
+def test_endless_csv_lines_and_huge_cells_are_refused(as_role):
+    manager, _ = as_role("admin")
+    for filename, content, message in [
+        ("lang.csv", b"Name;Ort\r\n" + b"x" * 200_000 + b";Landshut\r\n", "länger als 100000 Zeichen"),
+        ("feld.csv", b"Name;Ort\r\n" + b"x" * 6_000 + b";Landshut\r\n", "Ein Feld der Datei ist länger als 5000"),
+    ]:
+        response = upload(manager, filename, content)
+        assert response.status_code == 422 and message in response.text, filename
+    workbook = Workbook()
+    workbook.active.append(["Name", "Ort"])
+    workbook.active.append(["y" * 6_000, "Landshut"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(manager, "feld.xlsx", buffer.getvalue())
+    assert response.status_code == 422 and "Ein Feld der Datei ist länger als 5000" in response.text

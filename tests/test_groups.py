@@ -9,6 +9,7 @@ from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from tests.conftest import login, post_form
+from tests.html_forms import form_with
 
 
 @pytest.fixture
@@ -255,3 +256,50 @@ def test_the_manager_adds_members_and_is_not_offered_to_ask_for_membership(app, 
     assert "Mitgliedschaft anfragen" in member.get(f"/arbeitskreise/{group_id}").text
     response = post_form(manager, f"/arbeitskreise/{group_id}/anfragen", {"message": "?"}, get_url="/")
     assert response.status_code == 404
+
+
+def test_a_lead_finds_people_by_name_and_sees_only_emails_they_may_see(app, make_group, make_user):
+    """Adding members: a search by name, not a list of every account; an address only where the person agreed
+    to show it or already works with the lead in another group the lead leads."""
+    lead = make_user(name="Lea Leitung")
+    secret = make_user(name="Sandra Still", email="sandra.still@example.org", organisation="Stadtwerke")
+    make_user(name="Sven Offen", email="sven.offen@example.org", share_contact_details=True)
+    colleague = make_user(name="Sina Kollegin", email="sina.kollegin@example.org")
+    own = make_group("AK Eigen", members=[(lead, "lead")])
+    make_group("AK Zweit", members=[(lead, "lead"), (colleague, "member")])
+    client = app.test_client()
+    login(client, lead.email)
+
+    page = client.get(f"/arbeitskreise/{own}/mitglieder")
+    assert "Sandra Still" not in page.text and "sandra.still@" not in page.text  # no list without a search
+    found = client.get(f"/arbeitskreise/{own}/mitglieder?suche=s")  # too short: no results
+    assert "Sandra Still" not in found.text
+    found = client.get(f"/arbeitskreise/{own}/mitglieder?suche=S%25")  # a LIKE wildcard is a plain character
+    assert "Sandra Still" not in found.text
+    found = client.get(f"/arbeitskreise/{own}/mitglieder?suche=SA")  # any case
+    assert "Sandra Still" in found.text and "Stadtwerke" in found.text
+    for query in ("Sandra", "Sven", "Sina"):
+        assert query in client.get(f"/arbeitskreise/{own}/mitglieder?suche={query}").text
+    everyone = (
+        client.get(f"/arbeitskreise/{own}/mitglieder?suche=S").text
+        + client.get(f"/arbeitskreise/{own}/mitglieder?suche=an").text
+    )
+    pages = [client.get(f"/arbeitskreise/{own}/mitglieder?suche={q}").text for q in ("Sandra", "Sven", "Sina")]
+    assert all("sandra.still@" not in text for text in [*pages, everyone])
+    assert "sven.offen@example.org" in pages[1] and "sina.kollegin@example.org" in pages[2]
+
+    form = form_with(pages[0], "aufnehmen-role")
+    response = client.post(
+        f"/arbeitskreise/{own}/mitglieder?suche=Sandra", data=form.data(**{"aufnehmen-user_id": str(secret.id)})
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Membership).where(Membership.group_id == own, Membership.user_id == secret.id))
+    assert "sandra.still@" not in client.get(f"/arbeitskreise/{own}/mitglieder").text  # the member list: names only
+
+
+def test_the_manager_sees_the_addresses_in_the_search(app, make_group, make_user, as_role):
+    make_user(name="Sandra Still", email="sandra.still@example.org")
+    group = make_group("AK Eigen")
+    manager, _ = as_role("admin")
+    assert "sandra.still@example.org" in manager.get(f"/arbeitskreise/{group}/mitglieder?suche=Sandra").text

@@ -171,11 +171,11 @@ def test_report_cells_never_become_formulas(app, manager, make_actor):
 @pytest.mark.parametrize(
     "query, field, message",
     [
-        ("von=gestern&bis=2026-12-31", "von", "Bitte ein Datum angeben"),
-        ("von=2026-01-01&bis=2026-13-45", "bis", "Bitte ein Datum angeben"),
+        ("von=gestern&bis=2026-12-31", "von", "Bitte ein Datum zwischen 2000 und"),
+        ("von=2026-01-01&bis=2026-13-45", "bis", "Bitte ein Datum zwischen 2000 und"),
         ("von=2026-06-01&bis=2026-01-01", "bis", "Das Ende liegt vor dem Beginn."),
         ("von=2000-01-01&bis=2026-01-01", "bis", "höchstens fünf Jahre"),
-        ("von=2026-01-01%00&bis=2026-12-31", "von", "Bitte ein Datum angeben"),
+        ("von=2026-01-01%00&bis=2026-12-31", "von", "Bitte ein Datum zwischen 2000 und"),
     ],
 )
 def test_a_bad_period_is_named_and_the_input_kept(as_role, query, field, message):
@@ -255,7 +255,7 @@ def test_quarters_follow_the_berlin_calendar(app):
 def test_report_years_out_of_range_are_named(as_role, query):
     client, _ = as_role("admin")
     response = client.get(f"/uebersicht/jahresbericht?{query}")
-    assert response.status_code == 422 and "Bitte ein Jahr zwischen 2000 und" in response.text
+    assert response.status_code == 422 and "zwischen 2000 und" in response.text
 
 
 def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_report(app):

@@ -8,6 +8,7 @@ import difflib
 import io
 import itertools
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,6 +27,13 @@ from netzwerk.forms import PHONE_MESSAGE, PHONE_PATTERN
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+MAX_CELL_LENGTH = 5_000  # longer than any field of an actor (the description allows 5,000)
+MAX_LINE_LENGTH = 100_000  # one CSV line: 60 columns of long text
+# An .xlsx is a zip: these bound what openpyxl would unpack, before it reads anything (a "zip bomb" of a few
+# hundred KB can unpack to gigabytes).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_COMPRESSION_RATIO = 200  # XML of a real sheet packs 5–30:1; a bomb of repeated rows 1,000:1 and more
 
 
 class ImportFileError(ValueError):
@@ -55,6 +63,11 @@ def decode(raw: bytes) -> str:
 
 def read_csv(raw: bytes) -> Table:
     text = decode(raw).replace("\x00", "")
+    longest = max((len(line) for line in text.split("\n", MAX_ROWS + 2)[: MAX_ROWS + 2]), default=0)
+    if longest > MAX_LINE_LENGTH:
+        raise ImportFileError(
+            _l("Eine Zeile der Datei ist länger als %(n)d Zeichen; bitte prüfen Sie die Datei.", n=MAX_LINE_LENGTH)
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -65,7 +78,32 @@ def read_csv(raw: bytes) -> Table:
     return _table(lines)
 
 
+def check_zip(raw: bytes) -> None:
+    """Refuses an .xlsx whose parts would unpack to more than the limits, judged from the zip's directory
+    (zipfile never reads past the size an entry declares, so the declared sizes bound what openpyxl gets)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportFileError(_l("Die Excel-Datei lässt sich nicht lesen.")) from error
+    too_big = _l(
+        "Die Excel-Datei ist entpackt größer als %(mb)d MB oder ungewöhnlich stark gepackt; bitte speichern Sie "
+        "sie neu oder als CSV.",
+        mb=MAX_UNPACKED_BYTES // (1024 * 1024),
+    )
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ImportFileError(
+            _l("Die Excel-Datei besteht aus mehr als %(n)d Teilen; bitte speichern Sie sie neu.", n=MAX_ZIP_ENTRIES)
+        )
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise ImportFileError(too_big)
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
+            raise ImportFileError(too_big)
+
+
 def read_xlsx(raw: bytes) -> Table:
+    check_zip(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -95,6 +133,10 @@ def excel_text(value) -> str:
 
 
 def _table(lines: list[tuple[int, list[str]]]) -> Table:
+    if any(len(cell) > MAX_CELL_LENGTH for _n, cells in lines for cell in cells[:MAX_COLUMNS]):
+        raise ImportFileError(
+            _l("Ein Feld der Datei ist länger als %(n)d Zeichen; bitte prüfen Sie die Datei.", n=MAX_CELL_LENGTH)
+        )
     lines = [(n, [cell.strip() for cell in cells[:MAX_COLUMNS]]) for n, cells in lines if any(c.strip() for c in cells)]
     if not lines:
         raise ImportFileError(_l("Die Datei enthält keine Zeilen."))

@@ -165,9 +165,10 @@ def partner_context(actor: Actor) -> dict:
 
 def actor_form(actor: Actor | None = None) -> ActorForm:
     form = ActorForm(obj=actor) if actor else ActorForm()
+    if actor is not None and not form.sectors.raw_data:  # the relationship is a list, the field text
+        form.sectors.data = ", ".join(s.name for s in actor.sectors)
     if actor is not None and not form.is_submitted():
         form.municipality_id.data = str(actor.municipality_id or "")
-        form.sectors.data = ", ".join(s.name for s in actor.sectors)
         form.fields_of_action.data = [f.id for f in actor.fields_of_action]
         while len(form.contacts) < len(actor.contacts) + 2:
             form.contacts.append_entry()

@@ -167,6 +167,22 @@ def can_see_contact_details(user, contact) -> bool:
     return role == Role.MEMBER and contact.user is not None and contact.user.share_contact_details
 
 
+def emails_visible_to(viewer, people) -> set[int]:
+    """Which of these people's email addresses the viewer may see when adding members: the manager all; a lead
+    those who agreed to show their contact details, and members of a group the lead leads."""
+    from sqlalchemy import select
+
+    from netzwerk.extensions import db
+    from netzwerk.groups.models import Membership
+    from netzwerk.groups.services import current_on
+
+    if _role(viewer) == Role.ADMIN:
+        return {person.id for person in people}
+    led = select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role == "lead", current_on())
+    colleagues = set(db.session.scalars(select(Membership.user_id).where(Membership.group_id.in_(led), current_on())))
+    return {person.id for person in people if person.share_contact_details or person.id in colleagues}
+
+
 def visible_groups(user):
     """A WHERE condition: the working groups this viewer may see. Internal groups: the manager and their
     current members. Closed groups stay visible to those who could see them."""

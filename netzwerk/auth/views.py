@@ -20,7 +20,7 @@ from netzwerk.auth.services import (
     use_token,
 )
 from netzwerk.extensions import db, login_manager
-from netzwerk.forms import form_status
+from netzwerk.forms import form_status, small_int
 from netzwerk.mail.services import external_url, queue_mail
 
 login_manager.login_view = "auth.login"
@@ -33,9 +33,10 @@ login_manager.session_protection = "basic"
 def load_user(user_id: str) -> User | None:
     """The cookie holds "<id>:<session token>"; a replaced token (logout, new password) ends that session."""
     user_pk, _sep, token = user_id.partition(":")
-    if not user_pk.isdigit() or not token:
+    user_pk = small_int(user_pk)
+    if user_pk is None or not token:
         return None
-    user = db.session.get(User, int(user_pk))
+    user = db.session.get(User, user_pk)
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

@@ -41,15 +41,17 @@ class GroupForm(VersionedForm):
 
 
 class AddMemberForm(BaseForm):
+    """The page shows a name search; each result has its own button, which sends the person's id as user_id.
+    The choices (every candidate) only check the id: they are never rendered, so no list of all accounts and
+    their addresses reaches the page."""
+
     user_id = SelectField(_l("Person"), coerce=str, validators=[DataRequired(_l("Bitte wählen Sie eine Person."))])
     role = SelectField(_l("Rolle im Arbeitskreis"), choices=role_choices, default="member")
     actor_id = SelectField(_l("vertritt (Akteur)"), coerce=str)
     submit = SubmitField(_l("Hinzufügen"))
 
     def set_choices(self, users, actors) -> None:
-        self.user_id.choices = [SelectChoice("", _l("– bitte wählen –"))] + [
-            SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in users
-        ]
+        self.user_id.choices = [SelectChoice("", "–")] + [SelectChoice(str(u.id), str(u.id)) for u in users]
         self.actor_id.choices = [SelectChoice("", _l("– keinen –"))] + [SelectChoice(str(a.id), a.name) for a in actors]
 
 

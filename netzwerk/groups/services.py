@@ -128,6 +128,23 @@ def candidates(group: WorkingGroup) -> list[User]:
     )
 
 
+def search_candidates(group: WorkingGroup, text: str, limit: int = 20) -> list[User]:
+    """Candidates whose name contains the text (case-insensitive); at most ``limit``."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    members = select(Membership.user_id).where(Membership.group_id == group.id, current_on())
+    query = (
+        select(User)
+        .where(
+            User.status != AccountStatus.DEACTIVATED,
+            User.id.not_in(members),
+            User.name.ilike(f"%{escaped}%", escape="\\"),
+        )
+        .order_by(User.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def add_member(group: WorkingGroup, user: User, role: MemberRole, actor_id: int | None) -> Membership:
     membership = Membership(group=group, user=user, role=role, actor_id=actor_id, start_date=date.today())
     db.session.add(membership)

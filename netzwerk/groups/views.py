@@ -14,6 +14,7 @@ from netzwerk.auth.permissions import (
     can_see_group_internals,
     can_see_group_meetings,
     can_view_group,
+    emails_visible_to,
     has_public_calendar,
     login_required,
     public,
@@ -22,7 +23,7 @@ from netzwerk.auth.permissions import (
     visible_projects,
 )
 from netzwerk.extensions import db
-from netzwerk.forms import form_status
+from netzwerk.forms import form_status, query_text
 from netzwerk.groups import bp
 from netzwerk.groups.forms import (
     AddMemberForm,
@@ -59,6 +60,7 @@ from netzwerk.groups.services import (
     pending_requests,
     request_to_join,
     save_group,
+    search_candidates,
     send_group_message,
     set_status,
 )
@@ -206,11 +208,20 @@ def change_status(group_id: int):
     return redirect(url_for("groups.detail", group_id=group.id))
 
 
+SEARCH_MIN_LENGTH = 2
+
+
 def members_page(group: WorkingGroup, form: AddMemberForm, invite_form: InviteIntoGroupForm):
+    search = query_text("suche", 100)
+    found = search_candidates(group, search) if len(search) >= SEARCH_MIN_LENGTH else []
     return render_template(
         "groups/members.html",
         group=group,
         form=form,
+        search=search,
+        search_min_length=SEARCH_MIN_LENGTH,
+        found=found,
+        shown_emails=emails_visible_to(current_user, found),
         invite_form=invite_form,
         members=current_memberships(group),
         roles=MEMBER_ROLE_LABELS,
@@ -230,7 +241,7 @@ def add_member_form(group: WorkingGroup) -> AddMemberForm:
 def members(group_id: int):
     group = get_managed_group(group_id)
     form = add_member_form(group)
-    if form.submit.data and form.validate_on_submit():
+    if form.validate_on_submit():
         user = db.get_or_404(User, int(form.user_id.data))
         actor_id = int(form.actor_id.data) if form.actor_id.data else None
         add_member(group, user, MemberRole(form.role.data), actor_id)

@@ -538,7 +538,7 @@ def feed_token(user: User) -> str:
 
 def user_from_feed_token(token: str) -> User | None:
     user_id, _, signature = token.partition("-")
-    if not user_id.isdigit() or len(user_id) > 10:
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 9:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.status != AccountStatus.ACTIVE:

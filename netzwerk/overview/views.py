@@ -88,9 +88,17 @@ def report_period() -> tuple[date, date, dict[str, str]]:
     end, end_ok = date_arg("bis")
     errors = {}
     if not start_ok:
-        errors["von"] = _("Bitte ein Datum angeben, z. B. 01.01.%(year)d.", year=this_year)
+        errors["von"] = _(
+            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 01.01.%(year)d.",
+            last=this_year + 1,
+            year=this_year,
+        )
     if not end_ok:
-        errors["bis"] = _("Bitte ein Datum angeben, z. B. 31.12.%(year)d.", year=this_year)
+        errors["bis"] = _(
+            "Bitte ein Datum zwischen 2000 und %(last)d angeben, z. B. 31.12.%(year)d.",
+            last=this_year + 1,
+            year=this_year,
+        )
     start, end = start or date(this_year, 1, 1), end or date(this_year, 12, 31)
     for name, day in (("von", start), ("bis", end)):
         if name not in errors and not FIRST_REPORT_YEAR <= day.year <= this_year + 1:

@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     StringField,
     SubmitField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from netzwerk.dbtypes import utcnow
-from netzwerk.forms import BaseForm, too_long
+from netzwerk.forms import BaseForm, RowForm, too_long
 
 SLOT_ROWS = 6  # empty rows on a new form; "Weitere Zeilen" adds MORE_ROWS at a time (no JavaScript needed)
 MORE_ROWS = 3
@@ -48,7 +47,7 @@ class OptionalDateTimeField(BlankIsNone, DateTimeLocalField):
     pass
 
 
-class SlotForm(Form):
+class SlotForm(RowForm):
     """One proposed slot: a day and the time from/to (Europe/Berlin)."""
 
     day = OptionalDateField(

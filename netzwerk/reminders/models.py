@@ -10,7 +10,7 @@ DAY_CHOICES = (14, 7, 3, 2, 1, 0)  # days before a meeting a reminder can go out
 
 def parse_days(text: str | None) -> list[int]:
     """ "7,1" → [7, 1]; anything that is not one of DAY_CHOICES is left out."""
-    days = {int(part) for part in (text or "").split(",") if part.strip().isdigit()}
+    days = {int(part) for part in (text or "").split(",") if part.strip().isascii() and part.strip().isdigit()}
     return sorted((day for day in days if day in DAY_CHOICES), reverse=True)
 
 
