@@ -327,8 +327,13 @@ def live_server(app):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step. Also says
     how many inputs the property walk tried."""
+    from tests.ops_report import LINES
     from tests.property_stats import answers, reached, tried
 
+    if LINES:
+        terminalreporter.write_sep("-", "Sicherheit und Betrieb")
+        for line in LINES:
+            terminalreporter.write_line(line)
     if tried:
         by_role = ", ".join(f"{role} {n}" for role, n in sorted(tried.items()))
         by_answer = ", ".join(f"{kind} {n}" for kind, n in sorted(answers.items()))
