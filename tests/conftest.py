@@ -285,6 +285,13 @@ def post_form(client, url: str, data: dict, get_url: str | None = None, **kwargs
     return client.post(url, data={"csrf_token": csrf_token_from(page.text), **data}, **kwargs)
 
 
+def version_on(client, url: str) -> str:
+    """The record's version as an edit form renders it (optimistic locking: a POST must send it back)."""
+    from tests.html_forms import form_with
+
+    return form_with(client.get(url).text, "version").data()["version"][0]
+
+
 def login(client, email: str, password: str = PASSWORD, remember: bool = False, **request_kwargs):
     data = {"email": email, "password": password, **({"remember": "y"} if remember else {})}
     return post_form(client, "/login", data, **request_kwargs)

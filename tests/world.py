@@ -43,7 +43,12 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
         held = Meeting(group=group, title="Gestern", starts_at=start, ends_at=start + timedelta(hours=2))
         soon = utcnow() + timedelta(days=7)
         upcoming = Meeting(
-            group=group, title="Bald", starts_at=soon, ends_at=soon + timedelta(hours=2), guests_allowed=True
+            group=group,
+            title="Bald",
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=2),
+            place="Rathaus",
+            guests_allowed=True,
         )
         partnership = Partnership(actor_id=partner_actor.id, type="metropolregion", offers="Angebote")
         poll = Poll(
