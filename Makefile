@@ -67,6 +67,7 @@ test: system-deps js-deps install translations lint
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install
 	$(BIN)/python -m bench.mail_outbox
+	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
 
 # Extract new UI strings and merge them into the catalogs (then translate netzwerk/translations/en).
 messages: install

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk.actors.services import fields_of_action
 from netzwerk.auth.models import Role
@@ -328,13 +329,20 @@ def edit(meeting_id: int):
     if not form.is_submitted():
         form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(meeting.ends_at).replace(tzinfo=None)
-    if form.validate_on_submit():
-        mails = change_meeting(meeting, data_from(form))
-        db.session.commit()
-        deliver(mails)
-        flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting), form_status(form)
+    status = None
+    if form.validate_on_submit() and not form.is_stale(meeting):
+        try:
+            mails = change_meeting(meeting, data_from(form))
+            db.session.commit()
+        except StaleDataError:
+            form.crossed(meeting)
+            status = 409
+        else:
+            deliver(mails)
+            flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    page = render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting)
+    return page, status or form_status(form)
 
 
 @bp.route("/termine/<id:meeting_id>/absagen", methods=["GET", "POST"])
