@@ -348,6 +348,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"Hypothesis-Walk: {sum(tried.values())} Eingaben versucht ({by_role}); Antworten {by_answer}; "
             f"{len(reached)} Endpunkte mit Antwort 2xx/422"
         )
+        terminalreporter.write_line("Erreicht: " + ", ".join(sorted(reached)))
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)
