@@ -5,13 +5,14 @@ import re
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
+from typing import cast
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -115,10 +116,13 @@ def throttle_keys(scope: str, email: str, address: str | None) -> tuple[str, str
 
 
 def _attempts_since(key: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(ThrottleAttempt)
-        .where(ThrottleAttempt.key == key, ThrottleAttempt.created_at > since)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ThrottleAttempt)
+            .where(ThrottleAttempt.key == key, ThrottleAttempt.created_at > since)
+        )
+        or 0
     )
 
 
@@ -171,7 +175,7 @@ def authenticate(email: str, password: str, address: str | None) -> tuple[User |
     if throttled:
         return None, "throttled"
     user = find_user_by_email(email)
-    if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
+    if not verify_password(user, password) or user is None or user.status != AccountStatus.ACTIVE:
         return None, "invalid"
     forgive_attempt("login", email, attempts)
     user.last_login_at = utcnow()
@@ -222,7 +226,5 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
 
 def use_token(token: UserToken) -> bool:
     """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
-    result = db.session.execute(
-        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
-    )
-    return result.rowcount == 1
+    statement = update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+    return cast(CursorResult, db.session.execute(statement)).rowcount == 1

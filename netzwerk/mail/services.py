@@ -10,10 +10,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import cast
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -197,22 +198,24 @@ def release_dead_claims() -> int:
     """Mails claimed by a process that died mid-batch go back to the queue (one of them may have reached the
     server just before the crash; its stable Message-ID lets the receiver tell the repeat)."""
     limit = utcnow() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
-    result = db.session.execute(
+    statement = (
         update(OutgoingMail)
         .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
         .values(status=MailStatus.QUEUED, claimed_at=None)
     )
+    result = cast(CursorResult, db.session.execute(statement))
     db.session.commit()
     return result.rowcount
 
 
 def drop_expired() -> int:
     """A reminder whose meeting has begun is not sent any more."""
-    result = db.session.execute(
+    statement = (
         update(OutgoingMail)
         .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= utcnow())
         .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
     )
+    result = cast(CursorResult, db.session.execute(statement))
     db.session.commit()
     return result.rowcount
 
@@ -236,7 +239,11 @@ def is_permanent(error: Exception) -> bool:
 def record_failure(mail_id: int, attempts: int, error: Exception) -> None:
     """Queue the mail again after a pause, or give up after the last attempt or a permanent refusal."""
     pauses = current_app.config["MAIL_RETRY_MINUTES"]
-    values = {"attempts": attempts, "claimed_at": None, "last_error": str(error)[:2000] or type(error).__name__}
+    values: dict[str, object] = {
+        "attempts": attempts,
+        "claimed_at": None,
+        "last_error": str(error)[:2000] or type(error).__name__,
+    }
     if is_permanent(error) or attempts > len(pauses):
         values["status"] = MailStatus.FAILED
     else:
