@@ -96,4 +96,4 @@ messages: install
 	$(BIN)/pybabel update -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-output tests/js/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache test-output tests/js/node_modules
