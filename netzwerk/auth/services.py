@@ -5,13 +5,14 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import cast
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -146,7 +147,8 @@ def authenticate(email: str, password: str, address: str | None) -> tuple[User |
     if verdict.throttled:
         return None, verdict
     user = find_user_by_email(email)
-    if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
+    # verify_password first: it does the same work for an unknown address, so timing tells nothing
+    if not verify_password(user, password) or user is None or user.status != AccountStatus.ACTIVE:
         return None, verdict
     forgive_attempt("login", email, verdict)
     user.last_login_at = utcnow()
@@ -197,7 +199,10 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
 
 def use_token(token: UserToken) -> bool:
     """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
-    result = db.session.execute(
-        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+        ),
     )
     return result.rowcount == 1

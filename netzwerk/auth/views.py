@@ -32,8 +32,8 @@ login_manager.session_protection = "basic"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The cookie holds "<id>:<session token>"; a replaced token (logout, new password) ends that session."""
-    user_pk, _sep, token = user_id.partition(":")
-    user_pk = small_int(user_pk)
+    raw_pk, _sep, token = user_id.partition(":")
+    user_pk = small_int(raw_pk)
     if user_pk is None or not token:
         return None
     user = db.session.get(User, user_pk)
@@ -129,8 +129,8 @@ def forgot_password():
 @public
 def reset_password(token: str):
     user_token, problem = check_token(token, TokenPurpose.PASSWORD_RESET)
-    if problem:
-        return token_problem_page(problem, TokenPurpose.PASSWORD_RESET)
+    if user_token is None:  # then problem names why
+        return token_problem_page(problem or "invalid", TokenPurpose.PASSWORD_RESET)
     user = user_token.user
     form = NewPasswordForm(user)
     if form.validate_on_submit():
@@ -148,10 +148,10 @@ def reset_password(token: str):
 @public
 def accept_invitation(token: str):
     user_token, problem = check_token(token, TokenPurpose.INVITATION)
-    if problem is None and user_token.user.status == AccountStatus.DEACTIVATED:
-        problem = "inactive"
-    if problem:
-        return token_problem_page(problem, TokenPurpose.INVITATION)
+    if user_token is not None and user_token.user.status == AccountStatus.DEACTIVATED:
+        user_token, problem = None, "inactive"
+    if user_token is None:  # then problem names why
+        return token_problem_page(problem or "invalid", TokenPurpose.INVITATION)
     user = user_token.user
     form = NewPasswordForm(user)
     if form.validate_on_submit():

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import cast
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
@@ -198,10 +199,13 @@ def release_dead_claims() -> int:
     """Mails claimed by a process that died mid-batch go back to the queue (one of them may have reached the
     server just before the crash; its stable Message-ID lets the receiver tell the repeat)."""
     limit = utcnow() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
-        .values(status=MailStatus.QUEUED, claimed_at=None)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
+            .values(status=MailStatus.QUEUED, claimed_at=None)
+        ),
     )
     db.session.commit()
     return result.rowcount
@@ -209,10 +213,13 @@ def release_dead_claims() -> int:
 
 def drop_expired() -> int:
     """A reminder whose meeting has begun is not sent any more."""
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= utcnow())
-        .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= utcnow())
+            .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
+        ),
     )
     db.session.commit()
     return result.rowcount
@@ -349,10 +356,10 @@ def outbox_health() -> OutboxHealth:
         .order_by(OutgoingMail.attempted_at.desc(), OutgoingMail.id.desc())
         .limit(1)
     ).first()
-    failing = last is not None and last.status != MailStatus.SENT and last.last_error
+    failing = last if last is not None and last.status != MailStatus.SENT and last.last_error else None
     return OutboxHealth(
         waiting=counts.get(MailStatus.QUEUED, 0) + counts.get(MailStatus.SENDING, 0),
         failed=counts.get(MailStatus.FAILED, 0),
-        last_error=last.last_error if failing else None,
-        last_error_at=last.attempted_at if failing else None,
+        last_error=failing.last_error if failing else None,
+        last_error_at=failing.attempted_at if failing else None,
     )
