@@ -138,9 +138,10 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None  # a scheduler process started by a test
     ARGON2_PROFILE = "fast-for-tests"  # see netzwerk/auth/services.py
-    # Every test client comes from 127.0.0.1, and the race tests send forty guest registrations at once;
-    # tests/test_throttles.py sets its own low limits.
+    # Every test client comes from 127.0.0.1, and the race and writer tests send many registrations and answers
+    # at once; tests/test_throttles.py sets its own low limits.
     GUEST_MAX_PER_ADDRESS = 100
+    ANSWER_LINK_MAX_PER_ADDRESS = 10_000
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}
