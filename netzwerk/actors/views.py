@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.actors import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
 from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, ContactPerson, FieldOfAction
@@ -53,7 +54,6 @@ from netzwerk.auth.permissions import (
     visible_links,
     visible_projects,
 )
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
@@ -361,7 +361,7 @@ def import_check(token: str):
     check = check_rows(table, mapping)
     if form.validate_on_submit() and request.form.get("aktion") == "importieren":
         if not check.errors:
-            source = f"Import {stored['filename']} am {utcnow():%d.%m.%Y}"
+            source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
             created = import_rows(check, source[:200])
             db.session.commit()
             discard(token)
@@ -410,4 +410,4 @@ def export_xlsx_file():
 
 
 def attachment(extension: str) -> str:
-    return f'attachment; filename="akteure-{utcnow():%Y-%m-%d}.{extension}"'
+    return f'attachment; filename="akteure-{clock.today():%Y-%m-%d}.{extension}"'

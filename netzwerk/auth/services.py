@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from netzwerk import clock
 from netzwerk.auth.models import AccountStatus, ThrottleAttempt, TokenPurpose, User, UserToken
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
 # argon2id with the library's RFC 9106 defaults (t=3, 64 MiB, p=4): above OWASP ASVS's minimum. Only the test
@@ -61,7 +61,7 @@ def verify_password(user: User | None, password: str) -> bool:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
     user.end_all_sessions()
 
 
@@ -127,7 +127,7 @@ def count_attempt(scope: str, email: str, address: str | None) -> tuple[list[Thr
 
     The attempt is committed before it is checked, so parallel requests cannot all slip under the limit."""
     config = current_app.config
-    now = utcnow()
+    now = clock.now()
     db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - config["LOGIN_WINDOW"]))
     account_key, address_key = throttle_keys(scope, email, address)
     attempts = [ThrottleAttempt(key=account_key, created_at=now), ThrottleAttempt(key=address_key, created_at=now)]
@@ -144,7 +144,7 @@ def count_attempt(scope: str, email: str, address: str | None) -> tuple[list[Thr
 def count_address_attempt(scope: str, address: str | None, limit: int) -> bool:
     """Count one use of a public form from a client address (no account involved); True if over ``limit``
     within the window. The same rows and window as the login throttle."""
-    now = utcnow()
+    now = clock.now()
     window = current_app.config["LOGIN_WINDOW"]
     db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - window))
     _account_key, address_key = throttle_keys(scope, "", address)
@@ -174,7 +174,7 @@ def authenticate(email: str, password: str, address: str | None) -> tuple[User |
     if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
         return None, "invalid"
     forgive_attempt("login", email, attempts)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user, None
 
 
@@ -191,7 +191,7 @@ def _digest(raw: str) -> str:
 def issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
     """Create a token and return its raw value (only the hash is stored); older open ones of the same
     purpose stop working."""
-    now = utcnow()
+    now = clock.now()
     db.session.execute(
         update(UserToken)
         .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
@@ -215,7 +215,7 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
         return None, "invalid"
     if token.used_at is not None:
         return None, "used"
-    if token.expires_at <= utcnow():
+    if token.expires_at <= clock.now():
         return None, "expired"
     return token, None
 
@@ -223,6 +223,6 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
 def use_token(token: UserToken) -> bool:
     """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
     result = db.session.execute(
-        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=clock.now())
     )
     return result.rowcount == 1
