@@ -74,7 +74,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    # stored in UTC; entered and shown in Europe/Berlin (services.local / services.to_utc)
+    # stored in UTC; entered and shown in Europe/Berlin (clock.to_local / clock.to_utc)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300), default="")
