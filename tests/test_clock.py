@@ -163,7 +163,10 @@ def test_at_23_30_utc_the_landshut_day_has_begun_for_memberships(app, make_user,
             assert login(client, person.email).status_code == 302
             pages = [client.get(f"/arbeitskreise/{group_id}"), client.get(f"/termine/{meeting_id}")]
             statuses = [page.status_code for page in pages]
-            assert statuses == [200, 200] if has_access else all(s in (403, 404) for s in statuses), (person, statuses)
+            if has_access:
+                assert statuses == [200, 200], (person.name, statuses)
+            else:
+                assert all(status in (403, 404) for status in statuses), (person.name, statuses)
 
         manager_client = app.test_client()
         login(manager_client, manager.email)
