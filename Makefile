@@ -10,19 +10,32 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # $(call apt_install,PACKAGES): one braced command, so `present || $(call apt_install,x)` installs only when missing
 apt_install = { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(1); }
 
-.PHONY: run test bench install translations system-deps js-deps lint messages clean
+.PHONY: run test bench install lock translations system-deps js-deps lint typecheck messages clean
 
 # Debian's python3 needs python3-venv for a virtual environment; a failed attempt leaves nothing behind.
 $(BIN)/pip:
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(call apt_install,python3-venv)
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/pip
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+# Exactly the locked versions (requirements.txt, with PyPI's hashes), then the app itself without resolving again;
+# setuptools comes from the lock, so the editable build needs no isolated download. `pip check` fails when
+# setup.cfg asks for something the lock lacks (then `make lock`).
+$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml | $(BIN)/pip
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-compile requirements.txt from setup.cfg (all extras) against PyPI alone, so the hashes are PyPI's and not
+# those of a local mirror; existing pins stay unless UPGRADE=1 (all) or UPGRADE=package (one package).
+LOCK_UPGRADE = $(if $(UPGRADE),$(if $(filter 1,$(UPGRADE)),--upgrade,--upgrade-package $(UPGRADE)))
+lock: | $(BIN)/pip
+	@[ -x $(BIN)/pip-compile ] || $(BIN)/pip install -q --require-hashes -r requirements.txt
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --all-build-deps --strip-extras --extra postgresql --extra test --extra dev \
+	  --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_UPGRADE) --output-file requirements.txt setup.cfg
 
 translations: install
 	$(BIN)/pybabel compile -d netzwerk/translations
@@ -57,8 +70,17 @@ $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 
 js-deps: $(JS_DEPS)
 
+# Style, formatting, the import contracts (.importlinter) and the types of the packages in TYPED.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory typecheck
+
+# Packages whose types mypy checks (settings in setup.cfg [mypy]); the next ones to add are in CONTRIBUTING.md.
+TYPED := netzwerk/auth netzwerk/mail netzwerk/privacy $(wildcard netzwerk/clock.py)
+typecheck: install
+	$(BIN)/mypy $(TYPED)
 
 # The whole suite on SQLite and on a throwaway PostgreSQL cluster that the tests start themselves, side by side.
 test: system-deps js-deps install translations lint
@@ -67,6 +89,7 @@ test: system-deps js-deps install translations lint
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install
 	$(BIN)/python -m bench.mail_outbox
+	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
 
 # Extract new UI strings and merge them into the catalogs (then translate netzwerk/translations/en).
 messages: install
@@ -74,4 +97,4 @@ messages: install
 	$(BIN)/pybabel update -i netzwerk/translations/messages.pot -d netzwerk/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-output tests/js/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache test-output tests/js/node_modules

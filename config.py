@@ -91,10 +91,18 @@ class Config:
     MAIL_CLAIM_TIMEOUT = env_int("MAIL_CLAIM_TIMEOUT", 240)
     MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 200)
 
-    # Login throttling: failures allowed per window, per account and per client address.
-    LOGIN_WINDOW = timedelta(minutes=15)
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    # Throttles (netzwerk/throttle.py): uses allowed per THROTTLE_WINDOW, per account and per client address;
+    # beyond them a 429 with Retry-After. One-click unsubscribes come from mail providers' servers (one
+    # address for many people), hence the higher limit.
+    THROTTLE_WINDOW = timedelta(minutes=env_int("THROTTLE_WINDOW_MINUTES", 15))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    RESET_MAX_PER_ACCOUNT = env_int("RESET_MAX_PER_ACCOUNT", 5)
+    RESET_MAX_PER_ADDRESS = env_int("RESET_MAX_PER_ADDRESS", 20)
+    FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)  # the accessibility feedback form
+    GUEST_MAX_PER_ADDRESS = env_int("GUEST_MAX_PER_ADDRESS", 10)  # registrations as a guest of a meeting
+    ANSWER_LINK_MAX_PER_ADDRESS = env_int("ANSWER_LINK_MAX_PER_ADDRESS", 30)  # answers by the link in a mail
+    UNSUBSCRIBE_MAX_PER_ADDRESS = env_int("UNSUBSCRIBE_MAX_PER_ADDRESS", 100)  # one-click unsubscribes
     PASSWORD_MIN_LENGTH = 12
     INVITATION_VALID_FOR = timedelta(days=7)
     PASSWORD_RESET_VALID_FOR = timedelta(hours=1)
@@ -105,8 +113,6 @@ class Config:
     RETENTION_INACTIVE_DAYS = env_int("RETENTION_INACTIVE_DAYS", 730)
     RETENTION_MAIL_DAYS = env_int("RETENTION_MAIL_DAYS", 180)
     RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
-    # Reports through the public barrier feedback form, per client address and LOGIN_WINDOW.
-    FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
 
     SCHEDULER_HEARTBEAT_SECONDS = env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
     # How often the scheduler sends what waits in the outbox (mails not sent by the request itself).
@@ -132,6 +138,9 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None  # a scheduler process started by a test
     ARGON2_PROFILE = "fast-for-tests"  # see netzwerk/auth/services.py
+    # Every test client comes from 127.0.0.1, and the race tests send forty guest registrations at once;
+    # tests/test_throttles.py sets its own low limits.
+    GUEST_MAX_PER_ADDRESS = 100
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

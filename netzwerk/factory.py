@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import event
@@ -88,6 +88,27 @@ def tune_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def begin_sqlite(connection) -> None:
+    """SQLite: a transaction that may write starts with BEGIN IMMEDIATE, taking the write lock before its
+    first read. With a plain (deferred) BEGIN, a transaction that read first and then writes while another
+    process committed gets "database is locked" at once, busy_timeout or not; and pysqlite's own way (BEGIN
+    just before the first INSERT/UPDATE) leaves the reads before it (a version check, a count of free places)
+    outside the transaction. Page views (GET, HEAD) keep pysqlite's way, so readers never wait for the lock;
+    POSTs, the scheduler and commands take it (SQLAlchemy's "pysqlite serializable isolation" recipe)."""
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        dbapi_connection.isolation_level = ""  # pysqlite: deferred BEGIN right before the first write
+        return
+    dbapi_connection.isolation_level = None  # pysqlite emits no BEGIN of its own; this one is explicit
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def select_locale() -> str:

@@ -186,15 +186,29 @@ class VersionedForm(BaseForm):
             self.refuse_incomplete(obj.version)
             return True
         if self.version.data != obj.version:
-            self.version.data, self.version.raw_data = obj.version, [str(obj.version)]  # rendered from raw_data
-            self.form_errors.append(
-                _l(
-                    "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind unten "
-                    "erhalten; bitte prüfen Sie die aktuelle Fassung (neu laden) und speichern Sie erneut."
-                )
-            )
+            self.show_conflict(obj.version)
             return True
         return False
+
+    def show_conflict(self, current_version: int) -> None:
+        self.version.data, self.version.raw_data = current_version, [str(current_version)]  # rendered from raw_data
+        if CONFLICT not in self.form_errors:
+            self.form_errors.append(CONFLICT)
+
+    def crossed(self, obj) -> None:
+        """Another save of the same record committed between this request's check and its UPDATE (the
+        version column refused it: StaleDataError). Rolled back; the form keeps what was typed and names the
+        conflict, as is_stale does."""
+        from netzwerk.extensions import db
+
+        db.session.rollback()
+        self.show_conflict(obj.version)  # read again after the rollback: the version now stored
+
+
+CONFLICT = _l(
+    "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind unten "
+    "erhalten; bitte prüfen Sie die aktuelle Fassung (neu laden) und speichern Sie erneut."
+)
 
 
 MAX_PAGE = 10_000

@@ -285,6 +285,13 @@ def post_form(client, url: str, data: dict, get_url: str | None = None, **kwargs
     return client.post(url, data={"csrf_token": csrf_token_from(page.text), **data}, **kwargs)
 
 
+def version_on(client, url: str) -> str:
+    """The record's version as an edit form renders it (optimistic locking: a POST must send it back)."""
+    from tests.html_forms import form_with
+
+    return form_with(client.get(url).text, "version").data()["version"][0]
+
+
 def login(client, email: str, password: str = PASSWORD, remember: bool = False, **request_kwargs):
     data = {"email": email, "password": password, **({"remember": "y"} if remember else {})}
     return post_form(client, "/login", data, **request_kwargs)
@@ -327,8 +334,13 @@ def live_server(app):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step. Also says
     how many inputs the property walk tried."""
+    from tests.ops_report import LINES
     from tests.property_stats import answers, reached, tried
 
+    if LINES:
+        terminalreporter.write_sep("-", "Sicherheit und Betrieb")
+        for line in LINES:
+            terminalreporter.write_line(line)
     if tried:
         by_role = ", ".join(f"{role} {n}" for role, n in sorted(tried.items()))
         by_answer = ", ".join(f"{kind} {n}" for kind, n in sorted(answers.items()))
@@ -336,6 +348,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"Hypothesis-Walk: {sum(tried.values())} Eingaben versucht ({by_role}); Antworten {by_answer}; "
             f"{len(reached)} Endpunkte mit Antwort 2xx/422"
         )
+        terminalreporter.write_line("Erreicht: " + ", ".join(sorted(reached)))
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} skipped tests are not allowed", red=True)

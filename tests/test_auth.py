@@ -68,7 +68,7 @@ def test_failed_logins_are_throttled_per_account_even_with_the_right_password(cl
         assert login(client, user.email, "falsches passwort 123").status_code == 422
     response = login(client, user.email, PASSWORD)
     assert response.status_code == 429
-    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.text
+    assert "Zu viele Versuche. Bitte warten Sie 15 Minuten" in response.text
     # the same answer for an account that does not exist
     for _ in range(5):
         login(client, "niemand@example.org", "falsches passwort 123")

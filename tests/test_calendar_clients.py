@@ -18,7 +18,7 @@ from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
 from tests.calendar_clients import CalendarObject, compare
-from tests.conftest import login, post_form
+from tests.conftest import login, post_form, version_on
 from tests.test_calendar_feeds import feed_url_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -96,7 +96,8 @@ def test_every_kind_of_calendar_gives_ical_js_the_stored_times(app, world, as_ro
             expected = [datetime.fromisoformat(t).replace(tzinfo=BERLIN).astimezone(UTC) for t in (start, end)]
             assert [meetings[title].starts_at, meetings[title].ends_at] == expected, title
     moved = forms["Sommer"] | {"starts_at": f"{YEAR}-07-15T19:00", "ends_at": f"{YEAR}-07-15T21:00"}
-    assert post_form(world["client"], f"/termine/{meetings['Sommer'].id}/bearbeiten", moved).status_code == 302
+    url = f"/termine/{meetings['Sommer'].id}/bearbeiten"
+    assert post_form(world["client"], url, moved | {"version": version_on(world["client"], url)}).status_code == 302
     cancelled = meetings["Winter"].id
     detail = f"/termine/{cancelled}"
     assert post_form(world["client"], f"{detail}/absagen", {}, get_url=detail).status_code == 302
@@ -199,8 +200,9 @@ def test_a_feed_changes_when_a_meeting_enters_changes_or_leaves_it(app, world, a
         meeting = db.session.scalar(select(Meeting).where(Meeting.title == "Winter"))
         before = meeting.updated_at
     changed = dict(zip(("title", "starts_at", "ends_at"), MEETINGS[0], strict=True))
+    url = f"/termine/{meeting.id}/bearbeiten"
     form = {**changed, "place": "Rathaus", "room": "", "agenda": "Neue Tagesordnung"}
-    assert post_form(world["client"], f"/termine/{meeting.id}/bearbeiten", form).status_code == 302
+    assert post_form(world["client"], url, form | {"version": version_on(world["client"], url)}).status_code == 302
     response = app.test_client().get(urls["personal"])
     assert response.headers["ETag"] != entered["personal"] and "Neue Tagesordnung" in response.text
     with app.app_context():

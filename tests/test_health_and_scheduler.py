@@ -28,6 +28,7 @@ def test_healthz_reports_database_and_a_scheduler_that_never_ran(client):
         "status": "ok",
         "database": "ok",
         "scheduler": {"state": "never", "last_heartbeat": None, "age_seconds": None, "jobs": {}},
+        "mail": {"waiting": 0, "failed": 0, "last_error": None, "last_error_at": None},
     }
 
 

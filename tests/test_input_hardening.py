@@ -25,6 +25,7 @@ VERSIONED_FORMS = [
     ("partners.edit", {"partnership_id"}, "manager"),
     ("partners.profile", set(), "partner"),
     ("meetings.minutes", {"meeting_id"}, "lead"),
+    ("meetings.edit", {"meeting_id": "upcoming_meeting_id"}, "lead"),
     ("reminders.settings", set(), "manager"),
     ("reminders.mine", set(), "member"),
 ]
@@ -35,9 +36,11 @@ def world(app, make_user, make_actor):
     return build_world(app, make_user, make_actor)
 
 
-def url_of(app, endpoint: str, arguments: set, ids: dict) -> str:
+def url_of(app, endpoint: str, arguments: set | dict, ids: dict) -> str:
+    """``arguments``: URL argument names taken from ``ids``, or {argument: name in ids}."""
+    names = arguments if isinstance(arguments, dict) else {name: name for name in arguments}
     with app.test_request_context():
-        values = {name: "impressum" if name == "slug" else ids[name] for name in arguments}
+        values = {arg: "impressum" if arg == "slug" else ids[name] for arg, name in names.items()}
         return url_for(endpoint, **values)
 
 

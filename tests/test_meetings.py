@@ -11,7 +11,7 @@ from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
-from tests.conftest import csrf_token_from, login, post_form
+from tests.conftest import csrf_token_from, login, post_form, version_on
 
 
 @pytest.fixture
@@ -217,6 +217,7 @@ def test_a_new_time_reaches_everyone_invited_and_declined_ones_may_accept_now(ap
     later["starts_at"] = later["starts_at"][:11] + "19:00"
     later["ends_at"] = later["ends_at"][:11] + "21:00"
     url = f"/termine/{meeting_id}/bearbeiten"
+    later["version"] = version_on(group_world["client"], url)
     assert post_form(group_world["client"], url, later).status_code == 302
     by_person = {m["To"]: m for m in mailbox.messages}
     assert sorted(by_person) == sorted([group_world["lead"].email, group_world["member"].email])
@@ -235,7 +236,8 @@ def test_a_new_time_reaches_everyone_invited_and_declined_ones_may_accept_now(ap
         lead_answer = select(Invitation.answer).where(Invitation.user_id == group_world["lead"].id)
         assert db.session.scalar(lead_answer) == "yes"
     mailbox.messages.clear()
-    assert post_form(group_world["client"], url, {**later, "agenda": "Neue TOPs"}).status_code == 302
+    again = {**later, "agenda": "Neue TOPs", "version": version_on(group_world["client"], url)}  # saved since
+    assert post_form(group_world["client"], url, again).status_code == 302
     assert mailbox.messages == []  # the agenda alone sends nothing, but calendars still see the new SEQUENCE
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).sequence == 2

@@ -70,7 +70,7 @@ def test_reset_requests_are_throttled(client, make_user, mailbox):
         request_reset(client, user.email)
     response = post_form(client, "/passwort-vergessen", {"email": user.email})
     assert response.status_code == 429
-    assert "Zu viele Anfragen" in response.text
+    assert "Zu viele Versuche. Bitte warten Sie 15 Minuten" in response.text
     assert len(mailbox.messages) == 5
 
 

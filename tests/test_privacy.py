@@ -509,7 +509,7 @@ def test_the_barrier_feedback_form_is_throttled_per_address(app, as_role, mailbo
         response = post_form(visitor, "/barrierefreiheit", {"message": f"Barriere {n}"})
         assert response.status_code == 302, n
     response = post_form(visitor, "/barrierefreiheit", {"message": "eine zu viel"})
-    assert response.status_code == 429 and "Zu viele Rückmeldungen" in response.text
+    assert response.status_code == 429 and "Zu viele Versuche" in response.text
     other = app.test_client()
     page = other.get("/barrierefreiheit", environ_base={"REMOTE_ADDR": "192.0.2.77"})
     from tests.conftest import csrf_token_from

@@ -1,5 +1,6 @@
 """Races: requests that arrive at the same moment, run in threads against the real database."""
 
+import re
 import threading
 
 from sqlalchemy import func, select
@@ -8,6 +9,8 @@ from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation
 from tests.conftest import csrf_token_from, login
+from tests.gunicorn import Browser, at_once, gunicorn_server
+from tests.ops_report import report
 from tests.test_meeting_options import add_meeting
 
 
@@ -82,3 +85,41 @@ def test_fifty_zusagen_at_once_for_twenty_places_confirm_twenty(app, make_user):
     waiting = sum(1 for i in rows if i.waitlisted_at is not None)
     assert (confirmed, waiting) == (20, 30)
     print(f"\nZusagen race: {len(codes)} requests raced, {confirmed} confirmed, {waiting} waiting")
+
+
+def test_fifty_zusagen_at_once_under_gunicorn_with_three_workers_confirm_twenty(app, make_user, smtp_server, tmp_path):
+    """The same race across processes: real gunicorn, 3 workers, each request through the signed answer link
+    (no login; the CSRF token from its GET), so only the database can keep the count."""
+    from netzwerk.meetings.services import answer_token
+
+    people = [make_user(name=f"Ansturm {n}") for n in range(50)]
+    with app.app_context():
+        group = WorkingGroup(name="AK Ansturm")
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+    meeting_id = add_meeting(app, group_id, people, capacity=20)
+    with app.app_context():
+        invitations = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id)).all()
+        links = [f"/antwort/{answer_token(invitation)}" for invitation in invitations]
+    log = tmp_path / "gunicorn.log"
+    with gunicorn_server(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server.port, log, workers=3) as base:
+        browsers = [(Browser(base), link) for link in links]
+        tokens = [browser.csrf_token(link) for browser, link in browsers]
+        results = at_once(
+            [
+                lambda b=browser, link=link, t=token: b.post(link, {"answer": "yes", "csrf_token": t})[0]
+                for (browser, link), token in zip(browsers, tokens, strict=True)
+            ]
+        )
+    assert results == [302] * 50, (sorted(results), log.read_text()[-3000:])
+    with app.app_context():
+        rows = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id)).all()
+    confirmed = sum(1 for i in rows if i.answer == "yes" and i.waitlisted_at is None)
+    waiting = sum(1 for i in rows if i.waitlisted_at is not None)
+    assert (confirmed, waiting) == (20, 30)
+    pids = set(re.findall(r"Booting worker with pid: (\d+)", log.read_text()))
+    report(
+        f"Zusagen-Wettlauf unter gunicorn ({len(pids)} Worker): {len(results)} Anfragen gleichzeitig, "
+        f"{confirmed} bestätigt, {waiting} auf der Warteliste, keine 5xx"
+    )

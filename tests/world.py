@@ -39,11 +39,17 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
     with app.app_context():
         group = WorkingGroup(name="AK Fachkräfte", is_public=True, description="Beschreibung")
         internal = WorkingGroup(name="AK Intern", is_public=False)
-        start = clock.now() - timedelta(days=1)
+        now = clock.now().replace(microsecond=0)  # calendars carry whole seconds; the ical.js check compares
+        start = now - timedelta(days=1)
         held = Meeting(group=group, title="Gestern", starts_at=start, ends_at=start + timedelta(hours=2))
-        soon = clock.now() + timedelta(days=7)
+        soon = now + timedelta(days=7)
         upcoming = Meeting(
-            group=group, title="Bald", starts_at=soon, ends_at=soon + timedelta(hours=2), guests_allowed=True
+            group=group,
+            title="Bald",
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=2),
+            place="Rathaus",
+            guests_allowed=True,
         )
         partnership = Partnership(actor_id=partner_actor.id, type="metropolregion", offers="Angebote")
         poll = Poll(

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
 from netzwerk.actors import bp
@@ -236,14 +237,20 @@ def create():
 def edit(actor_id: int):
     actor = db.get_or_404(Actor, actor_id)
     form = actor_form(actor)
+    status = None
     if form.validate_on_submit() and not form.is_stale(actor):
-        save_actor(actor, data_from(form))
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("actors.detail", actor_id=actor.id))
+        try:
+            save_actor(actor, data_from(form))
+            db.session.commit()
+        except StaleDataError:
+            form.crossed(actor)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template(
         "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names(true())
-    ), form_status(form)
+    ), status or form_status(form)
 
 
 @bp.post("/<id:actor_id>/archivieren")

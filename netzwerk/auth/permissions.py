@@ -17,13 +17,13 @@ ALL_ROLES = frozenset(Role)
 
 
 def public(view: Callable) -> Callable:
-    view.access = frozenset({PUBLIC})
+    view.access = frozenset({PUBLIC})  # type: ignore[attr-defined]  # read back by enforce_access
     return view
 
 
 def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
     def decorate(view: Callable) -> Callable:
-        view.access = frozenset(roles)
+        view.access = frozenset(roles)  # type: ignore[attr-defined]
         return view
 
     return decorate

@@ -3,19 +3,20 @@
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
+from typing import cast
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from netzwerk import clock
+from netzwerk import clock, throttle
 from netzwerk.auth.models import AccountStatus, ThrottleAttempt, TokenPurpose, User, UserToken
 from netzwerk.extensions import db
 
@@ -105,75 +106,50 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-# --- Throttling of logins and reset requests ------------------------------------------------------------
-# Attempts are counted per account and per client address, within a sliding window, in the database so
-# every web worker sees the same counts. ``scope`` keeps logins and reset requests apart.
+# --- Throttling of logins, reset requests and password changes ------------------------------------------
+# Counted per account and per client address by the shared throttle (netzwerk/throttle.py); ``scope`` keeps
+# logins, reset requests and password changes apart.
+
+ACCOUNT_LIMITS = {
+    "login": ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS"),
+    "password": ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS"),
+    "reset": ("RESET_MAX_PER_ACCOUNT", "RESET_MAX_PER_ADDRESS"),
+}
 
 
 def throttle_keys(scope: str, email: str, address: str | None) -> tuple[str, str]:
-    return f"{scope}:account:{normalise_email(email)}"[:300], f"{scope}:address:{address or 'unknown'}"[:300]
+    return throttle.key(scope, "account", normalise_email(email)), throttle.key(scope, "address", address)
 
 
-def _attempts_since(key: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(ThrottleAttempt)
-        .where(ThrottleAttempt.key == key, ThrottleAttempt.created_at > since)
-    )
-
-
-def count_attempt(scope: str, email: str, address: str | None) -> tuple[list[ThrottleAttempt], bool]:
-    """Count this attempt, then tell whether it is over the limit: (the attempt's rows, throttled).
-
-    The attempt is committed before it is checked, so parallel requests cannot all slip under the limit."""
-    config = current_app.config
-    now = clock.now()
-    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - config["LOGIN_WINDOW"]))
+def count_attempt(scope: str, email: str, address: str | None) -> throttle.Verdict:
+    """Count this attempt against the account's and the address's limit (see netzwerk/throttle.py)."""
+    account_limit, address_limit = (current_app.config[name] for name in ACCOUNT_LIMITS[scope])
     account_key, address_key = throttle_keys(scope, email, address)
-    attempts = [ThrottleAttempt(key=account_key, created_at=now), ThrottleAttempt(key=address_key, created_at=now)]
-    db.session.add_all(attempts)
-    db.session.commit()
-    since = now - config["LOGIN_WINDOW"]
-    throttled = (
-        _attempts_since(account_key, since) > config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _attempts_since(address_key, since) > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-    return attempts, throttled
+    return throttle.count({account_key: account_limit, address_key: address_limit})
 
 
-def count_address_attempt(scope: str, address: str | None, limit: int) -> bool:
-    """Count one use of a public form from a client address (no account involved); True if over ``limit``
-    within the window. The same rows and window as the login throttle."""
-    now = clock.now()
-    window = current_app.config["LOGIN_WINDOW"]
-    db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - window))
-    _account_key, address_key = throttle_keys(scope, "", address)
-    db.session.add(ThrottleAttempt(key=address_key, created_at=now))
-    db.session.commit()
-    return _attempts_since(address_key, now - window) > limit
-
-
-def forgive_attempt(scope: str, email: str, attempts: list[ThrottleAttempt]) -> None:
+def forgive_attempt(scope: str, email: str, verdict: throttle.Verdict) -> None:
     """After a success: this attempt and the account's earlier failures no longer count."""
     account_key, _address_key = throttle_keys(scope, email, None)
     db.session.execute(
         delete(ThrottleAttempt).where(
-            (ThrottleAttempt.key == account_key) | ThrottleAttempt.id.in_([attempt.id for attempt in attempts])
+            (ThrottleAttempt.key == account_key) | ThrottleAttempt.id.in_([attempt.id for attempt in verdict.attempts])
         )
     )
 
 
-def authenticate(email: str, password: str, address: str | None) -> tuple[User | None, str | None]:
-    """Return (user, None) on success, else (None, reason) with reason "throttled" or "invalid".
+def authenticate(email: str, password: str, address: str | None) -> tuple[User | None, throttle.Verdict | None]:
+    """Return (user, None) on success, else (None, verdict): throttled, or not (the password was wrong).
 
-    The same reasons whether the account exists or not, so the answer reveals nothing about accounts."""
-    attempts, throttled = count_attempt("login", email, address)
-    if throttled:
-        return None, "throttled"
+    The same answers whether the account exists or not, so the answer reveals nothing about accounts."""
+    verdict = count_attempt("login", email, address)
+    if verdict.throttled:
+        return None, verdict
     user = find_user_by_email(email)
-    if not verify_password(user, password) or user.status != AccountStatus.ACTIVE:
-        return None, "invalid"
-    forgive_attempt("login", email, attempts)
+    # verify_password first: it does the same work for an unknown address, so timing tells nothing
+    if not verify_password(user, password) or user is None or user.status != AccountStatus.ACTIVE:
+        return None, verdict
+    forgive_attempt("login", email, verdict)
     user.last_login_at = clock.now()
     return user, None
 
@@ -222,7 +198,10 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
 
 def use_token(token: UserToken) -> bool:
     """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
-    result = db.session.execute(
-        update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=clock.now())
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=clock.now())
+        ),
     )
     return result.rowcount == 1

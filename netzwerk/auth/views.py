@@ -32,8 +32,8 @@ login_manager.session_protection = "basic"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The cookie holds "<id>:<session token>"; a replaced token (logout, new password) ends that session."""
-    user_pk, _sep, token = user_id.partition(":")
-    user_pk = small_int(user_pk)
+    raw_pk, _sep, token = user_id.partition(":")
+    user_pk = small_int(raw_pk)
     if user_pk is None or not token:
         return None
     user = db.session.get(User, user_pk)
@@ -68,27 +68,20 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
-        user, problem = authenticate(form.email.data, form.password.data, request.remote_addr)
+        user, verdict = authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is not None:
             start_session(user, remember=form.remember.data)
             record("auth.login", user, actor=user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
-        if problem == "throttled":
-            status = 429
-            form.form_errors.append(
-                _(
-                    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie "
-                    "es dann erneut, oder setzen Sie Ihr Passwort zurück."
-                )
-            )
-        else:
-            record("auth.login_failed", summary=form.email.data)  # throttled attempts are not logged: no flooding
-            db.session.commit()
-            form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
-    return render_template("auth/login.html", form=form), status if status != 200 else form_status(form)
+        if verdict.throttled:
+            form.form_errors.append(verdict.message() + " " + _("Sie können auch Ihr Passwort zurücksetzen."))
+            return render_template("auth/login.html", form=form), 429, verdict.headers()
+        record("auth.login_failed", summary=form.email.data)  # throttled attempts are not logged: no flooding
+        db.session.commit()
+        form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -109,12 +102,10 @@ def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         email = form.email.data
-        _attempts, throttled = count_attempt("reset", email, request.remote_addr)
-        if throttled:
-            form.form_errors.append(
-                _("Zu viele Anfragen. Bitte warten Sie 15 Minuten, bevor Sie einen neuen Link anfordern.")
-            )
-            return render_template("auth/forgot_password.html", form=form), 429
+        verdict = count_attempt("reset", email, request.remote_addr)
+        if verdict.throttled:
+            form.form_errors.append(verdict.message())
+            return render_template("auth/forgot_password.html", form=form), 429, verdict.headers()
         user = find_user_by_email(email)
         if user is not None and user.status == AccountStatus.ACTIVE:
             raw = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_FOR"])
@@ -138,8 +129,8 @@ def forgot_password():
 @public
 def reset_password(token: str):
     user_token, problem = check_token(token, TokenPurpose.PASSWORD_RESET)
-    if problem:
-        return token_problem_page(problem, TokenPurpose.PASSWORD_RESET)
+    if user_token is None:  # then problem names why
+        return token_problem_page(problem or "invalid", TokenPurpose.PASSWORD_RESET)
     user = user_token.user
     form = NewPasswordForm(user)
     if form.validate_on_submit():
@@ -157,10 +148,10 @@ def reset_password(token: str):
 @public
 def accept_invitation(token: str):
     user_token, problem = check_token(token, TokenPurpose.INVITATION)
-    if problem is None and user_token.user.status == AccountStatus.DEACTIVATED:
-        problem = "inactive"
-    if problem:
-        return token_problem_page(problem, TokenPurpose.INVITATION)
+    if user_token is not None and user_token.user.status == AccountStatus.DEACTIVATED:
+        user_token, problem = None, "inactive"
+    if user_token is None:  # then problem names why
+        return token_problem_page(problem or "invalid", TokenPurpose.INVITATION)
     user = user_token.user
     form = NewPasswordForm(user)
     if form.validate_on_submit():
@@ -183,12 +174,12 @@ def change_password():
     form = ChangePasswordForm(user)
     if form.is_submitted():
         # the current password is checked here too: limit guessing by someone at an unlocked computer
-        attempts, throttled = count_attempt("password", user.email, request.remote_addr)
-        if throttled:
-            form.form_errors.append(_("Zu viele Versuche. Bitte warten Sie 15 Minuten und versuchen Sie es erneut."))
-            return render_template("auth/change_password.html", form=form), 429
+        verdict = count_attempt("password", user.email, request.remote_addr)
+        if verdict.throttled:
+            form.form_errors.append(verdict.message())
+            return render_template("auth/change_password.html", form=form), 429, verdict.headers()
     if form.validate_on_submit():
-        forgive_attempt("password", user.email, attempts)
+        forgive_attempt("password", user.email, verdict)
         set_password(user, form.password.data)  # also ends the user's other sessions
         record("auth.password_changed", user)
         db.session.commit()

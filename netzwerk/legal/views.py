@@ -1,8 +1,7 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from netzwerk.auth.permissions import admin_required, public
-from netzwerk.auth.services import count_address_attempt
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.legal import bp
@@ -10,6 +9,7 @@ from netzwerk.legal.forms import FeedbackForm, PageForm
 from netzwerk.legal.models import PAGES, LegalPage
 from netzwerk.legal.services import page_by_slug, save_page, send_feedback
 from netzwerk.mail.services import deliver
+from netzwerk.throttle import throttle_post
 
 SLUGS = "any('datenschutz', 'impressum', 'barrierefreiheit', 'leichte-sprache')"
 
@@ -33,10 +33,10 @@ def show(slug: str):
 def feedback():
     """The feedback channel of the accessibility statement: no account needed."""
     form = FeedbackForm()
-    limit = current_app.config["FEEDBACK_MAX_PER_ADDRESS"]
-    if count_address_attempt("feedback", request.remote_addr, limit):  # the login throttle's rows and window
-        form.form_errors.append(_("Zu viele Rückmeldungen von Ihrer Adresse. Bitte versuchen Sie es später erneut."))
-        return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), 429
+    verdict = throttle_post("feedback", "FEEDBACK_MAX_PER_ADDRESS")
+    if verdict.throttled:
+        form.form_errors.append(verdict.message())
+        return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), 429, verdict.headers()
     if not form.validate_on_submit():
         return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), form_status(form)
     mails = send_feedback(form.message.data, form.page.data or "", form.name.data or "", form.email.data or "")

@@ -19,8 +19,8 @@ def receive_command() -> None:
     from netzwerk.mail.incoming import receive
     from netzwerk.mail.services import deliver
 
-    raw = click.get_binary_stream("stdin").read()
-    app = current_app._get_current_object()
+    raw = click.get_binary_stream("stdin").read()  # type: ignore[operator]  # click 8.5 types it oddly
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's real app
     with app.test_request_context(base_url=app.config["BASE_URL"]):  # mails render links with url_for
         try:
             handled = receive(raw)

@@ -41,7 +41,8 @@ def mailbox_connection():
 def server_folder(connection: imaplib.IMAP4, name: str) -> str:
     """The configured name with "/" written as the server's hierarchy separator (often "." or "/")."""
     status, data = connection.list('""', '""')
-    match = re.search(rb'\) "(.)"', data[0] or b"") if status == "OK" and data and data[0] else None
+    listing = data[0] if status == "OK" and data and isinstance(data[0], bytes) else b""
+    match = re.search(rb'\) "(.)"', listing)
     separator = match.group(1).decode() if match else "/"
     return name.replace("/", separator)
 
@@ -55,18 +56,18 @@ def ensure_folder(connection: imaplib.IMAP4, folder: str) -> None:
 
 def move(connection: imaplib.IMAP4, uid: bytes, folder: str, can_move: bool) -> None:
     if can_move:
-        status, _ = connection.uid("MOVE", uid, quoted(folder))
+        status, _ = connection.uid("MOVE", uid, quoted(folder))  # type: ignore[arg-type]  # imaplib takes bytes
         if status == "OK":
             return
-    status, data = connection.uid("COPY", uid, quoted(folder))
+    status, data = connection.uid("COPY", uid, quoted(folder))  # type: ignore[arg-type]  # imaplib takes bytes
     if status != "OK":
         raise imaplib.IMAP4.error(f"COPY nach {folder} fehlgeschlagen: {data}")
-    connection.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+    connection.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")  # type: ignore[arg-type]  # imaplib takes bytes
     connection.expunge()
 
 
 def fetch(connection: imaplib.IMAP4, uid: bytes) -> bytes | None:
-    status, data = connection.uid("FETCH", uid, "(BODY.PEEK[])")
+    status, data = connection.uid("FETCH", uid, "(BODY.PEEK[])")  # type: ignore[arg-type]  # imaplib takes bytes
     if status != "OK":
         return None
     return next((item[1] for item in data if isinstance(item, tuple)), None)

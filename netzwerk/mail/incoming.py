@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
+from typing import cast
 
 import nh3
 from flask import current_app
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from sqlalchemy import func, select
 
 from netzwerk.audit.services import acting_as
@@ -118,7 +119,7 @@ def calendar_parts(message: EmailMessage) -> list[str]:
     for part in message.walk():
         if part.is_multipart() or not is_calendar(part):
             continue
-        payload = part.get_payload(decode=True) or b""
+        payload = cast(bytes, part.get_payload(decode=True) or b"")  # decoded leaf parts are bytes
         charset = part.get_content_charset() or "utf-8"
         try:
             texts.append(payload.decode(charset, errors="replace"))
@@ -194,7 +195,7 @@ def apply_reply(entry: IncomingMail, calendars: list[str]) -> list[OutgoingMail]
     return mails
 
 
-def replying_invitation(entry: IncomingMail, meeting: Meeting, event) -> tuple[Invitation, object]:
+def replying_invitation(entry: IncomingMail, meeting: Meeting, event) -> tuple[Invitation, vCalAddress]:
     """The invitation of the person answering: the ATTENDEE must be the sender and invited to this meeting.
     A reply naming someone else (a forwarded invitation, a delegate) changes nothing."""
     attendees = event.get("ATTENDEE") or []

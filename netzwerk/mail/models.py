@@ -61,6 +61,7 @@ class OutgoingMail(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not sent after this (a meeting's start)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than MAIL_CLAIM_TIMEOUT is dead
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last try, sent or not
 
     @property
     def status_label(self):

@@ -6,14 +6,16 @@ MAIL_FOLDER as .eml files (development and demo). Either way the Postausgang sho
 
 import smtplib
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import cast
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from netzwerk import clock
 from netzwerk.extensions import db
@@ -197,10 +199,13 @@ def release_dead_claims() -> int:
     """Mails claimed by a process that died mid-batch go back to the queue (one of them may have reached the
     server just before the crash; its stable Message-ID lets the receiver tell the repeat)."""
     limit = clock.now() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
-        .values(status=MailStatus.QUEUED, claimed_at=None)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.status == MailStatus.SENDING, OutgoingMail.claimed_at < limit)
+            .values(status=MailStatus.QUEUED, claimed_at=None)
+        ),
     )
     db.session.commit()
     return result.rowcount
@@ -208,10 +213,13 @@ def release_dead_claims() -> int:
 
 def drop_expired() -> int:
     """A reminder whose meeting has begun is not sent any more."""
-    result = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= clock.now())
-        .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= clock.now())
+            .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
+        ),
     )
     db.session.commit()
     return result.rowcount
@@ -220,7 +228,8 @@ def drop_expired() -> int:
 def record_sent(mail_id: int, attempts: int) -> None:
     """Sent; an earlier failure stays in last_error (with attempts) as the record of what happened. Outside
     development the personal link is forgotten now."""
-    values = {"status": MailStatus.SENT, "sent_at": clock.now(), "claimed_at": None, "attempts": attempts}
+    now = clock.now()
+    values = {"status": MailStatus.SENT, "sent_at": now, "attempted_at": now, "claimed_at": None, "attempts": attempts}
     if current_app.config["NAME"] != "development":
         values["secret_link"] = None
     db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
@@ -236,7 +245,12 @@ def is_permanent(error: Exception) -> bool:
 def record_failure(mail_id: int, attempts: int, error: Exception) -> None:
     """Queue the mail again after a pause, or give up after the last attempt or a permanent refusal."""
     pauses = current_app.config["MAIL_RETRY_MINUTES"]
-    values = {"attempts": attempts, "claimed_at": None, "last_error": str(error)[:2000] or type(error).__name__}
+    values = {
+        "attempts": attempts,
+        "claimed_at": None,
+        "attempted_at": clock.now(),
+        "last_error": str(error)[:2000] or type(error).__name__,
+    }
     if is_permanent(error) or attempts > len(pauses):
         values["status"] = MailStatus.FAILED
     else:
@@ -248,6 +262,7 @@ def send_claimed(mails: list[OutgoingMail]) -> int:
     """Send claimed mails over one connection. Each result is committed as soon as the server answers (one
     short UPDATE, so a crash repeats at most the mail in flight); the messages are built first."""
     batch = [(mail.id, mail.attempts + 1, build_message(mail)) for mail in mails]
+    db.session.commit()  # no transaction open while talking to the mail server (on SQLite it holds the lock)
     done: set[int] = set()
     sent = 0
     try:
@@ -306,3 +321,45 @@ def drop_waiting(meeting_id: int, kinds: tuple[str, ...]) -> None:
 def resend(mail: OutgoingMail) -> None:
     """The manager sends a failed mail again (after fixing the address, say)."""
     mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, clock.now(), 0, None
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    """For /healthz and the manager's overview: what waits (queued, being sent), what failed for good, and the
+    mail server's last refusal or silence (nothing while the last attempt went through)."""
+
+    waiting: int
+    failed: int
+    last_error: str | None
+    last_error_at: datetime | None
+
+    def as_json(self) -> dict:
+        return {
+            "waiting": self.waiting,
+            "failed": self.failed,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
+        }
+
+
+def outbox_health() -> OutboxHealth:
+    counts = dict(
+        db.session.execute(
+            select(OutgoingMail.status, func.count(OutgoingMail.id))
+            .where(OutgoingMail.status.in_([MailStatus.QUEUED, MailStatus.SENDING, MailStatus.FAILED]))
+            .group_by(OutgoingMail.status)
+        ).all()
+    )
+    last = db.session.execute(
+        select(OutgoingMail.status, OutgoingMail.last_error, OutgoingMail.attempted_at)
+        .where(OutgoingMail.attempted_at.is_not(None))
+        .order_by(OutgoingMail.attempted_at.desc(), OutgoingMail.id.desc())
+        .limit(1)
+    ).first()
+    failing = last if last is not None and last.status != MailStatus.SENT and last.last_error else None
+    return OutboxHealth(
+        waiting=counts.get(MailStatus.QUEUED, 0) + counts.get(MailStatus.SENDING, 0),
+        failed=counts.get(MailStatus.FAILED, 0),
+        last_error=failing.last_error if failing else None,
+        last_error_at=failing.attempted_at if failing else None,
+    )

@@ -9,6 +9,7 @@ from netzwerk.auth.services import safe_next_url
 from netzwerk.errors import reset_database_connections
 from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
+from netzwerk.mail.services import outbox_health
 from netzwerk.main import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
@@ -66,4 +67,6 @@ def healthz():
         scheduler["jobs"] = job_runs()  # each periodic job's last completed run
     status = "ok" if database == "ok" else "error"
     body = {"status": status, "database": database, "scheduler": scheduler}
+    if database == "ok":  # a mail server that is down is reported, but the app itself is up (200)
+        body["mail"] = outbox_health().as_json()
     return jsonify(body), 200 if status == "ok" else 503

@@ -111,8 +111,9 @@ class MeetingForm(BaseForm):
         return valid
 
 
-class EditMeetingForm(MeetingForm):
-    """Changing one meeting: a series is scheduled in one go, but each of its meetings is changed on its own."""
+class EditMeetingForm(MeetingForm, VersionedForm):
+    """Changing one meeting: a series is scheduled in one go, but each of its meetings is changed on its own.
+    Versioned: two leads saving the same meeting at once do not overwrite each other."""
 
     repeat = None
     repeat_count = None

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
 from netzwerk.actors.services import fields_of_action
@@ -65,6 +66,7 @@ from netzwerk.meetings.services import (
     waiting_position,
 )
 from netzwerk.polls.services import open_polls
+from netzwerk.throttle import throttle_post
 
 LINK_PROBLEMS = {
     "invalid": _l(
@@ -182,7 +184,13 @@ def reminder_log(meeting: Meeting) -> list[OutgoingMail]:
     )
 
 
-def render_detail(meeting: Meeting, invitation: Invitation | None, form: AnswerForm | None, status: int = 200):
+def render_detail(
+    meeting: Meeting,
+    invitation: Invitation | None,
+    form: AnswerForm | None,
+    status: int = 200,
+    guest_problem: str | None = None,
+):
     manage = can_manage_group(current_user, meeting.group)
     minutes_visible = manage or meeting.minutes_published_at is not None
     invitations = invitations_of(meeting) if manage or minutes_visible else []
@@ -204,6 +212,7 @@ def render_detail(meeting: Meeting, invitation: Invitation | None, form: AnswerF
         starts=clock.to_local(meeting.starts_at),
         ends=clock.to_local(meeting.ends_at),
         answers=Answer,
+        guest_problem=guest_problem,
     ), status
 
 
@@ -243,25 +252,37 @@ def save_answer(invitation: Invitation, form: AnswerForm) -> None:
 def answer_link(token: str):
     """The link from the invitation mail: works without logging in, but answers only with a button (POST), so
     mail scanners that open links never answer for the person."""
+    verdict = throttle_post("answer", "ANSWER_LINK_MAX_PER_ADDRESS")  # counted before the link is checked
     invitation, problem = invitation_from_token(token)
     if problem:
-        return render_template("meetings/link_problem.html", message=LINK_PROBLEMS[problem]), 400
+        message = verdict.message() if verdict.throttled else LINK_PROBLEMS[problem]
+        return (
+            render_template("meetings/link_problem.html", message=message),
+            (429 if verdict.throttled else 400),
+            verdict.headers(),
+        )
     chosen = request.args.get("antwort")  # the one-click links of a reminder preselect the answer
     form = AnswerForm(answer=chosen if chosen in set(Answer) else invitation.answer, comment=invitation.comment)
     meeting = invitation.meeting
     started = has_started(meeting)
-    if form.validate_on_submit() and not meeting.is_cancelled and not started:
+    if verdict.throttled:
+        form.form_errors.append(verdict.message())
+    elif form.validate_on_submit() and not meeting.is_cancelled and not started:
         save_answer(invitation, form)
         return redirect(url_for("meetings.answer_link", token=token))
-    return render_template(
-        "meetings/answer.html",
-        invitation=invitation,
-        meeting=meeting,
-        form=form,
-        started=started,
-        starts=clock.to_local(meeting.starts_at),
-        ends=clock.to_local(meeting.ends_at),
-    ), form_status(form)
+    return (
+        render_template(
+            "meetings/answer.html",
+            invitation=invitation,
+            meeting=meeting,
+            form=form,
+            started=started,
+            starts=clock.to_local(meeting.starts_at),
+            ends=clock.to_local(meeting.ends_at),
+        ),
+        429 if verdict.throttled else form_status(form),
+        verdict.headers(),
+    )
 
 
 @bp.route("/arbeitskreise/<id:group_id>/sitzungen/neu", methods=["GET", "POST"])
@@ -326,13 +347,20 @@ def edit(meeting_id: int):
     if not form.is_submitted():
         form.starts_at.data = clock.wall_clock(meeting.starts_at)
         form.ends_at.data = clock.wall_clock(meeting.ends_at)
-    if form.validate_on_submit():
-        mails = change_meeting(meeting, data_from(form))
-        db.session.commit()
-        deliver(mails)
-        flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting), form_status(form)
+    status = None
+    if form.validate_on_submit() and not form.is_stale(meeting):
+        try:
+            mails = change_meeting(meeting, data_from(form))
+            db.session.commit()
+        except StaleDataError:
+            form.crossed(meeting)
+            status = 409
+        else:
+            deliver(mails)
+            flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    page = render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting)
+    return page, status or form_status(form)
 
 
 @bp.route("/termine/<id:meeting_id>/absagen", methods=["GET", "POST"])
@@ -515,6 +543,10 @@ def register_as_guest(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))  # already registered or invited
     if not meeting.guests_allowed or meeting.is_cancelled or has_started(meeting):
         abort(409)
+    verdict = throttle_post("guest", "GUEST_MAX_PER_ADDRESS")
+    if verdict.throttled:
+        page, status = render_detail(meeting, None, None, 429, guest_problem=verdict.message())
+        return page, status, verdict.headers()
     try:
         invitation, mails = register_guest(meeting, current_user._get_current_object())
         db.session.commit()

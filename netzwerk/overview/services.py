@@ -12,7 +12,7 @@ from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, act
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
-from netzwerk.mail.models import MailStatus, OutgoingMail
+from netzwerk.mail.services import OutboxHealth, outbox_health
 from netzwerk.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from netzwerk.overview.tile_map import TILES
 from netzwerk.projects.models import Milestone, Project, ProjectStatus
@@ -227,6 +227,7 @@ class Attention:
     pending_accounts: list[User]  # invited, never accepted
     unanswered: int  # invitations to coming meetings without an answer
     failed_mails: int
+    outbox: OutboxHealth  # waiting mails and the mail server's last error
 
 
 def attention() -> Attention:
@@ -242,8 +243,8 @@ def attention() -> Attention:
             Meeting.starts_at > clock.now(),
         )
     )
-    failed = db.session.scalar(select(func.count(OutgoingMail.id)).where(OutgoingMail.status == MailStatus.FAILED))
-    return Attention(list(pending), unanswered or 0, failed or 0)
+    outbox = outbox_health()
+    return Attention(list(pending), unanswered or 0, outbox.failed, outbox)
 
 
 def projects_by_status() -> list[tuple[str, list[int]]]:

@@ -3,10 +3,11 @@ requests, retention periods. Driven by the one declaration in registry.py. No re
 
 import json
 import re
+import typing
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, and_, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, CursorResult, Delete, String, Text, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from netzwerk import clock
@@ -422,22 +423,23 @@ def inactive_accounts() -> list[tuple[User, datetime]]:
     return [(user, user.last_login_at or user.created_at) for user in users]
 
 
+def rows_deleted(statement: Delete) -> int:
+    """How many rows a bulk DELETE removed (the session types its result as a plain Result, without rowcount)."""
+    return typing.cast(CursorResult, db.session.execute(statement)).rowcount
+
+
 def purge_expired() -> dict[str, int]:
     """The daily job: sent (or given up) mails, incoming mails and audit entries older than their
     Aufbewahrungsfrist (incoming mails: RETENTION_MAIL_DAYS, like the sent ones), and import uploads never
     confirmed (a day)."""
     finished = [MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED]
-    mails = db.session.execute(
+    mails = rows_deleted(
         delete(OutgoingMail).where(
             OutgoingMail.status.in_(finished), OutgoingMail.created_at < days_ago("RETENTION_MAIL_DAYS")
         )
-    ).rowcount
-    incoming = db.session.execute(
-        delete(IncomingMail).where(IncomingMail.received_at < days_ago("RETENTION_MAIL_DAYS"))
-    ).rowcount
-    entries = db.session.execute(
-        delete(AuditEntry).where(AuditEntry.created_at < days_ago("RETENTION_AUDIT_DAYS"))
-    ).rowcount
+    )
+    incoming = rows_deleted(delete(IncomingMail).where(IncomingMail.received_at < days_ago("RETENTION_MAIL_DAYS")))
+    entries = rows_deleted(delete(AuditEntry).where(AuditEntry.created_at < days_ago("RETENTION_AUDIT_DAYS")))
     uploads = forget_old_uploads()
     if mails or incoming or entries:
         summary = f"{mails} E-Mails, {incoming} eingegangene E-Mails, {entries} Einträge des Änderungsprotokolls"

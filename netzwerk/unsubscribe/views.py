@@ -2,6 +2,7 @@ from flask import render_template, request
 
 from netzwerk.auth.permissions import public
 from netzwerk.extensions import csrf, db
+from netzwerk.throttle import throttle_post
 from netzwerk.unsubscribe import bp
 from netzwerk.unsubscribe.services import read_token, receives, unsubscribe
 
@@ -12,10 +13,28 @@ from netzwerk.unsubscribe.services import read_token, receives, unsubscribe
 def one_click(token: str):
     """GET only asks (mail scanners open links); POST, from the button or the mail client, turns the one kind
     of mail off for the person the link was made for."""
+    verdict = throttle_post("unsubscribe", "UNSUBSCRIBE_MAX_PER_ADDRESS")
     found = read_token(token)
     if found is None:
-        return render_template("unsubscribe/problem.html"), 400
+        return (
+            render_template("unsubscribe/problem.html", problem=verdict.message() if verdict.throttled else None),
+            (429 if verdict.throttled else 400),
+            verdict.headers(),
+        )
     user, category = found
+    if verdict.throttled:
+        return (
+            render_template(
+                "unsubscribe/confirm.html",
+                user=user,
+                category=category,
+                receives=receives(user, category),
+                token=token,
+                problem=verdict.message(),
+            ),
+            429,
+            verdict.headers(),
+        )
     if request.method == "POST":
         unsubscribe(user, category)
         db.session.commit()
