@@ -10,7 +10,7 @@ import smtplib
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from netzwerk import create_app  # noqa: E402
+from netzwerk import clock, create_app  # noqa: E402
 from netzwerk.auth.models import User  # noqa: E402
 from netzwerk.extensions import db  # noqa: E402
 from netzwerk.groups.models import Membership, WorkingGroup  # noqa: E402
@@ -55,7 +55,7 @@ def seed(reminders: int) -> None:
     db.session.add_all([group, *users])
     db.session.flush()
     db.session.add_all(Membership(group=group, user_id=user.id) for user in users)
-    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=2)
+    start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
     for n in range(meetings):
         meeting = Meeting(
             group=group,

@@ -1,13 +1,9 @@
-"""Column types and helpers shared by all models."""
+"""Column types shared by all models (the time itself comes from netzwerk.clock)."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

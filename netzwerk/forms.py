@@ -1,7 +1,7 @@
 """The base form every form of the app derives from."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from netzwerk import clock
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -50,7 +52,7 @@ YEARS_AHEAD = 10
 
 
 def last_allowed_year() -> int:
-    return datetime.now(UTC).year + YEARS_AHEAD
+    return clock.today().year + YEARS_AHEAD
 
 
 def in_date_range(day: date) -> bool:

@@ -15,8 +15,8 @@ from flask import current_app, request
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
+from netzwerk import clock
 from netzwerk.auth.models import ThrottleAttempt
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
 KEY_LENGTH = 300  # ThrottleAttempt.key
@@ -72,7 +72,7 @@ def _seconds_until_free(key_: str, limit: int, window_: timedelta, now) -> int |
 def count(limits: dict[str, int], window_: timedelta | None = None) -> Verdict:
     """Count one use under each key, commit, then check each key against its limit."""
     window_ = window_ or window()
-    now = utcnow()
+    now = clock.now()
     db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.created_at < now - max(window_, PURGE_AFTER)))
     db.session.execute(
         delete(ThrottleAttempt).where(ThrottleAttempt.key.in_(limits), ThrottleAttempt.created_at < now - window_)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from netzwerk import clock
 from netzwerk.auth.permissions import PUBLIC, access_of
 from tests.conftest import csrf_token_from, login
 
@@ -187,12 +188,12 @@ def make_group(app, member_id: int) -> tuple[int, int]:
 
 
 def make_poll(app, group_id: int) -> int:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from netzwerk.extensions import db
     from netzwerk.polls.models import Poll, PollSlot
 
-    soon = datetime.now(UTC) + timedelta(days=7)  # two slots a day apart
+    soon = clock.now() + timedelta(days=7)  # two slots a day apart
     with app.app_context():
         slots = [
             PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)
@@ -215,12 +216,11 @@ def make_partnership(app, actor_id: int) -> int:
 
 
 def make_news(app) -> int:
-    from netzwerk.dbtypes import utcnow
     from netzwerk.extensions import db
     from netzwerk.news.models import NewsItem
 
     with app.app_context():
-        item = NewsItem(title="Walk", body="Text", publish_at=utcnow())
+        item = NewsItem(title="Walk", body="Text", publish_at=clock.now())
         db.session.add(item)
         db.session.commit()
         return item.id

@@ -271,9 +271,9 @@ def visibility(app, make_actor, make_user):
     with app.app_context():
         db.session.get(Actor, own.id).contacts[0].user_id = partner.id
         db.session.get(Actor, internal.id).contacts[1].user_id = consenting.id
-        from netzwerk.dbtypes import utcnow
+        from netzwerk import clock
 
-        db.session.get(Actor, archived.id).archived_at = utcnow()
+        db.session.get(Actor, archived.id).archived_at = clock.now()
         db.session.commit()
     return {"partner": partner, "public": public, "internal": internal, "own": own, "archived": archived}
 
@@ -422,7 +422,7 @@ def test_detail_page_queries_do_not_grow_with_contacts(app, as_role, make_actor)
 def test_the_detail_page_shows_groups_and_meetings_through_the_actors_people(app, as_role, make_actor, make_user):
     from datetime import date, timedelta
 
-    from netzwerk.dbtypes import utcnow
+    from netzwerk import clock
     from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Invitation, Meeting
 
@@ -431,7 +431,7 @@ def test_the_detail_page_shows_groups_and_meetings_through_the_actors_people(app
     with app.app_context():
         group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK")
         secret = WorkingGroup(name="AK Geheim")
-        start = utcnow() - timedelta(days=10)
+        start = clock.now() - timedelta(days=10)
         held = Meeting(group=group, title="Herbstsitzung", starts_at=start, ends_at=start + timedelta(hours=1))
         missed = Meeting(group=group, title="Wintersitzung", starts_at=start, ends_at=start + timedelta(hours=1))
         db.session.add_all(

@@ -159,9 +159,9 @@ def test_cookie_flags(client, make_user):
     expires = re.search(r"Expires=([^;]+)", remember_cookie).group(1)
     from email.utils import parsedate_to_datetime
 
-    from netzwerk.dbtypes import utcnow
+    from netzwerk import clock
 
-    days = (parsedate_to_datetime(expires) - utcnow()).days
+    days = (parsedate_to_datetime(expires) - clock.now()).days
     assert 29 <= days <= 30
 
 

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
+from netzwerk import clock
 from netzwerk.auth.models import TokenPurpose
 from netzwerk.auth.services import issue_token
 from netzwerk.extensions import db
@@ -109,11 +110,11 @@ def test_invitation_journey(app, live_server, page, make_user, mailbox):
 
 def make_poll(app, group_id: int, voter_id: int) -> int:
     """A running date poll with one vote, so the table, the best slot and the lead's forms are on the page."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from netzwerk.polls.models import Poll, PollSlot, PollVote
 
-    soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
+    soon = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
     with app.app_context():
         slots = [
             PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=2)) for d in (0, 2)
@@ -142,7 +143,6 @@ def reachable_pages(app, make_user, make_actor):
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
     from datetime import date, timedelta
 
-    from netzwerk.dbtypes import utcnow
     from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Invitation, Meeting, Task
     from netzwerk.meetings.services import answer_token
@@ -152,8 +152,8 @@ def reachable_pages(app, make_user, make_actor):
         meeting = Meeting(
             group=group,
             title="Auftakt",
-            starts_at=utcnow() + timedelta(days=3),
-            ends_at=utcnow() + timedelta(days=3, hours=2),
+            starts_at=clock.now() + timedelta(days=3),
+            ends_at=clock.now() + timedelta(days=3, hours=2),
             place="Rathaus",
             agenda="1. Begrüßung",
         )
@@ -161,12 +161,12 @@ def reachable_pages(app, make_user, make_actor):
         held = Meeting(
             group=group,
             title="Rückblick",
-            starts_at=utcnow() - timedelta(days=3),
-            ends_at=utcnow() - timedelta(days=3, hours=-2),
+            starts_at=clock.now() - timedelta(days=3),
+            ends_at=clock.now() - timedelta(days=3, hours=-2),
             place="Rathaus",
             minutes="## TOP 1\nBegrüßung",
             decisions="- Messe im März",
-            minutes_published_at=utcnow(),
+            minutes_published_at=clock.now(),
         )
         held.tasks = [Task(what="Flyer drucken", who="Max", due_on=date(2027, 1, 15))]
         attended = Invitation(meeting=held, user_id=invited.id, answer="yes", attendance="present")
@@ -181,7 +181,9 @@ def reachable_pages(app, make_user, make_actor):
     with app.app_context():
         from netzwerk.news.models import NewsItem
 
-        news = NewsItem(title="Ausbildungsmesse", summary="Kurz", body="## Programm\n- Vorträge", publish_at=utcnow())
+        news = NewsItem(
+            title="Ausbildungsmesse", summary="Kurz", body="## Programm\n- Vorträge", publish_at=clock.now()
+        )
         db.session.add(news)
         db.session.commit()
         news_id = news.id
@@ -295,10 +297,9 @@ def privacy_pages(app, make_user, invited_id: int, actor_id: int) -> list[str]:
     from sqlalchemy import select
 
     from netzwerk.actors.models import ContactPerson
-    from netzwerk.dbtypes import utcnow
     from netzwerk.privacy.models import DeletionRequest
 
-    make_user(status="invited", password=None, email="alt@example.org", created_at=utcnow() - timedelta(days=60))
+    make_user(status="invited", password=None, email="alt@example.org", created_at=clock.now() - timedelta(days=60))
     with app.app_context():
         request = DeletionRequest(user_id=invited_id, message="Bitte löschen")
         db.session.add(request)
@@ -469,12 +470,11 @@ def test_group_journey_manager_lead_member(app, live_server, browser, make_user,
 def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, mailbox):
     """The lead schedules a meeting, the member answers from the mail link and subscribes the calendar; after
     the meeting the lead records attendance and minutes, and the member reads them."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from icalendar import Calendar
     from sqlalchemy import select
 
-    from netzwerk.dbtypes import utcnow
     from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Meeting
 
@@ -492,7 +492,7 @@ def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, m
     log_in(page, live_server, lead.email)
     page.goto(f"{live_server}/arbeitskreise/{group_id}")
     page.get_by_role("link", name="Sitzung planen").click()
-    start = (datetime.now() + timedelta(days=10)).replace(hour=16, minute=0)
+    start = (clock.wall_clock(clock.now()) + timedelta(days=10)).replace(hour=16, minute=0)
     page.get_by_label("Titel").fill("Herbstsitzung")
     page.get_by_label("Beginn").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ende").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
@@ -524,7 +524,7 @@ def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, m
 
     with app.app_context():  # the meeting has taken place
         meeting = db.session.scalar(select(Meeting))
-        meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        meeting.starts_at, meeting.ends_at = clock.now() - timedelta(hours=3), clock.now() - timedelta(hours=1)
         db.session.commit()
         meeting_id = meeting.id
     lead_page.goto(f"{live_server}/termine/{meeting_id}")
@@ -554,7 +554,7 @@ def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, m
 def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_server, browser, make_user, mailbox):
     """The lead proposes two slots, a member votes from "Meine Termine", the lead makes the best slot a meeting;
     the poll page (with the member's vote form) and the form with errors pass axe."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from netzwerk.groups.models import Membership, WorkingGroup
 
@@ -566,7 +566,7 @@ def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_ser
         db.session.add(Membership(group=group, user_id=member.id))
         db.session.commit()
         group_id = group.id
-    first, second = date.today() + timedelta(days=10), date.today() + timedelta(days=11)
+    first, second = clock.today() + timedelta(days=10), clock.today() + timedelta(days=11)
     axe = Axe()
 
     page = browser.new_context(bypass_csp=True, locale="de-DE").new_page()
@@ -671,7 +671,6 @@ def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_se
 def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_user, mailbox):
     from datetime import timedelta
 
-    from netzwerk.dbtypes import utcnow
     from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Invitation, Meeting
 
@@ -679,7 +678,7 @@ def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_u
     member = make_user(name="Max Mitglied")
     with app.app_context():
         group = WorkingGroup(name="AK Mobilität", is_public=True)
-        start = (utcnow() + timedelta(days=12)).replace(second=0, microsecond=0)
+        start = (clock.now() + timedelta(days=12)).replace(second=0, microsecond=0)
         meeting = Meeting(group=group, title="Bahnanbindung", starts_at=start, ends_at=start + timedelta(hours=2))
         meeting.place = "Rathaus Landshut"
         db.session.add_all([group, Membership(group=group, user_id=member.id), meeting])
@@ -712,14 +711,13 @@ def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_u
 def test_the_cancel_question_and_the_unsubscribe_pages_pass_axe(app, live_server, browser, make_user, mailbox):
     from datetime import timedelta
 
-    from netzwerk.dbtypes import utcnow
     from netzwerk.groups.models import WorkingGroup
     from netzwerk.meetings.models import Meeting
     from netzwerk.unsubscribe.services import CATEGORIES, unsubscribe_token
 
     manager = make_user(role="admin")
     with app.app_context():
-        start = (utcnow() + timedelta(days=12)).replace(second=0, microsecond=0)
+        start = (clock.now() + timedelta(days=12)).replace(second=0, microsecond=0)
         meeting = Meeting(
             group=WorkingGroup(name="AK Axe"), title="Axe", starts_at=start, ends_at=start + timedelta(hours=1)
         )

@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
@@ -21,7 +22,7 @@ from tests.conftest import login, post_form, version_on
 from tests.test_calendar_feeds import feed_url_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
-YEAR = date.today().year + 1  # meetings must lie in the future
+YEAR = clock.today().year + 1  # meetings must lie in the future
 
 
 def last_sunday(month: int) -> date:

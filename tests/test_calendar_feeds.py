@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -40,7 +41,7 @@ def add_group(app, name, members, is_public=False, meetings=()):
 
 
 def soon(days, hour=16):
-    return (datetime.now(UTC) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return (clock.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 def feed_url_of(client) -> str:

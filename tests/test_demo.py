@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, ContactPerson, FieldOfAction, Municipality, actor_field_of_action
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import User
@@ -146,7 +147,7 @@ def test_demo_meetings(app, runner):
         tomorrow = db.session.scalar(select(Meeting).where(Meeting.title == "Sitzung Ausbildungsmesse"))
     minutes = member.get(f"/termine/{held.id}").text
     assert "Sparkassen-Arena" in minutes and "Angebot Busshuttle einholen" in minutes and "(anwesend)" in minutes
-    from datetime import date, timedelta
+    from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    assert tomorrow.starts_at.astimezone(ZoneInfo("Europe/Berlin")).date() == date.today() + timedelta(days=1)
+    assert tomorrow.starts_at.astimezone(ZoneInfo("Europe/Berlin")).date() == clock.today() + timedelta(days=1)

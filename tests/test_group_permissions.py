@@ -77,14 +77,14 @@ def link_partner_and_plan_meeting(group, partner_user_id):
     """A partner organisation (its user: ``partner_user_id``) linked to the group, and a meeting of the group."""
     from datetime import timedelta
 
+    from netzwerk import clock
     from netzwerk.actors.models import Actor
-    from netzwerk.dbtypes import utcnow
     from netzwerk.meetings.models import Meeting
     from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
 
     actor = Actor(name="Partner AG", name_key="partner ag", kind="partner")
     partnership = Partnership(actor=actor, type="flughafen")
-    start = utcnow() + timedelta(days=1)
+    start = clock.now() + timedelta(days=1)
     meeting = Meeting(group=group, title="Interne Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
     db.session.add_all([actor, partnership, meeting])
     db.session.flush()

@@ -1,10 +1,11 @@
 """Working groups: the manager runs them, leads manage their own members, memberships keep their history."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -124,7 +125,7 @@ def test_memberships_keep_their_history(app, as_role, make_group, make_user):
     group_id = make_group("AK Verlauf", members=[(person, "member")])
     with app.app_context():
         membership = db.session.scalar(select(Membership))
-        membership.start_date = date.today() - timedelta(days=400)
+        membership.start_date = clock.today() - timedelta(days=400)
         db.session.commit()
         membership_id = membership.id
     members_url = f"/arbeitskreise/{group_id}/mitglieder"
@@ -147,7 +148,7 @@ def test_members_can_leave(app, make_group, make_user):
     response = post_form(client, f"/arbeitskreise/{group_id}/austreten", {}, get_url=f"/arbeitskreise/{group_id}")
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(Membership.end_date)) == date.today()
+        assert db.session.scalar(select(Membership.end_date)) == clock.today()
     again = post_form(client, f"/arbeitskreise/{group_id}/austreten", {}, get_url=f"/arbeitskreise/{group_id}")
     assert again.status_code == 404
 

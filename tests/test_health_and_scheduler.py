@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import queue_mail
@@ -39,7 +39,7 @@ def test_healthz_shows_a_fresh_and_a_stale_heartbeat(app, client):
     assert client.get("/healthz").json["scheduler"]["state"] == "ok"
     with app.app_context():
         heartbeat = db.session.scalar(select(SchedulerHeartbeat))
-        heartbeat.beat_at = utcnow() - timedelta(minutes=10)
+        heartbeat.beat_at = clock.now() - timedelta(minutes=10)
         db.session.commit()
     scheduler = client.get("/healthz").json["scheduler"]
     assert scheduler["state"] == "stale" and scheduler["age_seconds"] >= 600

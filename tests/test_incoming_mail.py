@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import Role
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.imap import poll_mailbox
@@ -50,7 +50,7 @@ def world(app, make_user):
             ]
         )
         db.session.flush()
-        start = utcnow().replace(microsecond=0) + timedelta(days=10)
+        start = clock.now().replace(microsecond=0) + timedelta(days=10)
         data = MeetingData(title="Frühjahrstreffen", starts_at=start, ends_at=start + timedelta(hours=2))
         meeting, _mails = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
         meeting.uid = UID
@@ -189,7 +189,7 @@ def test_an_accept_beyond_the_capacity_waits_on_the_list(app, world):
 )
 def test_a_reply_that_must_not_count_changes_nothing_and_is_listed(app, world, name, meeting_change, reason):
     if meeting_change.pop("past", False):
-        start = utcnow() - timedelta(days=2)
+        start = clock.now() - timedelta(days=2)
         meeting_change.update(starts_at=start, ends_at=start + timedelta(hours=2))
     update_meeting(app, world["meeting"], **meeting_change)
     outcome, stored_reason = handle(app, sample(name))
@@ -376,7 +376,7 @@ def test_incoming_mails_are_purged_after_the_retention_period(app, world):
     handle(app, sample("thunderbird_other_person.eml"))
     with app.app_context():
         old = db.session.scalar(select(IncomingMail).where(IncomingMail.sender_email == "bernd.fremd@example.org"))
-        old.received_at = utcnow() - timedelta(days=app.config["RETENTION_MAIL_DAYS"] + 1)
+        old.received_at = clock.now() - timedelta(days=app.config["RETENTION_MAIL_DAYS"] + 1)
         db.session.commit()
     run_job(app, purge_expired)
     with app.app_context():

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import FieldOfAction
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -34,7 +35,7 @@ def add_meetings(app, group_name, members, starts, field_name=None):
 
 
 def days(n, hour=15):
-    return (datetime.now(UTC) + timedelta(days=n)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return (clock.now() + timedelta(days=n)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 def test_meine_termine_keeps_a_constant_number_of_queries(app, make_user):
@@ -80,9 +81,9 @@ def test_the_manager_filters_by_group_field_and_dates(app, manager_world):
         "AK Fachkräfte Sitzung 1",
         "AK Fachkräfte Sitzung 2",
     }
-    until = (datetime.now(BERLIN) + timedelta(days=10)).date().isoformat()
+    until = (clock.today() + timedelta(days=10)).isoformat()
     assert titles(manager.get(f"/termine/?bis={until}").text) == {"AK Fachkräfte Sitzung 1", "AK Mobilität Sitzung 1"}
-    since = (datetime.now(BERLIN) + timedelta(days=6)).date().isoformat()
+    since = (clock.today() + timedelta(days=6)).isoformat()
     assert titles(manager.get(f"/termine/?von={since}&bis={since}").text) == {"AK Mobilität Sitzung 1"}
 
 

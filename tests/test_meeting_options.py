@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
@@ -16,7 +17,7 @@ from tests.test_meetings import group_world, meeting_form, schedule  # noqa: F40
 
 
 def add_meeting(app, group_id, members, capacity=None, guests_allowed=False, days=7):
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(second=0, microsecond=0)
+    start = (clock.now() + timedelta(days=days)).replace(second=0, microsecond=0)
     with app.app_context():
         meeting = Meeting(
             group_id=group_id,
@@ -264,7 +265,7 @@ def test_no_answers_once_the_meeting_has_begun(app, group_world, mailbox):  # no
     link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/")
     with app.app_context():
         meeting = db.session.scalar(select(Meeting))
-        meeting.starts_at = datetime.now(UTC) - timedelta(minutes=5)
+        meeting.starts_at = clock.now() - timedelta(minutes=5)
         db.session.commit()
         meeting_id = meeting.id
     visitor = app.test_client()

@@ -1,12 +1,13 @@
 """Meetings: scheduling with calendar invitations, answers by mail link and in the app, Meine Termine."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
@@ -35,7 +36,7 @@ def group_world(app, make_user):
 
 
 def meeting_form(**changes):
-    start = (datetime.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
+    start = (clock.wall_clock(clock.now()) + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
     data = {
         "title": "Sitzung Frühjahr",
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -104,7 +105,7 @@ def test_times_are_berlin_time_across_the_daylight_saving_change(app, group_worl
 
 
 def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(app, group_world, mailbox):
-    yesterday = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    yesterday = (clock.wall_clock(clock.now()) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     cases = [
         ({"ends_at": meeting_form()["starts_at"]}, "Das Ende muss nach dem Beginn liegen."),
         ({"starts_at": yesterday, "ends_at": yesterday[:11] + "23:59"}, "Der Beginn liegt in der Vergangenheit."),

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting, Task
@@ -23,7 +23,7 @@ def held_meeting(app, make_user):
     with app.app_context():
         group = WorkingGroup(name="AK Fachkräfte", is_public=True)
         other = WorkingGroup(name="AK Mobilität")
-        start = utcnow() - timedelta(days=1)
+        start = clock.now() - timedelta(days=1)
         meeting = Meeting(group=group, title="Herbstsitzung", starts_at=start, ends_at=start + timedelta(hours=2))
         db.session.add_all(
             [
@@ -151,7 +151,7 @@ def test_bad_minutes_input_is_explained_and_nothing_is_lost(app, held_meeting, m
 
 def test_a_foreign_invitation_id_is_refused(app, held_meeting, make_user):
     with app.app_context():
-        start = utcnow() - timedelta(days=3)
+        start = clock.now() - timedelta(days=3)
         group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == "AK Mobilität"))
         elsewhere = Meeting(group=group, title="Fremd", starts_at=start, ends_at=start + timedelta(hours=1))
         foreign = Invitation(meeting=elsewhere, user_id=held_meeting["users"]["other_lead"].id)
@@ -175,7 +175,7 @@ def test_a_stale_form_keeps_the_typed_text(app, held_meeting):
 def test_no_minutes_before_the_meeting_or_for_a_cancelled_one(app, held_meeting):
     with app.app_context():
         meeting = db.session.get(Meeting, held_meeting["meeting"])
-        meeting.starts_at, meeting.ends_at = utcnow() + timedelta(days=1), utcnow() + timedelta(days=1, hours=1)
+        meeting.starts_at, meeting.ends_at = clock.now() + timedelta(days=1), clock.now() + timedelta(days=1, hours=1)
         db.session.commit()
     response = held_meeting["client"].get(url(held_meeting))
     assert response.status_code == 302

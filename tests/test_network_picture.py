@@ -2,14 +2,14 @@
 filters, access and a bounded number of queries. 500 nodes drawn in Chromium: tests/test_browser.py."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, FieldOfAction, Municipality
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.network_picture.services import PictureFilter, network_picture
@@ -109,19 +109,19 @@ def small(app, make_user):
         b = actor("B", "Ergolding", ["Wissen und Technologie"])
         c = actor("C", "Ergolding")
         p = actor("P", kind="partner")
-        gone = actor("Archiviert", "Landshut", archived_at=utcnow())
+        gone = actor("Archiviert", "Landshut", archived_at=clock.now())
         g1 = WorkingGroup(name="G1", field_of_action_id=field["Zuzugsregion"].id)
         g2 = WorkingGroup(name="G2", field_of_action_id=field["Wissen und Technologie"].id)
         closed = WorkingGroup(name="Beendet", status="closed")
         partnership = Partnership(actor=p, type="sonstige")
-        long_ago = date.today() - timedelta(days=400)
+        long_ago = clock.today() - timedelta(days=400)
         db.session.add_all([a, b, c, p, gone, g1, g2, closed, partnership])
         db.session.add_all(
             [
                 Membership(group=g1, user_id=person.id, actor=a),
                 Membership(group=g2, user_id=person.id, actor=a),
                 Membership(group=g2, user_id=person.id, actor=b),
-                Membership(group=g1, user_id=person.id, actor=c, start_date=long_ago, end_date=date.today()),
+                Membership(group=g1, user_id=person.id, actor=c, start_date=long_ago, end_date=clock.today()),
                 Membership(group=g1, user_id=person.id, actor=gone),
                 Membership(group=closed, user_id=person.id, actor=b),
                 PartnerLink(partnership=partnership, group=g1, about="Beratung"),
@@ -158,7 +158,7 @@ def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
             [
                 PartnerLink(partnership=p1, actor=second, about="x"),
                 PartnerLink(partnership=p2, actor=first, about="x"),
-                PartnerLink(partnership=p1, actor=third, about="x", ended_on=date.today()),
+                PartnerLink(partnership=p1, actor=third, about="x", ended_on=clock.today()),
                 PartnerLink(partnership=ended, actor=first, about="x"),
             ]
         )

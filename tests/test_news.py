@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.news.models import NewsItem
 from tests.conftest import post_form
@@ -17,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def add_news(app, title, days=-1, body="Text", **fields):
     with app.app_context():
-        item = NewsItem(title=title, body=body, publish_at=utcnow() + timedelta(days=days), **fields)
+        item = NewsItem(title=title, body=body, publish_at=clock.now() + timedelta(days=days), **fields)
         db.session.add(item)
         db.session.commit()
         return item.id
@@ -46,13 +46,13 @@ def test_the_public_sees_published_news_only(app, client):
 
 def test_the_manager_writes_schedules_and_publishes(app, as_role):
     manager, _ = as_role("admin")
-    later = (utcnow() + timedelta(days=2)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    later = clock.wall_clock(clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = post_form(manager, "/aktuelles/neu", news_form(publish_at=later))
     assert response.status_code == 302
     assert "wird am" in manager.get(response.headers["Location"]).text
     with app.app_context():
         item = db.session.scalar(select(NewsItem))
-        assert item.publish_at > utcnow() and item.title == "Transfertag 2027"
+        assert item.publish_at > clock.now() and item.title == "Transfertag 2027"
         news_id = item.id
     assert app.test_client().get(f"/aktuelles/{news_id}").status_code == 404  # not yet
     assert "geplant" in manager.get("/aktuelles/").text

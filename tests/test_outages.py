@@ -13,8 +13,7 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import select, text, update
 
-from netzwerk import create_app
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock, create_app
 from netzwerk.extensions import db
 from tests.conftest import free_port
 from tests.ops_report import report
@@ -224,7 +223,7 @@ def test_a_mail_server_outage_loses_no_mail_and_shows_on_healthz_and_the_overvie
     try:
         with app.test_request_context():
             assert deliver_queued() == 0, "nothing is sent before the retry pause is over"
-            db.session.execute(update(OutgoingMail).values(due_at=utcnow()))  # as if the pause had passed
+            db.session.execute(update(OutgoingMail).values(due_at=clock.now()))  # as if the pause had passed
             db.session.commit()
             assert deliver_queued() == 5
     finally:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver_queued, queue_mail
@@ -34,7 +34,7 @@ def rows(app):
 def make_due_again(app):
     """Time passes: every pause is over."""
     with app.app_context():
-        db.session.execute(update(OutgoingMail).values(due_at=utcnow() - timedelta(seconds=1)))
+        db.session.execute(update(OutgoingMail).values(due_at=clock.now() - timedelta(seconds=1)))
         db.session.commit()
 
 
@@ -76,7 +76,7 @@ def test_a_refusing_server_gets_every_mail_once_in_the_end(app, make_user, mailb
     queue(app, user.id, n=5)
     assert run(app) == 0
     assert {(m.status, m.attempts) for m in rows(app)} == {(MailStatus.QUEUED, 1)}
-    assert all(m.due_at > utcnow() + timedelta(seconds=30) for m in rows(app))  # back-off: not before a minute
+    assert all(m.due_at > clock.now() + timedelta(seconds=30) for m in rows(app))  # back-off: not before a minute
     assert run(app) == 0  # nothing due yet
     make_due_again(app)
     run(app)
@@ -118,11 +118,11 @@ def test_a_permanent_refusal_is_not_retried(app, make_user, mailbox, moody):
 def test_a_claim_of_a_dead_sender_is_taken_up_again(app, make_user, mailbox):
     queue(app, make_user().id, n=2)
     with app.app_context():  # a sender claimed both and died
-        db.session.execute(update(OutgoingMail).values(status=MailStatus.SENDING, claimed_at=utcnow()))
+        db.session.execute(update(OutgoingMail).values(status=MailStatus.SENDING, claimed_at=clock.now()))
         db.session.commit()
     assert run(app) == 0  # a fresh claim is respected
     with app.app_context():
-        old = utcnow() - timedelta(seconds=app.config["MAIL_CLAIM_TIMEOUT"] + 1)
+        old = clock.now() - timedelta(seconds=app.config["MAIL_CLAIM_TIMEOUT"] + 1)
         db.session.execute(update(OutgoingMail).values(claimed_at=old))
         db.session.commit()
     assert run(app) == 2
@@ -130,7 +130,7 @@ def test_a_claim_of_a_dead_sender_is_taken_up_again(app, make_user, mailbox):
 
 
 def test_a_mail_past_its_expiry_is_dropped(app, make_user, mailbox):
-    queue(app, make_user().id, expires_at=utcnow() - timedelta(minutes=1))
+    queue(app, make_user().id, expires_at=clock.now() - timedelta(minutes=1))
     assert run(app) == 0
     assert rows(app)[0].status == MailStatus.CANCELLED and mailbox.messages == []
 
@@ -156,7 +156,7 @@ def test_parallel_senders_send_each_mail_once(app, make_user, mailbox):
 
 
 def test_mails_due_later_wait(app, make_user, mailbox):
-    queue(app, make_user().id, due_at=utcnow() + timedelta(hours=1))
+    queue(app, make_user().id, due_at=clock.now() + timedelta(hours=1))
     assert run(app) == 0 and rows(app)[0].status == MailStatus.QUEUED
 
 

@@ -9,14 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, Municipality
 from netzwerk.auth.models import AccountStatus, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.demo import DEMO_PASSWORD
 from netzwerk.extensions import db
 from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
 from netzwerk.meetings.models import Attendance, Invitation, Meeting
-from netzwerk.meetings.services import to_utc
 from netzwerk.overview.report import build_report
 from netzwerk.overview.services import (
     by_field_of_action,
@@ -30,7 +29,7 @@ from netzwerk.partners.models import Partnership
 from netzwerk.projects.models import Milestone, Project
 from tests.conftest import count_queries, login
 
-TODAY = date.today()
+TODAY = clock.today()
 YEAR_AGO, TOMORROW = TODAY - timedelta(days=365), TODAY + timedelta(days=1)
 
 
@@ -116,7 +115,7 @@ def test_city_county_balance_and_tile_map(app, make_actor):
     for n in range(5):
         make_actor(name=f"Veldener Firma {n}", municipality_id=velden_id)
     with app.app_context():
-        db.session.scalar(select(Actor).where(Actor.name == "Veldener Firma 4")).archived_at = utcnow()
+        db.session.scalar(select(Actor).where(Actor.name == "Veldener Firma 4")).archived_at = clock.now()
         db.session.commit()
         figures, balance = by_municipality()
         shown = {f.municipality.name: f for f in figures}
@@ -220,7 +219,7 @@ def grow_network(app, times: int) -> None:
                 ]
                 db.session.add_all(members)
                 for days in (30, 120):
-                    start = to_utc(datetime.combine(TODAY - timedelta(days=days + n), datetime.min.time()))
+                    start = clock.local_midnight(TODAY - timedelta(days=days + n))
                     meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=2))
                     db.session.add(meeting)
                     for member in members:
@@ -262,9 +261,9 @@ def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_repor
     from netzwerk.groups.models import GroupStatus
 
     with app.app_context():
-        start = to_utc(datetime.combine(TODAY - timedelta(days=20), datetime.min.time()))
+        start = clock.local_midnight(TODAY - timedelta(days=20))
         new = WorkingGroup(name="AK Neu")
-        old = WorkingGroup(name="AK Alt", created_at=utcnow() - timedelta(days=400))
+        old = WorkingGroup(name="AK Alt", created_at=clock.now() - timedelta(days=400))
         closed = WorkingGroup(name="AK Beendet", status=GroupStatus.CLOSED)
         db.session.add_all([new, old, closed])
         db.session.add(Meeting(group=closed, title="Letzte Sitzung", starts_at=start, ends_at=start))

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.audit.models import AuditEntry
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Meeting
@@ -59,8 +59,8 @@ def world(app, make_user, make_actor):
         meeting = Meeting(
             group=internal,
             title="Sitzung Intern",
-            starts_at=utcnow() + timedelta(days=2),
-            ends_at=utcnow() + timedelta(days=2, hours=1),
+            starts_at=clock.now() + timedelta(days=2),
+            ends_at=clock.now() + timedelta(days=2, hours=1),
         )
         db.session.add_all([a, b, internal, public, meeting])
         db.session.flush()
@@ -175,7 +175,7 @@ def test_manager_creates_and_ends_a_link_which_stays_as_history(app, world):
     wrong_partner = manager.post(f"/partner/{ids['b']}/kooperationen/{link_id}/beenden", data={"csrf_token": token})
     assert wrong_partner.status_code == 404
     with app.app_context():
-        assert db.session.get(PartnerLink, link_id).ended_on == date.today()
+        assert db.session.get(PartnerLink, link_id).ended_on == clock.today()
         assert {"partner.link_created", "partner.link_ended"} <= set(db.session.scalars(select(AuditEntry.action)))
 
 
@@ -298,7 +298,7 @@ def test_linked_partner_sees_the_internal_group_but_not_its_meetings_unless_allo
     assert "Sitzung Intern" not in partner_b.get("/termine/").text
     assert "Sitzung Intern" not in client_for(app, people["member"]).get("/termine/").text  # not invited
     with app.app_context():
-        db.session.scalar(select(PartnerLink).where(PartnerLink.group_id == ids["internal"])).ended_on = date.today()
+        db.session.scalar(select(PartnerLink).where(PartnerLink.group_id == ids["internal"])).ended_on = clock.today()
         db.session.commit()
     assert partner_a.get(f"/arbeitskreise/{ids['internal']}").status_code == 404
     assert partner_a.get(f"/termine/{ids['meeting']}").status_code == 404
@@ -327,7 +327,7 @@ def test_actor_filter_has_partner_link(app, world):
     assert "3 Akteure gefunden" in page.text
     with app.app_context():
         for link in db.session.scalars(select(PartnerLink)):
-            link.ended_on = date.today()
+            link.ended_on = clock.today()
         db.session.commit()
     assert "0 Akteure gefunden" in manager.get("/akteure/?kooperation=1").text
 
@@ -681,7 +681,7 @@ def test_yearly_reminder_goes_to_stale_partners_once(app, world):
 
     people, ids = world
     with app.test_request_context():
-        db.session.get(Partnership, ids["b"]).profile_updated_at = utcnow() - timedelta(days=10)
+        db.session.get(Partnership, ids["b"]).profile_updated_at = clock.now() - timedelta(days=10)
         mails = send_yearly_reminders()
         db.session.commit()
         assert [m.recipient for m in mails] == [people["partner_a"].email]

@@ -1,10 +1,11 @@
 """Date polls (Terminumfragen): proposing slots, mails, voting, the table, reminders, the meeting in one step."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -12,7 +13,7 @@ from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
 from tests.conftest import count_queries, csrf_token_from, login, post_form
 
-IN_TWO_WEEKS = datetime.now() + timedelta(days=14)
+IN_TWO_WEEKS = clock.wall_clock(clock.now()) + timedelta(days=14)
 DAY = IN_TWO_WEEKS.strftime("%Y-%m-%d")
 NEXT_DAY = (IN_TWO_WEEKS + timedelta(days=1)).strftime("%Y-%m-%d")
 
@@ -129,7 +130,7 @@ def test_the_form_offers_six_rows_and_more_without_javascript(app, world, mailbo
 
 
 NUL = "Früh\x00jahr"
-PAST = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d")
+PAST = (clock.wall_clock(clock.now()) - timedelta(days=1)).strftime("%Y-%m-%d")
 
 
 @pytest.mark.parametrize(
@@ -351,7 +352,7 @@ def test_a_slot_of_another_poll_or_in_the_past_is_refused(app, world, mailbox):
     assert "Bitte wählen Sie einen der vorgeschlagenen Termine." in world["client"].get(f"/umfragen/{poll.id}").text
     with app.app_context():
         slot = db.session.get(PollSlot, slot_ids(app)[0])
-        slot.starts_at = datetime.now(UTC) - timedelta(hours=1)
+        slot.starts_at = clock.now() - timedelta(hours=1)
         db.session.commit()
     post_form(world["client"], url, {"slot": str(slot_ids(app)[0])}, get_url=f"/umfragen/{poll.id}")
     with app.app_context():
@@ -419,7 +420,7 @@ def test_the_poll_page_keeps_a_constant_number_of_queries(app, world, make_user,
     few_lead = count_queries(app, world["client"], f"/umfragen/{poll.id}")
     with app.app_context():
         for day in range(3, 9):
-            moment = datetime.now(UTC) + timedelta(days=day)
+            moment = clock.now() + timedelta(days=day)
             db.session.add(PollSlot(poll_id=poll.id, starts_at=moment, ends_at=moment + timedelta(hours=1)))
         db.session.commit()
     add_voters(app, world["group"], poll.id, make_user, 12)
@@ -438,7 +439,7 @@ def test_meine_termine_keeps_a_constant_number_of_queries_as_polls_grow(app, wor
         others = [WorkingGroup(name=f"AK {n}") for n in range(4)]
         db.session.add_all(others)
         db.session.flush()
-        moment = datetime.now(UTC) + timedelta(days=3)
+        moment = clock.now() + timedelta(days=3)
         for group in others:
             db.session.add(Membership(group_id=group.id, user_id=world["anna"].id))
             for n in range(3):
@@ -460,7 +461,7 @@ def test_the_demo_has_a_running_poll_with_votes_for_the_demo_lead_to_try(app, ru
     assert runner.invoke(args=["demo"]).exit_code == 0  # loaded once: no second poll
     with app.app_context():
         (poll,) = db.session.scalars(select(Poll)).all()
-        assert poll.is_open and all(slot.starts_at > datetime.now(UTC) for slot in poll.slots)
+        assert poll.is_open and all(slot.starts_at > clock.now() for slot in poll.slots)
         assert db.session.scalar(select(func.count(PollVote.id))) == 6
     member = app.test_client()
     login(member, "mitglied@example.org", DEMO_PASSWORD)

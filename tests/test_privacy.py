@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import JSON, String, Text, func, select
 
+from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import AccountStatus, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import OutgoingMail
@@ -189,7 +189,7 @@ def build_history(app, make_user, make_actor, mailbox):
     app.test_client().post("/login", data={"email": EMAIL, "password": "falsch"})  # a throttle row with the address
     actor = make_actor(name="Löschtest GmbH", contacts=[{"name": NAME, "email": EMAIL, "phone": PHONE}])
 
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == EMAIL))
         from netzwerk.actors.models import ContactPerson
@@ -370,11 +370,13 @@ def test_a_deletion_request_declined_with_a_reason(app, as_role, make_user, mail
 
 def test_the_retention_page_flags_and_erases_old_invitations_and_inactive_accounts(app, as_role, make_user):
     manager_client, _manager = as_role("admin")
-    old = utcnow() - timedelta(days=800)
-    stale = make_user(status="invited", password=None, name="Ina Eingeladen", created_at=utcnow() - timedelta(days=40))
+    old = clock.now() - timedelta(days=800)
+    stale = make_user(
+        status="invited", password=None, name="Ina Eingeladen", created_at=clock.now() - timedelta(days=40)
+    )
     fresh = make_user(status="invited", password=None, name="Frida Frisch")
     idle = make_user(name="Ida Inaktiv", created_at=old, last_login_at=old)
-    active = make_user(name="Aktiv Anton", created_at=old, last_login_at=utcnow())
+    active = make_user(name="Aktiv Anton", created_at=old, last_login_at=clock.now())
     page = manager_client.get("/benutzer/aufbewahrung")
     assert page.status_code == 200
     assert "Ina Eingeladen" in page.text and "Ida Inaktiv" in page.text
@@ -405,7 +407,7 @@ def test_the_daily_job_purges_old_mails_and_audit_entries(app):
             body_html="",
             message_id=f"<{n}@localhost>",
             status=status,
-            created_at=utcnow() - timedelta(days=age_days),
+            created_at=clock.now() - timedelta(days=age_days),
         )
 
     with app.app_context():
@@ -415,8 +417,8 @@ def test_the_daily_job_purges_old_mails_and_audit_entries(app):
                 mail(2, "failed", 200),
                 mail(3, "sent", 10),
                 mail(4, "queued", 200),  # still to be sent: kept
-                AuditEntry(action="auth.login", created_at=utcnow() - timedelta(days=1200)),
-                AuditEntry(action="auth.login", created_at=utcnow() - timedelta(days=30)),
+                AuditEntry(action="auth.login", created_at=clock.now() - timedelta(days=1200)),
+                AuditEntry(action="auth.login", created_at=clock.now() - timedelta(days=30)),
             ]
         )
         db.session.commit()
@@ -533,7 +535,7 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
     from netzwerk.privacy.services import erase_user
 
     person = make_user(name="Anna Berg", email="anna.berg@example.org")
-    start = utcnow() - timedelta(days=3)
+    start = clock.now() - timedelta(days=3)
     folded = "BEGIN:VCALENDAR\r\nORGANIZER;CN=Anna Berg:mailto:anna.be\r\n rg@example.org\r\nEND:VCALENDAR\r\n"
     with app.app_context():
         group = WorkingGroup(name="AK Text")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.privacy.registry import NOT_ABOUT_A_USER, PERSONAL_DATA
 from tests.conftest import login
@@ -61,7 +61,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
     from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
     from netzwerk.privacy.models import Consent, DeletionRequest
 
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         user = db.session.get(User, user_id)
         actor = Actor(name=f"Firma {tag}", name_key=f"firma {tag}")
@@ -177,7 +177,7 @@ def test_the_export_holds_every_row_about_the_user_and_nothing_of_others(app, ma
     actor = make_actor(name="Gemeinsame GmbH")
     with app.app_context():
         group = WorkingGroup(name="AK Auskunft")
-        now = utcnow()
+        now = clock.now()
         db.session.add(group)
         db.session.flush()
         meeting = Meeting(group_id=group.id, title="Gemeinsam", starts_at=now, ends_at=now + timedelta(hours=1))

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
@@ -94,7 +95,7 @@ def test_reminders_go_at_the_local_hour_to_all_but_those_who_declined(app, world
     assert sorted(sweep(app, local("2027-06-07 09:00"))) == [("meeting_answer_reminder", people["open"].email)]
     assert len(sweep(app, local("2027-06-09 09:00"))) == 2  # 1 day before
     with app.test_request_context():  # back from 2027 to the real clock: everything planned is due
-        db.session.execute(update(OutgoingMail).values(due_at=datetime.now(UTC), expires_at=None))
+        db.session.execute(update(OutgoingMail).values(due_at=clock.now(), expires_at=None))
         assert deliver_queued() == 5
     message = next(m for m in mailbox.messages if m["Subject"].startswith("Erinnerung: Sitzung"))
     text = mailbox.text_of(message)
@@ -108,10 +109,10 @@ def test_a_reminder_link_preselects_the_answer(app, world, mailbox):
         app,
         group_id,
         people,
-        datetime.now(UTC) + timedelta(days=1, hours=3),
+        clock.now() + timedelta(days=1, hours=3),
         announced=datetime(2020, 1, 1, tzinfo=UTC),
     )
-    sweep(app, datetime.now(UTC))
+    sweep(app, clock.now())
     with app.test_request_context():
         deliver_queued()
     message = next(m for m in mailbox.messages if m["To"] == people["open"].email and "Erinnerung:" in m["Subject"])
@@ -134,9 +135,9 @@ def test_no_reminder_before_the_invitation_and_none_for_begun_or_cancelled_meeti
 
 def test_moving_or_cancelling_drops_waiting_reminders(app, world, as_role, mailbox):
     group_id, people = world
-    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=20)
+    start = clock.now().replace(second=0, microsecond=0) + timedelta(hours=20)
     meeting_id = add_meeting(app, group_id, people, start)
-    assert len(sweep(app, datetime.now(UTC))) >= 2
+    assert len(sweep(app, clock.now())) >= 2
     waiting = outbox(app, status=MailStatus.QUEUED)
     assert waiting
     manager, _ = as_role("admin")
@@ -144,7 +145,7 @@ def test_moving_or_cancelling_drops_waiting_reminders(app, world, as_role, mailb
     assert {m.status for m in outbox(app, meeting_id=meeting_id) if m.kind.endswith("reminder")} == {
         MailStatus.CANCELLED
     }
-    assert sweep(app, datetime.now(UTC)) == []
+    assert sweep(app, clock.now()) == []
 
 
 def test_people_choose_their_own_days_or_none(app, world):
@@ -172,7 +173,7 @@ def test_people_choose_their_own_days_or_none(app, world):
 
 def test_the_manager_sets_the_defaults_and_sees_what_is_planned(app, world, as_role):
     group_id, people = world
-    add_meeting(app, group_id, people, datetime.now(UTC) + timedelta(days=4))
+    add_meeting(app, group_id, people, clock.now() + timedelta(days=4))
     manager, _ = as_role("admin")
     page = manager.get("/erinnerungen/")
     assert page.status_code == 200 and "Ja Sager" in page.text  # the 1-day reminder is within the week

@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.partners.models import Partnership, PartnerUser
@@ -65,7 +65,7 @@ def stale_partners(app, make_user, make_actor, count: int) -> list[str]:
 
 def jobs_last_ran(app, partner_ago: timedelta, retention_ago: timedelta) -> None:
     """As if a scheduler had run the hourly and daily jobs a while ago, so they fall due during the test."""
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         for name, ago in (("partner_reminders", partner_ago), ("retention", retention_ago)):
             db.session.add(SchedulerJobRun(name=name, last_started_at=now - ago, last_completed_at=now - ago))
@@ -88,7 +88,7 @@ def jobs_last_ran(app, partner_ago: timedelta, retention_ago: timedelta) -> None
 def active_pid(app) -> int | None:
     with app.app_context():
         row = db.session.scalar(select(SchedulerHeartbeat))
-        fresh = row is not None and utcnow() - row.beat_at < timedelta(seconds=LEASE)
+        fresh = row is not None and clock.now() - row.beat_at < timedelta(seconds=LEASE)
         db.session.remove()
         return row.pid if fresh else None
 

@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.models import MailStatus, OutgoingMail
@@ -51,7 +52,7 @@ def slow_smtp():
 def due_reminders(app, meetings: int, members: int, make_user, group_name="AK Dauerlauf") -> int:
     """Meetings in two days, invited a month ago, everyone said yes: the 7-day reminder of each is due now."""
     people = [make_user() for _ in range(members)]
-    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=2)
+    start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
     with app.app_context():
         group = WorkingGroup(name=group_name)
         db.session.add(group)

@@ -5,11 +5,12 @@ Each: the limit's uses pass, the next one is a 429 with Retry-After and the shar
 (with what was typed); another address is not affected; once the stored uses are older than the window (moved
 back, not slept), the address is allowed again."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.auth.models import ThrottleAttempt
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
@@ -58,7 +59,7 @@ def stored_keys(app, kind: str) -> set[str]:
 
 
 def open_meetings(app, count: int, invited=()) -> list[int]:
-    start = (datetime.now(UTC) + timedelta(days=7)).replace(second=0, microsecond=0)
+    start = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
     with app.app_context():
         group = WorkingGroup(name="AK Offen", is_public=True)
         meetings = [

@@ -1,12 +1,13 @@
 """One-click unsubscribe (RFC 8058 + RFC 2369): reminders and digests carry List-Unsubscribe; a POST to the link,
 without login or CSRF token, turns that one kind of mail off for that one person; forged links change nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select, update
 
+from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
@@ -45,7 +46,7 @@ def add_poll(app, group_id, deadline):
 def send_everything(app) -> None:
     """The planned mails are due in 2027; send them now."""
     with app.app_context():
-        db.session.execute(update(OutgoingMail).values(due_at=datetime.now(UTC), expires_at=None))
+        db.session.execute(update(OutgoingMail).values(due_at=clock.now(), expires_at=None))
         db.session.commit()
         deliver_queued()
 
@@ -163,7 +164,7 @@ def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
     from netzwerk.meetings.services import remind_unanswered
 
     group_id, people = world
-    meeting_id = add_meeting(app, group_id, people, datetime.now(UTC) + timedelta(days=5), answers={})
+    meeting_id = add_meeting(app, group_id, people, clock.now() + timedelta(days=5), answers={})
     with app.app_context():
         db.session.get(User, people["anna"].id).answer_reminders = False
         db.session.commit()

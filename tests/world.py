@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import ContactPerson
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
@@ -39,7 +39,7 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
     with app.app_context():
         group = WorkingGroup(name="AK Fachkräfte", is_public=True, description="Beschreibung")
         internal = WorkingGroup(name="AK Intern", is_public=False)
-        now = utcnow().replace(microsecond=0)  # calendars carry whole seconds; the ical.js check compares
+        now = clock.now().replace(microsecond=0)  # calendars carry whole seconds; the ical.js check compares
         start = now - timedelta(days=1)
         held = Meeting(group=group, title="Gestern", starts_at=start, ends_at=start + timedelta(hours=2))
         soon = now + timedelta(days=7)
@@ -62,7 +62,7 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
         project = Project(
             title="Projekt", is_public=True, milestones=[Milestone(title="Start", due_on=date(2027, 1, 1))]
         )
-        news = NewsItem(title="Neu", body="Text", publish_at=utcnow())
+        news = NewsItem(title="Neu", body="Text", publish_at=clock.now())
         db.session.add_all([group, internal, held, upcoming, partnership, poll, project, news])
         db.session.flush()
         db.session.add_all(

@@ -5,10 +5,10 @@ Revises: 0013_projects
 Create Date: 2026-11-26 12:25:00
 
 """
-from datetime import datetime, timezone
-
 from alembic import op
 import sqlalchemy as sa
+
+from netzwerk import clock
 
 
 # revision identifiers, used by Alembic.
@@ -140,7 +140,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_page')),
     sa.UniqueConstraint('slug', name=op.f('uq_legal_page_slug'))
     )
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     op.bulk_insert(table, [
         {"slug": slug, "title": title, "body": body, "updated_at": now, "version": 1} for slug, title, body in PAGES
     ])

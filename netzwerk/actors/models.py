@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -143,8 +144,8 @@ class Actor(db.Model):
     # sectors), and the contact persons' names, which only signed-in readers of the registry search.
     search_document: Mapped[str] = mapped_column(Text, default="")
     contact_search: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     municipality: Mapped[Municipality | None] = relationship()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.actors.models import (
     Actor,
     ContactPerson,
@@ -18,7 +19,6 @@ from netzwerk.actors.models import (
 from netzwerk.actors.search import fold, search_condition
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
 # Legal forms and filler words that do not tell two organisations apart ("e. V." arrives as "e v").
@@ -209,7 +209,7 @@ def references(actor: Actor) -> list[str]:
 
 
 def archive(actor: Actor) -> None:
-    actor.archived_at = utcnow()
+    actor.archived_at = clock.now()
     actor.version += 1
     record("actor.archived", actor, summary=actor.name)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 
 IMPORT_KEPT_FOR = timedelta(days=1)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,60}")
@@ -47,7 +47,7 @@ def discard(token: str) -> None:
 
 def forget_old_uploads() -> int:
     """Uploads not imported within IMPORT_KEPT_FOR are deleted; returns how many."""
-    cutoff = (utcnow() - IMPORT_KEPT_FOR).timestamp()
+    cutoff = (clock.now() - IMPORT_KEPT_FOR).timestamp()
     old = [path for path in staging_folder().glob("*.json") if path.stat().st_mtime < cutoff]
     for path in old:
         path.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
@@ -508,7 +509,7 @@ def text_cell(sheet, value: str) -> WriteOnlyCell:
 
 def export_xlsx(actors) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"Akteure {date.today():%Y-%m-%d}")
+    sheet = workbook.create_sheet(f"Akteure {clock.today():%Y-%m-%d}")
     sheet.append([title for title, _get in EXPORT_COLUMNS])
     for row in export_rows(actors):
         sheet.append([text_cell(sheet, value) for value in row])

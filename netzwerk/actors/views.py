@@ -6,6 +6,7 @@ from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from netzwerk import clock
 from netzwerk.actors import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
 from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, ContactPerson, FieldOfAction
@@ -54,7 +55,6 @@ from netzwerk.auth.permissions import (
     visible_links,
     visible_projects,
 )
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
@@ -368,7 +368,7 @@ def import_check(token: str):
     check = check_rows(table, mapping)
     if form.validate_on_submit() and request.form.get("aktion") == "importieren":
         if not check.errors:
-            source = f"Import {stored['filename']} am {utcnow():%d.%m.%Y}"
+            source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
             created = import_rows(check, source[:200])
             db.session.commit()
             discard(token)
@@ -417,4 +417,4 @@ def export_xlsx_file():
 
 
 def attachment(extension: str) -> str:
-    return f'attachment; filename="akteure-{utcnow():%Y-%m-%d}.{extension}"'
+    return f'attachment; filename="akteure-{clock.today():%Y-%m-%d}.{extension}"'

@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -13,7 +14,7 @@ class AuditEntry(db.Model):
     """Who did what to which record, and when. Written in the same transaction as the change itself."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)  # e.g. "user.invited"
     target_type: Mapped[str | None] = mapped_column(String(60))

@@ -16,9 +16,8 @@ from sqlalchemy import CursorResult, delete, select, update
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from netzwerk import throttle
+from netzwerk import clock, throttle
 from netzwerk.auth.models import AccountStatus, ThrottleAttempt, TokenPurpose, User, UserToken
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 
 # argon2id with the library's RFC 9106 defaults (t=3, 64 MiB, p=4): above OWASP ASVS's minimum. Only the test
@@ -63,7 +62,7 @@ def verify_password(user: User | None, password: str) -> bool:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
     user.end_all_sessions()
 
 
@@ -151,7 +150,7 @@ def authenticate(email: str, password: str, address: str | None) -> tuple[User |
     if not verify_password(user, password) or user is None or user.status != AccountStatus.ACTIVE:
         return None, verdict
     forgive_attempt("login", email, verdict)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user, None
 
 
@@ -168,7 +167,7 @@ def _digest(raw: str) -> str:
 def issue_token(user: User, purpose: TokenPurpose, valid_for: timedelta) -> str:
     """Create a token and return its raw value (only the hash is stored); older open ones of the same
     purpose stop working."""
-    now = utcnow()
+    now = clock.now()
     db.session.execute(
         update(UserToken)
         .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
@@ -192,7 +191,7 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
         return None, "invalid"
     if token.used_at is not None:
         return None, "used"
-    if token.expires_at <= utcnow():
+    if token.expires_at <= clock.now():
         return None, "expired"
     return token, None
 
@@ -202,7 +201,7 @@ def use_token(token: UserToken) -> bool:
     result = cast(
         CursorResult,
         db.session.execute(
-            update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=utcnow())
+            update(UserToken).where(UserToken.id == token.id, UserToken.used_at.is_(None)).values(used_at=clock.now())
         ),
     )
     return result.rowcount == 1

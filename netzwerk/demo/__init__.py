@@ -8,10 +8,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.auth.services import hash_password
-from netzwerk.dbtypes import utcnow
 from netzwerk.demo.actors import load_actors
 from netzwerk.demo.groups import load_groups
 from netzwerk.demo.news import load_news
@@ -65,7 +65,7 @@ def load_demo() -> list[User]:
             organisation=organisation,
             status=status,
             password_hash=password_hash if active else None,
-            password_changed_at=utcnow() if active else None,
+            password_changed_at=clock.now() if active else None,
         )
         db.session.add(user)
         users.append(user)

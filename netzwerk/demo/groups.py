@@ -1,19 +1,18 @@
 """Demo working groups with members from the demo accounts (names and contents invented)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.audit.services import acting_as
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
 from netzwerk.groups.services import GroupData, save_group
 from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task
-from netzwerk.meetings.services import to_utc
 
 # name, short name, field of action (short name), public, description, goals, members (email, role)
 GROUPS = [
@@ -246,12 +245,12 @@ def load_meetings(organizer: User) -> int:
     groups = {g.short_name: g for g in db.session.scalars(select(WorkingGroup))}
     for demo in MEETINGS:
         group = groups[demo.group]
-        day = datetime.combine(date.today() + timedelta(days=demo.days), time(demo.hour, 0))
+        day = datetime.combine(clock.today() + timedelta(days=demo.days), time(demo.hour, 0))
         meeting = Meeting(
             group=group,
             title=demo.title,
-            starts_at=to_utc(day),
-            ends_at=to_utc(day + timedelta(hours=2)),
+            starts_at=clock.to_utc(day),
+            ends_at=clock.to_utc(day + timedelta(hours=2)),
             place=demo.place,
             online_url="" if demo.place else "https://meet.example.org/ak-metropolregion",
             agenda=demo.agenda,
@@ -259,14 +258,14 @@ def load_meetings(organizer: User) -> int:
             status=MeetingStatus.CANCELLED if demo.cancelled else MeetingStatus.SCHEDULED,
             # invited weeks ago, so the reminders due by now (e.g. for tomorrow's meeting) go out when the
             # scheduler starts on the fresh demo database
-            announced_at=to_utc(day) - timedelta(days=30),
+            announced_at=clock.to_utc(day) - timedelta(days=30),
             capacity=demo.capacity,
             guests_allowed=demo.guests_allowed,
             minutes=demo.minutes,
             decisions=demo.decisions,
-            minutes_published_at=utcnow() if demo.minutes else None,
+            minutes_published_at=clock.now() if demo.minutes else None,
             tasks=[
-                Task(position=n, what=what, who=who, due_on=date.today() + timedelta(days=due), done=due < 0)
+                Task(position=n, what=what, who=who, due_on=clock.today() + timedelta(days=due), done=due < 0)
                 for n, (what, who, due) in enumerate(demo.tasks)
             ],
         )
@@ -279,7 +278,7 @@ def load_meetings(organizer: User) -> int:
                     meeting=meeting,
                     user_id=membership.user_id,
                     answer=answer,
-                    answered_at=utcnow() if answer else None,
+                    answered_at=clock.now() if answer else None,
                     attendance=ATTENDANCE.get(answer, Attendance.ABSENT) if demo.minutes else None,
                 )
             )
@@ -311,7 +310,7 @@ def load_groups(users: list[User]) -> int:
                         user=user,
                         role=role,
                         actor_id=actors.get(user.organisation),
-                        start_date=date.today() - timedelta(days=200),
+                        start_date=clock.today() - timedelta(days=200),
                     )
                 )
         db.session.flush()

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.news.models import NewsItem
 
@@ -43,7 +43,7 @@ def load_news(users: list[User]) -> int:
                 summary=summary,
                 body=body,
                 is_press_release=press,
-                publish_at=utcnow() + timedelta(days=days),
+                publish_at=clock.now() + timedelta(days=days),
                 author=users[0],
             )
         )

@@ -1,15 +1,15 @@
 """A running demo date poll, relative to the day the demo is loaded: the demo member leads the group and can
 try voting, reminding and turning the best slot into a meeting."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.meetings.services import to_utc
 from netzwerk.polls.models import Poll, PollSlot, PollVote, Vote
 
 # days from today and hour (local) of each proposed slot (two hours each)
@@ -26,14 +26,14 @@ def load_polls(users: list[User]) -> int:
     by_email = {user.email: user for user in users}
     slots = []
     for days, hour in SLOTS:
-        start = datetime.combine(date.today() + timedelta(days=days), time(hour, 0))
-        slots.append(PollSlot(starts_at=to_utc(start), ends_at=to_utc(start + timedelta(hours=2))))
+        start = datetime.combine(clock.today() + timedelta(days=days), time(hour, 0))
+        slots.append(PollSlot(starts_at=clock.to_utc(start), ends_at=clock.to_utc(start + timedelta(hours=2))))
     poll = Poll(
         group=group,
         title="Planungstreffen Willkommenspaket",
         place="Rathaus Landshut, Altstadt 315, Kleiner Sitzungssaal",
         description="1. Inhalte des Willkommenspakets\n2. Partner in den Gemeinden\n3. Zeitplan",
-        deadline=to_utc(datetime.combine(date.today() + timedelta(days=7), time(12, 0))),
+        deadline=clock.to_utc(datetime.combine(clock.today() + timedelta(days=7), time(12, 0))),
         created_by=by_email["mitglied@example.org"],
         slots=slots,
     )

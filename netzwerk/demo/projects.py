@@ -1,9 +1,10 @@
 """Demo Stadt-Umland projects (invented), linked to demo groups and real organisations of the region."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
@@ -52,7 +53,7 @@ def load_projects() -> int:
                 groups=[groups[name] for name in group_names if name in groups],
                 actors=list(actors),
                 milestones=[
-                    Milestone(title=name, due_on=date.today() + timedelta(days=days), done=done)
+                    Milestone(title=name, due_on=clock.today() + timedelta(days=days), done=done)
                     for name, days, done in milestones
                 ],
             )

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -59,7 +60,7 @@ class WorkingGroup(db.Model):
     # linked partner organisations see the group's meetings (and later minutes) only when the group allows it
     partners_see_meetings: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=GroupStatus.ACTIVE)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     field_of_action: Mapped[FieldOfAction | None] = relationship()
@@ -83,7 +84,7 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="SET NULL"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER)
-    start_date: Mapped[date] = mapped_column(Date, default=date.today)
+    start_date: Mapped[date] = mapped_column(Date, default=clock.today)
     end_date: Mapped[date | None] = mapped_column(Date)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
@@ -95,7 +96,7 @@ class Membership(db.Model):
         return MemberRole(self.role).label
 
     def is_current(self, on: date | None = None) -> bool:
-        on = on or date.today()
+        on = on or clock.today()
         return self.start_date <= on and (self.end_date is None or self.end_date > on)
 
 
@@ -113,7 +114,7 @@ class JoinRequest(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.PENDING, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
@@ -130,6 +131,6 @@ class GroupMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     recipients: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
     author: Mapped[User | None] = relationship()

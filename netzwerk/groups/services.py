@@ -6,9 +6,9 @@ from datetime import date
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import (
     GroupMessage,
@@ -36,7 +36,7 @@ GROUP_FIELDS = (
 
 def current_on(on: date | None = None):
     """A WHERE condition: the membership runs on this day (default today)."""
-    on = on or date.today()
+    on = on or clock.today()
     return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date > on))
 
 
@@ -104,7 +104,7 @@ def past_memberships(group: WorkingGroup) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .where(
-                Membership.group_id == group.id, Membership.end_date.is_not(None), Membership.end_date <= date.today()
+                Membership.group_id == group.id, Membership.end_date.is_not(None), Membership.end_date <= clock.today()
             )
             .options(selectinload(Membership.user))
             .order_by(Membership.end_date.desc())
@@ -146,7 +146,7 @@ def search_candidates(group: WorkingGroup, text: str, limit: int = 20) -> list[U
 
 
 def add_member(group: WorkingGroup, user: User, role: MemberRole, actor_id: int | None) -> Membership:
-    membership = Membership(group=group, user=user, role=role, actor_id=actor_id, start_date=date.today())
+    membership = Membership(group=group, user=user, role=role, actor_id=actor_id, start_date=clock.today())
     db.session.add(membership)
     record("group.member_added", group, summary=f"{user.name} ({role})", changes={"member": [None, user.name]})
     return membership
@@ -163,7 +163,7 @@ def change_role(membership: Membership, role: MemberRole) -> None:
             user=membership.user,
             role=role,
             actor_id=membership.actor_id,
-            start_date=date.today(),
+            start_date=clock.today(),
         )
     )
     record(
@@ -175,7 +175,7 @@ def change_role(membership: Membership, role: MemberRole) -> None:
 
 
 def end_membership(membership: Membership, audit: bool = True) -> None:
-    membership.end_date = date.today()
+    membership.end_date = clock.today()
     if audit:
         record(
             "group.member_removed",
@@ -249,7 +249,7 @@ def request_to_join(group: WorkingGroup, user: User, message: str) -> tuple[Join
 def decide_request(join_request: JoinRequest, approve: bool, decided_by: User) -> OutgoingMail:
     """Approve (the applicant becomes a member) or decline; the applicant hears either way."""
     join_request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
-    join_request.decided_at, join_request.decided_by_id = utcnow(), decided_by.id
+    join_request.decided_at, join_request.decided_by_id = clock.now(), decided_by.id
     group, user = join_request.group, join_request.user
     if approve and current_membership(group, user) is None:
         add_member(group, user, MemberRole.MEMBER, None)

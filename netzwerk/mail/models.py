@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk import clock
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -55,8 +56,8 @@ class OutgoingMail(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not sent after this (a meeting's start)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than MAIL_CLAIM_TIMEOUT is dead
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,7 +95,7 @@ class IncomingMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(300), unique=True)  # the same mail twice is handled once
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     sender_email: Mapped[str] = mapped_column(String(254), default="")
     subject: Mapped[str] = mapped_column(String(300), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)

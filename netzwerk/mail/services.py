@@ -17,7 +17,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import CursorResult, func, select, update
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
@@ -143,7 +143,7 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def send_message(self, message: EmailMessage) -> None:
-        name = f"{utcnow():%Y%m%d-%H%M%S}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
+        name = f"{clock.now():%Y%m%d-%H%M%S}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
         (self.folder / name).write_bytes(bytes(message))
 
 
@@ -164,7 +164,7 @@ def claim(mails: list[OutgoingMail]) -> list[OutgoingMail]:
         db.session.scalars(
             update(OutgoingMail)
             .where(OutgoingMail.id.in_([mail.id for mail in mails]), OutgoingMail.status == MailStatus.QUEUED)
-            .values(status=MailStatus.SENDING, claimed_at=utcnow())
+            .values(status=MailStatus.SENDING, claimed_at=clock.now())
             .returning(OutgoingMail.id)
         )
     )
@@ -175,7 +175,7 @@ def claim(mails: list[OutgoingMail]) -> list[OutgoingMail]:
 def claim_due(limit: int) -> list[OutgoingMail]:
     """Claim up to ``limit`` due mails in one statement: row locks with SKIP LOCKED on PostgreSQL, the single
     writer on SQLite, so two senders never take the same mail."""
-    now = utcnow()
+    now = clock.now()
     due = (
         select(OutgoingMail.id)
         .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.due_at <= now)
@@ -198,7 +198,7 @@ def claim_due(limit: int) -> list[OutgoingMail]:
 def release_dead_claims() -> int:
     """Mails claimed by a process that died mid-batch go back to the queue (one of them may have reached the
     server just before the crash; its stable Message-ID lets the receiver tell the repeat)."""
-    limit = utcnow() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
+    limit = clock.now() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
     result = cast(
         CursorResult,
         db.session.execute(
@@ -217,7 +217,7 @@ def drop_expired() -> int:
         CursorResult,
         db.session.execute(
             update(OutgoingMail)
-            .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= utcnow())
+            .where(OutgoingMail.status == MailStatus.QUEUED, OutgoingMail.expires_at <= clock.now())
             .values(status=MailStatus.CANCELLED, last_error="abgelaufen")
         ),
     )
@@ -228,7 +228,7 @@ def drop_expired() -> int:
 def record_sent(mail_id: int, attempts: int) -> None:
     """Sent; an earlier failure stays in last_error (with attempts) as the record of what happened. Outside
     development the personal link is forgotten now."""
-    now = utcnow()
+    now = clock.now()
     values = {"status": MailStatus.SENT, "sent_at": now, "attempted_at": now, "claimed_at": None, "attempts": attempts}
     if current_app.config["NAME"] != "development":
         values["secret_link"] = None
@@ -248,13 +248,13 @@ def record_failure(mail_id: int, attempts: int, error: Exception) -> None:
     values = {
         "attempts": attempts,
         "claimed_at": None,
-        "attempted_at": utcnow(),
+        "attempted_at": clock.now(),
         "last_error": str(error)[:2000] or type(error).__name__,
     }
     if is_permanent(error) or attempts > len(pauses):
         values["status"] = MailStatus.FAILED
     else:
-        values |= {"status": MailStatus.QUEUED, "due_at": utcnow() + timedelta(minutes=pauses[attempts - 1])}
+        values |= {"status": MailStatus.QUEUED, "due_at": clock.now() + timedelta(minutes=pauses[attempts - 1])}
     db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
 
 
@@ -320,7 +320,7 @@ def drop_waiting(meeting_id: int, kinds: tuple[str, ...]) -> None:
 
 def resend(mail: OutgoingMail) -> None:
     """The manager sends a failed mail again (after fixing the address, say)."""
-    mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, utcnow(), 0, None
+    mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, clock.now(), 0, None
 
 
 @dataclass(frozen=True)

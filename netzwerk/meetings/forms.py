@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long
 from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
@@ -100,7 +100,7 @@ class MeetingForm(BaseForm):
             raise ValidationError(_l("Bitte eine Zahl zwischen %(min)s und %(max)s angeben.", min=2, max=24))
 
     def validate_starts_at(self, field) -> None:
-        if field.data and self.to_utc and self.to_utc(field.data) < utcnow():
+        if field.data and self.to_utc and self.to_utc(field.data) < clock.now():
             raise ValidationError(_l("Der Beginn liegt in der Vergangenheit."))
 
     def validate(self, extra_validators=None) -> bool:

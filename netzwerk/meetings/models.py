@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 
@@ -73,7 +74,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    # stored in UTC; entered and shown in Europe/Berlin (services.local / services.to_utc)
+    # stored in UTC; entered and shown in Europe/Berlin (clock.to_local / clock.to_utc)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300), default="")
@@ -90,17 +91,17 @@ class Meeting(db.Model):
     minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_note: Mapped[str] = mapped_column(Text, default="")  # the lead's note in every reminder
     # when the invitees were last told the time (invitation or change): reminders due before it are not sent
-    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.SCHEDULED)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")  # the lead's reason, shown and sent when cancelled
     # the calendar identity: UID stays, SEQUENCE rises with every change that is sent out
     uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # the last change of what a calendar shows (time, place, title, agenda, cancellation): the entries' DTSTAMP
     # and the feeds' Last-Modified, so an unchanged feed reads the same on every request
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     group: Mapped[WorkingGroup] = relationship()

@@ -4,7 +4,7 @@ import calendar as calendar_module
 import hashlib
 import hmac
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import case, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, Role, User, new_session_token
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
@@ -28,24 +29,6 @@ from netzwerk.meetings.vtimezone import vtimezone
 
 ANSWER_LINK_VALID_FOR = timedelta(days=180)
 REMINDER_KINDS = ("meeting_reminder", "meeting_answer_reminder")  # planned by netzwerk.reminders
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def to_utc(local: datetime) -> datetime:
-    """A wall-clock time in Europe/Berlin (as typed) to UTC; zoneinfo resolves the DST change."""
-    return local.replace(tzinfo=local_zone()).astimezone(ZoneInfo("UTC"))
-
-
-def to_local(moment: datetime) -> datetime:
-    return moment.astimezone(local_zone())
-
-
-def local_today() -> date:
-    """Today in Landshut, whatever the server's own time zone."""
-    return datetime.now(local_zone()).date()
 
 
 @dataclass
@@ -68,11 +51,11 @@ def schedule_series(
 ) -> tuple[list[Meeting], list[OutgoingMail]]:
     """One meeting per date of the series (each with its own invitations and answers), scheduled in one go."""
     duration = data.ends_at - data.starts_at
-    starts = occurrences(to_local(data.starts_at).replace(tzinfo=None), rule, count)
+    starts = occurrences(clock.wall_clock(data.starts_at), rule, count)
     series_uid = new_uid() if len(starts) > 1 else None
     meetings, mails = [], []
     for start in starts:
-        begins = to_utc(start)
+        begins = clock.to_utc(start)
         one = replace(data, starts_at=begins, ends_at=begins + duration)
         meeting, invitations = schedule_meeting(group, one, organizer, series_uid=series_uid)
         meetings.append(meeting)
@@ -110,11 +93,11 @@ def answer(invitation: Invitation, value: Answer, comment: str = "", via: str = 
     meeting = invitation.meeting
     lock_places(meeting)
     had_place, before = invitation.has_place, invitation.answer
-    invitation.answer, invitation.comment, invitation.answered_at = value, comment, utcnow()
+    invitation.answer, invitation.comment, invitation.answered_at = value, comment, clock.now()
     if value != Answer.YES:
         invitation.waitlisted_at = None
     elif not had_place and invitation.waitlisted_at is None and free_places(meeting, besides=invitation) == 0:
-        invitation.waitlisted_at = utcnow()
+        invitation.waitlisted_at = clock.now()
     summary = f"{invitation.user.name} ({via})" if via else invitation.user.name
     record("meeting.answered", invitation.meeting, summary=summary, changes={"answer": [before, str(value)]})
     return fill_places(meeting) if had_place and value != Answer.YES else []
@@ -192,7 +175,7 @@ def remind_unanswered(meeting: Meeting) -> list[OutgoingMail]:
     mails = []
     for invitation in invitations_of(meeting):
         if invitation.answer is None and invitation.user.is_active and invitation.user.answer_reminders:
-            invitation.reminded_at = utcnow()
+            invitation.reminded_at = clock.now()
             link = external_url("meetings.answer_link", token=answer_token(invitation))
             mail = queue_mail(
                 invitation.user.email,
@@ -250,10 +233,6 @@ class MeetingFilters:
     until: date | None = None
 
 
-def local_midnight(day: date) -> datetime:
-    return to_utc(datetime.combine(day, time.min))
-
-
 def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
     """The user's meetings (those they are invited to; the manager: all), filtered."""
     query = select(Meeting).options(selectinload(Meeting.group))
@@ -269,9 +248,9 @@ def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
             WorkingGroup.field_of_action_id == filters.field_of_action_id
         )
     if filters.since:
-        query = query.where(Meeting.ends_at >= local_midnight(filters.since))
+        query = query.where(Meeting.ends_at >= clock.local_midnight(filters.since))
     if filters.until:
-        query = query.where(Meeting.starts_at < local_midnight(filters.until + timedelta(days=1)))
+        query = query.where(Meeting.starts_at < clock.local_midnight(filters.until + timedelta(days=1)))
     return query
 
 
@@ -289,7 +268,7 @@ def meetings_for(
     user: User, upcoming: bool, is_admin: bool, filters: MeetingFilters | None = None
 ) -> list[tuple[Meeting, Invitation | None]]:
     """Upcoming or past meetings with the user's own invitation, in a fixed number of queries."""
-    now = utcnow()
+    now = clock.now()
     query = meetings_query(user, is_admin, filters or MeetingFilters())
     query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
     meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
@@ -303,20 +282,20 @@ def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, 
     meetings = db.session.scalars(meetings_query(user, is_admin, shown).order_by(Meeting.starts_at)).all()
     by_day: dict[date, list] = {}
     for meeting, invitation in with_own_invitations(user, meetings):
-        by_day.setdefault(to_local(meeting.starts_at).date(), []).append((meeting, invitation))
+        by_day.setdefault(clock.local_date(meeting.starts_at), []).append((meeting, invitation))
     return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
 
 
 def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past) meetings of a group for its page; past ones newest first."""
-    now = utcnow()
+    now = clock.now()
     meetings = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
     return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
 
 
 def meeting_dates(group_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
     """group id → (next meeting's start, last held meeting's start), cancelled ones left out; one query."""
-    now = utcnow()
+    now = clock.now()
     rows = db.session.execute(
         select(
             Meeting.group_id,
@@ -366,8 +345,8 @@ def meeting_calendar(
 
 def calendar_timezone(meetings: list[Meeting]):
     """The configured zone with yearly rules, from a year before the first meeting to a year after the last."""
-    years = [to_local(moment).year for meeting in meetings for moment in (meeting.starts_at, meeting.ends_at)]
-    years = years or [local_today().year]
+    years = [clock.to_local(moment).year for meeting in meetings for moment in (meeting.starts_at, meeting.ends_at)]
+    years = years or [clock.today().year]
     return vtimezone(current_app.config["TIMEZONE"], min(years) - 1, max(years) + 1)
 
 
@@ -392,7 +371,7 @@ def base_event(meeting: Meeting) -> Event:
 def calendar_time(moment: datetime) -> datetime:
     """Local time with the zone's TZID; in UTC when the local time is ambiguous (the hour repeated in October),
     which a TZID time cannot tell apart: readers take the first of the two."""
-    local = to_local(moment)
+    local = clock.to_local(moment)
     return (
         moment.astimezone(ZoneInfo("UTC"))
         if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
@@ -462,7 +441,7 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
         return []
     meeting.sequence += 1
     meeting.version += 1
-    meeting.updated_at = utcnow()
+    meeting.updated_at = clock.now()
     record(
         "meeting.changed",
         meeting,
@@ -472,7 +451,7 @@ def change_meeting(meeting: Meeting, data: MeetingData) -> list[OutgoingMail]:
     moved_up = fill_places(meeting) if "capacity" in changes else []
     if not any(name in changes for name in NOTIFY_ON):
         return moved_up
-    meeting.announced_at = utcnow()
+    meeting.announced_at = clock.now()
     drop_waiting(meeting.id, REMINDER_KINDS)
     return moved_up + [
         calendar_mail(invitation, "meeting_changed", "REQUEST")
@@ -489,7 +468,7 @@ def cancel_meeting(meeting: Meeting, reason: str = "") -> list[OutgoingMail]:
     drop_waiting(meeting.id, REMINDER_KINDS)
     meeting.sequence += 1
     meeting.version += 1
-    meeting.updated_at = utcnow()
+    meeting.updated_at = clock.now()
     record(
         "meeting.cancelled",
         meeting,
@@ -566,7 +545,7 @@ def feed_meetings(user: User) -> list[Meeting]:
     return list(
         db.session.scalars(
             select(Meeting)
-            .where(mine, Meeting.starts_at >= utcnow() - FEED_SINCE)
+            .where(mine, Meeting.starts_at >= clock.now() - FEED_SINCE)
             .options(selectinload(Meeting.group), selectinload(Meeting.organizer))
             .order_by(Meeting.starts_at)
         )
@@ -577,7 +556,7 @@ def group_feed_meetings(group: WorkingGroup) -> list[Meeting]:
     return list(
         db.session.scalars(
             select(Meeting)
-            .where(Meeting.group_id == group.id, Meeting.starts_at >= utcnow() - FEED_SINCE)
+            .where(Meeting.group_id == group.id, Meeting.starts_at >= clock.now() - FEED_SINCE)
             .options(selectinload(Meeting.group))
             .order_by(Meeting.starts_at)
         )
@@ -596,7 +575,7 @@ class TaskData:
 
 
 def has_started(meeting: Meeting) -> bool:
-    return meeting.starts_at <= utcnow()
+    return meeting.starts_at <= clock.now()
 
 
 def suggested_attendance(invitation: Invitation) -> str | None:
@@ -630,7 +609,7 @@ def save_minutes(
     record("meeting.minutes_saved", meeting, summary=meeting.title, changes={k: ["…", "…"] for k in changes})
     if not publish or meeting.minutes_published_at:
         return []
-    meeting.minutes_published_at = utcnow()
+    meeting.minutes_published_at = clock.now()
     record("meeting.minutes_published", meeting, summary=meeting.title)
     return [
         minutes_mail(invitation)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from netzwerk import clock
 from netzwerk.actors.services import fields_of_action
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import (
@@ -20,7 +21,6 @@ from netzwerk.auth.permissions import (
     login_required,
     public,
 )
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import date_arg, form_status, int_arg
 from netzwerk.groups.models import WorkingGroup
@@ -62,8 +62,6 @@ from netzwerk.meetings.services import (
     save_minutes,
     schedule_series,
     suggested_attendance,
-    to_local,
-    to_utc,
     user_from_feed_token,
     waiting_position,
 )
@@ -121,7 +119,7 @@ def month():
     """A month calendar of the user's meetings (the manager: all, with the same filters as the list)."""
     is_admin = current_user.role == Role.ADMIN
     filters, problems = filters_from_request(is_admin)
-    today = to_local(utcnow()).date()
+    today = clock.today()
     shown = month_arg("monat") or today.replace(day=1)
     return render_template(
         "meetings/month.html",
@@ -211,8 +209,8 @@ def render_detail(
         reminder_log=reminder_log(meeting) if manage else [],
         position=waiting_position(invitation) if invitation else None,
         guest_form=ButtonForm() if invitation is None and meeting.guests_allowed and not has_started(meeting) else None,
-        starts=to_local(meeting.starts_at),
-        ends=to_local(meeting.ends_at),
+        starts=clock.to_local(meeting.starts_at),
+        ends=clock.to_local(meeting.ends_at),
         answers=Answer,
         guest_problem=guest_problem,
     ), status
@@ -279,8 +277,8 @@ def answer_link(token: str):
             meeting=meeting,
             form=form,
             started=started,
-            starts=to_local(meeting.starts_at),
-            ends=to_local(meeting.ends_at),
+            starts=clock.to_local(meeting.starts_at),
+            ends=clock.to_local(meeting.ends_at),
         ),
         429 if verdict.throttled else form_status(form),
         verdict.headers(),
@@ -293,7 +291,7 @@ def create(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
     if not can_manage_group(current_user, group):
         abort(403)
-    form = MeetingForm(to_utc=to_utc)
+    form = MeetingForm(to_utc=clock.to_utc)
     if form.validate_on_submit():
         meetings, mails = schedule_series(
             group, data_from(form), current_user, form.repeat.data, form.repeat_count.data or 1
@@ -325,8 +323,8 @@ def get_managed_meeting(meeting_id: int) -> Meeting:
 def data_from(form: MeetingForm) -> MeetingData:
     return MeetingData(
         title=form.title.data,
-        starts_at=to_utc(form.starts_at.data),
-        ends_at=to_utc(form.ends_at.data),
+        starts_at=clock.to_utc(form.starts_at.data),
+        ends_at=clock.to_utc(form.ends_at.data),
         place=form.place.data or "",
         room=form.room.data or "",
         online_url=form.online_url.data or "",
@@ -344,11 +342,11 @@ def edit(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
     if meeting.is_cancelled:
         abort(409)
-    form = EditMeetingForm(to_utc=to_utc, obj=meeting)
+    form = EditMeetingForm(to_utc=clock.to_utc, obj=meeting)
     form.submit.label.text = _("Änderung speichern und mitteilen")
     if not form.is_submitted():
-        form.starts_at.data = to_local(meeting.starts_at).replace(tzinfo=None)
-        form.ends_at.data = to_local(meeting.ends_at).replace(tzinfo=None)
+        form.starts_at.data = clock.wall_clock(meeting.starts_at)
+        form.ends_at.data = clock.wall_clock(meeting.ends_at)
     status = None
     if form.validate_on_submit() and not form.is_stale(meeting):
         try:
@@ -531,7 +529,7 @@ def minutes(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#protokoll")
     names = {str(i.id): i.user.name for i in invitations}
     return render_template(
-        "meetings/minutes_form.html", form=form, meeting=meeting, names=names, starts=to_local(meeting.starts_at)
+        "meetings/minutes_form.html", form=form, meeting=meeting, names=names, starts=clock.to_local(meeting.starts_at)
     ), form_status(form)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, Municipality, actor_field_of_action
 from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
@@ -223,7 +224,7 @@ def components(nodes: list[Node]) -> list[list[Node]]:
 def network_picture(wanted: PictureFilter | None = None, on: date | None = None) -> NetworkPicture:
     wanted = wanted or PictureFilter()
     all_nodes = read_nodes()
-    all_edges = read_edges(on or date.today())
+    all_edges = read_edges(on or clock.today())
     connect(all_nodes, all_edges)
     # the picture: the kept nodes with only the links between them
     nodes = {key: replace(all_nodes[key], neighbours=set()) for key in keep(all_nodes, wanted)}

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -21,8 +22,8 @@ class NewsItem(db.Model):
     # None: a draft; in the future: scheduled (nothing has to run: visibility is decided when asked)
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     author: Mapped[User | None] = relationship()

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.news.models import NewsItem
 
@@ -25,7 +25,7 @@ class NewsData:
 
 def published(now: datetime | None = None):
     """A WHERE condition: what visitors see."""
-    return NewsItem.publish_at.is_not(None) & (NewsItem.publish_at <= (now or utcnow()))
+    return NewsItem.publish_at.is_not(None) & (NewsItem.publish_at <= (now or clock.now()))
 
 
 def latest(limit: int = FEED_SIZE) -> list[NewsItem]:

@@ -4,15 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from netzwerk import clock
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import admin_required, public
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number
 from netzwerk.mail.services import external_url
 from netzwerk.markdown import render_markdown
 from netzwerk.meetings.forms import ButtonForm
-from netzwerk.meetings.services import to_local, to_utc
 from netzwerk.news import bp
 from netzwerk.news.forms import NewsForm
 from netzwerk.news.models import NewsItem
@@ -33,16 +32,16 @@ def index():
     if not is_manager():
         query = query.where(published())
     page = db.paginate(query, page=page_number(), per_page=10, error_out=False)
-    return render_template("news/index.html", page=page, now=utcnow(), manage=is_manager())
+    return render_template("news/index.html", page=page, now=clock.now(), manage=is_manager())
 
 
 @bp.get("/<id:news_id>")
 @public
 def detail(news_id: int):
     item = db.get_or_404(NewsItem, news_id)
-    if not (item.is_public(utcnow()) or is_manager()):
+    if not (item.is_public(clock.now()) or is_manager()):
         abort(404)
-    return render_template("news/detail.html", item=item, now=utcnow(), manage=is_manager(), form=ButtonForm())
+    return render_template("news/detail.html", item=item, now=clock.now(), manage=is_manager(), form=ButtonForm())
 
 
 @bp.get("/feed.atom")
@@ -58,7 +57,7 @@ def feed():
     generator.language("de")
     generator.author(name=NEWS_AUTHOR, uri=external_url("news.index"))  # RFC 4287: a feed names its author
     items = latest()
-    generator.updated(max((item.updated_at for item in items), default=utcnow()))
+    generator.updated(max((item.updated_at for item in items), default=clock.now()))
     for item in reversed(items):  # feedgen puts the last added first
         entry = generator.add_entry()
         entry.id(external_url("news.detail", news_id=item.id))
@@ -76,9 +75,9 @@ def data_from(form: NewsForm) -> NewsData:
     if not form.publish.data:
         publish_at = None
     elif form.publish_at.data:
-        publish_at = to_utc(form.publish_at.data)
+        publish_at = clock.to_utc(form.publish_at.data)
     else:
-        publish_at = utcnow()
+        publish_at = clock.now()
     return NewsData(
         title=form.title.data,
         summary=form.summary.data or "",
@@ -107,7 +106,7 @@ def edit(news_id: int):
     form = NewsForm(obj=item)
     if not form.is_submitted():
         form.publish.data = item.publish_at is not None
-        form.publish_at.data = to_local(item.publish_at).replace(tzinfo=None) if item.publish_at else None
+        form.publish_at.data = clock.wall_clock(item.publish_at) if item.publish_at else None
     if form.validate_on_submit() and not form.is_stale(item):
         save_news(item, data_from(form), current_user._get_current_object())
         db.session.commit()
@@ -119,9 +118,10 @@ def edit(news_id: int):
 def saved_message(item: NewsItem) -> str:
     if item.publish_at is None:
         return _("Gespeichert als Entwurf; die Öffentlichkeit sieht ihn nicht.")
-    if item.publish_at > utcnow():
+    if item.publish_at > clock.now():
         return _(
-            "Gespeichert; wird am %(date)s veröffentlicht.", date=to_local(item.publish_at).strftime("%d.%m.%Y %H:%M")
+            "Gespeichert; wird am %(date)s veröffentlicht.",
+            date=clock.to_local(item.publish_at).strftime("%d.%m.%Y %H:%M"),
         )
     return _("Gespeichert und veröffentlicht.")
 

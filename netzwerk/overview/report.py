@@ -7,11 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import to_utc
 from netzwerk.overview.services import ATTENDED, GroupActivity, group_activity, new_in_period
 from netzwerk.partners.models import PartnerLink, Partnership, PartnerStatus, PartnerUser
 from netzwerk.projects.models import Project
@@ -64,7 +63,7 @@ class AnnualReport:
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """UTC instants of the local days start 00:00 and the day after end 00:00."""
     after = date.fromordinal(end.toordinal() + 1)
-    return to_utc(datetime.combine(start, datetime.min.time())), to_utc(datetime.combine(after, datetime.min.time()))
+    return clock.local_midnight(start), clock.local_midnight(after)
 
 
 def build_report(start: date, end: date) -> AnnualReport:
@@ -96,7 +95,7 @@ def _held_meetings(begin: datetime, finish: datetime) -> list[HeldMeeting]:
         .where(
             Meeting.status != MeetingStatus.CANCELLED,
             Meeting.starts_at >= begin,
-            Meeting.starts_at < min(finish, utcnow()),
+            Meeting.starts_at < min(finish, clock.now()),
         )
         .order_by(Meeting.starts_at)
         .options(joinedload(Meeting.group))

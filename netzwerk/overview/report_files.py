@@ -15,8 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from netzwerk import clock
 from netzwerk.actors.transfer import text_cell
-from netzwerk.meetings.services import to_local
 from netzwerk.overview.report import AnnualReport
 
 FONTS = Path(__file__).parent / "fonts"
@@ -55,7 +55,7 @@ def report_sections(report: AnnualReport) -> list[Section]:
             _("Abgehaltene Sitzungen"),
             [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],
             [
-                [to_local(m.meeting.starts_at).date(), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
+                [clock.local_date(m.meeting.starts_at), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
                 for m in report.meetings
             ],
         ),
@@ -86,7 +86,7 @@ def report_sections(report: AnnualReport) -> list[Section]:
                     p.partnership.actor.name,
                     p.new_links,
                     p.meetings_attended,
-                    to_local(p.profile_updated).date() if p.profile_updated else "",
+                    clock.local_date(p.profile_updated) if p.profile_updated else "",
                 ]
                 for p in report.partners
             ],

@@ -7,14 +7,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, distinct, func, or_, select, true
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
 from netzwerk.auth.models import AccountStatus, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
 from netzwerk.mail.services import OutboxHealth, outbox_health
 from netzwerk.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import local_today, to_local, to_utc
 from netzwerk.overview.tile_map import TILES
 from netzwerk.projects.models import Milestone, Project, ProjectStatus
 
@@ -79,7 +78,7 @@ class GroupActivity:
 
 
 def _current_members():
-    today = local_today()
+    today = clock.today()
     return or_(Membership.end_date.is_(None), Membership.end_date > today)
 
 
@@ -145,13 +144,13 @@ def by_municipality() -> tuple[list[MunicipalityFigures], Balance]:
 
 
 def quarter_of(moment: datetime) -> str:
-    local = to_local(moment)
+    local = clock.to_local(moment)
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
 def last_quarters(count: int = 4, today: date | None = None) -> list[str]:
     """The current quarter and the ones before it, oldest first, e.g. ["2026-Q1", …, "2026-Q4"]."""
-    today = today or local_today()
+    today = today or clock.today()
     index = today.year * 4 + (today.month - 1) // 3
     return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
 
@@ -169,10 +168,10 @@ def next_quarter(quarter: str) -> str:
 def group_activity(start: date, end: date, with_closed: bool = False) -> list[GroupActivity]:
     """Meetings held per group between start and end (local dates, end exclusive) with their attendance, in
     name order, also groups that did not meet; closed groups only when asked (the report counts their past)."""
-    now = utcnow()
+    now = clock.now()
     begin, finish = (
-        to_utc(datetime.combine(start, datetime.min.time())),
-        to_utc(datetime.combine(end, datetime.min.time())),
+        clock.local_midnight(start),
+        clock.local_midnight(end),
     )
     shown = true() if with_closed else WorkingGroup.status != GroupStatus.CLOSED
     groups = db.session.scalars(select(WorkingGroup).where(shown).order_by(WorkingGroup.name)).all()
@@ -213,7 +212,7 @@ def group_activity(start: date, end: date, with_closed: bool = False) -> list[Gr
 def dormant_groups(activity: list[GroupActivity], now: datetime | None = None) -> list[GroupActivity]:
     """Active groups that have not met for DORMANT_AFTER; a group that never met counts from its founding, so a
     new group gets its 90 days too."""
-    cutoff = (now or utcnow()) - DORMANT_AFTER
+    cutoff = (now or clock.now()) - DORMANT_AFTER
     return [
         entry
         for entry in activity
@@ -241,7 +240,7 @@ def attention() -> Attention:
         .where(
             Invitation.answer.is_(None),
             Meeting.status != MeetingStatus.CANCELLED,
-            Meeting.starts_at > utcnow(),
+            Meeting.starts_at > clock.now(),
         )
     )
     outbox = outbox_health()
@@ -268,8 +267,8 @@ def coming_milestones(limit: int = 6) -> list[Milestone]:
 
 def new_in_period(start: date, end: date) -> dict[str, int]:
     """New actors and new members (first membership starting) in the period."""
-    begin = to_utc(datetime.combine(start, datetime.min.time()))
-    finish = to_utc(datetime.combine(end, datetime.min.time()))
+    begin = clock.local_midnight(start)
+    finish = clock.local_midnight(end)
     actors = db.session.scalar(select(func.count(Actor.id)).where(Actor.created_at >= begin, Actor.created_at < finish))
     first_start = (
         select(Membership.user_id, func.min(Membership.start_date).label("first")).group_by(Membership.user_id)

@@ -3,9 +3,9 @@ from datetime import date
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 
+from netzwerk import clock
 from netzwerk.auth.permissions import admin_required
 from netzwerk.forms import date_arg
-from netzwerk.meetings.services import local_today
 from netzwerk.overview import bp
 from netzwerk.overview.report import build_report
 from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
@@ -70,7 +70,7 @@ def report(format: str):
             report=data,
             title=report_title(data),
             sections=report_sections(data),
-            today=local_today(),
+            today=clock.today(),
             errors={},
             args=request.args,
         )
@@ -83,7 +83,7 @@ def report(format: str):
 
 def report_period() -> tuple[date, date, dict[str, str]]:
     """The chosen period from the query string, with a German reason for each field that is not a date."""
-    this_year = local_today().year
+    this_year = clock.today().year
     start, start_ok = date_arg("von")
     end, end_ok = date_arg("bis")
     errors = {}

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 
@@ -84,7 +85,7 @@ class Partnership(db.Model):
     # when a partner user last saved the profile, and when the manager last asked for an update
     profile_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     update_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     actor: Mapped[Actor] = relationship()
@@ -124,7 +125,7 @@ class PartnerLogo(db.Model):
     width: Mapped[int]
     height: Mapped[int]
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class PartnerUser(db.Model):
@@ -148,9 +149,9 @@ class PartnerLink(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
     about: Mapped[str] = mapped_column(String(300))
-    since: Mapped[date] = mapped_column(Date, default=date.today)
+    since: Mapped[date] = mapped_column(Date, default=clock.today)
     ended_on: Mapped[date | None] = mapped_column(Date, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     partnership: Mapped[Partnership] = relationship(back_populates="links")
     group: Mapped[WorkingGroup | None] = relationship()

@@ -10,12 +10,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import Select, and_, select, union
 from sqlalchemy.orm import selectinload, undefer
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.actors.services import ContactData, apply_contacts, refresh_search_document
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
@@ -163,7 +163,7 @@ def create_link(partnership: Partnership, target, about: str, since: date) -> Pa
 
 def end_link(link: PartnerLink, on: date | None = None) -> None:
     """Ended links stay as history."""
-    link.ended_on = on or date.today()
+    link.ended_on = on or clock.today()
     record(
         "partner.link_ended",
         link.partnership,
@@ -411,7 +411,7 @@ def update_own_profile(
     db.session.flush()
     after = profile_snapshot(partnership)
     changes = changes_between(before, after)
-    partnership.profile_updated_at = utcnow()
+    partnership.profile_updated_at = clock.now()
     if changes:
         partnership.actor.version += 1
         record(PROFILE_UPDATED, partnership.actor, summary=partnership.name, changes=changes)
@@ -489,7 +489,7 @@ def request_update(partnership: Partnership, requested_by: User | None) -> list[
         )
         for user in partner_users(partnership)
     ]
-    partnership.update_requested_at = utcnow()
+    partnership.update_requested_at = clock.now()
     record(
         "partner.update_requested",
         partnership.actor,
@@ -501,7 +501,7 @@ def request_update(partnership: Partnership, requested_by: User | None) -> list[
 
 def stale_partnerships(now=None) -> list[Partnership]:
     """Active partners whose profile was last updated (or asked for) longer than STALE_AFTER ago."""
-    cutoff = (now or utcnow()) - STALE_AFTER
+    cutoff = (now or clock.now()) - STALE_AFTER
     last_touch = and_(
         (Partnership.profile_updated_at.is_(None)) | (Partnership.profile_updated_at < cutoff),
         (Partnership.update_requested_at.is_(None)) | (Partnership.update_requested_at < cutoff),

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.forms import BaseForm, RowForm, too_long
 
 SLOT_ROWS = 6  # empty rows on a new form; "Weitere Zeilen" adds MORE_ROWS at a time (no JavaScript needed)
@@ -97,7 +97,7 @@ class PollForm(BaseForm):
             self.slots.append_entry()
 
     def validate_deadline(self, field) -> None:
-        if field.data and self.to_utc and self.to_utc(field.data) < utcnow():
+        if field.data and self.to_utc and self.to_utc(field.data) < clock.now():
             raise ValidationError(_l("Dieser Zeitpunkt liegt in der Vergangenheit."))
 
     def validate(self, extra_validators=None) -> bool:
@@ -130,7 +130,7 @@ class PollForm(BaseForm):
             row.end.errors.append(_l("Das Ende muss nach dem Beginn liegen."))
             return None
         starts = self.to_utc(datetime.combine(row.day.data, row.start.data))
-        if starts < utcnow():
+        if starts < clock.now():
             row.day.errors.append(_l("Dieser Termin liegt in der Vergangenheit."))
             return None
         return starts, self.to_utc(datetime.combine(row.day.data, row.end.data))

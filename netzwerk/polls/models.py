@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Meeting
@@ -42,7 +43,7 @@ class Poll(db.Model):
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "bitte abstimmen bis", shown, not enforced
     status: Mapped[str] = mapped_column(String(20), default=PollStatus.OPEN, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
 
@@ -79,7 +80,7 @@ class PollVote(db.Model):
     slot_id: Mapped[int] = mapped_column(ForeignKey("poll_slot.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(String(20))
-    voted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship()
 
@@ -95,6 +96,6 @@ class PollReminder(db.Model):
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

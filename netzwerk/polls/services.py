@@ -7,16 +7,16 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.groups.services import current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Meeting
-from netzwerk.meetings.services import MeetingData, schedule_meeting, to_local
+from netzwerk.meetings.services import MeetingData, schedule_meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollStatus, PollVote, Vote
 
 
@@ -65,7 +65,7 @@ def poll_mail(poll: Poll, user: User, kind: str) -> OutgoingMail:
         kind,
         user=user,
         poll=poll,
-        slots=[(to_local(slot.starts_at), to_local(slot.ends_at)) for slot in poll.slots],
+        slots=[(clock.to_local(slot.starts_at), clock.to_local(slot.ends_at)) for slot in poll.slots],
         poll_url=external_url("polls.detail", poll_id=poll.id),
     )
 
@@ -91,10 +91,10 @@ def vote(poll: Poll, user: User, values: dict[int, Vote]) -> None:
         if old is None:
             db.session.add(PollVote(poll_id=poll.id, slot_id=slot.id, user_id=user.id, value=value))
         elif old.value != value:
-            old.value, old.voted_at = value, utcnow()
+            old.value, old.voted_at = value, clock.now()
         else:
             continue
-        changes[f"{to_local(slot.starts_at):%d.%m.%Y %H:%M}"] = [old.value if old else None, str(value)]
+        changes[f"{clock.to_local(slot.starts_at):%d.%m.%Y %H:%M}"] = [old.value if old else None, str(value)]
     if changes:
         record("poll.voted", poll, summary=f"{user.name}: {poll.title}", changes=changes)
 
@@ -182,7 +182,7 @@ def claim_closing(poll: Poll) -> bool:
     result = db.session.execute(
         update(Poll)
         .where(Poll.id == poll.id, Poll.status == PollStatus.OPEN)
-        .values(status=PollStatus.CLOSED, closed_at=utcnow())
+        .values(status=PollStatus.CLOSED, closed_at=clock.now())
         .execution_options(synchronize_session="fetch")
     )
     return result.rowcount == 1
@@ -211,7 +211,7 @@ def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Mee
     )
     meeting, mails = schedule_meeting(poll.group, data, organizer)
     poll.meeting = meeting
-    record("poll.converted", poll, summary=f"{poll.title}: {to_local(slot.starts_at):%d.%m.%Y %H:%M}")
+    record("poll.converted", poll, summary=f"{poll.title}: {clock.to_local(slot.starts_at):%d.%m.%Y %H:%M}")
     return meeting, mails
 
 

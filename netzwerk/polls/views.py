@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.auth.permissions import (
     can_manage_group,
     can_manage_poll,
@@ -13,12 +14,10 @@ from netzwerk.auth.permissions import (
     can_vote_in_poll,
     login_required,
 )
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.services import deliver
-from netzwerk.meetings.services import to_utc
 from netzwerk.polls import bp
 from netzwerk.polls.forms import ActionForm, ConvertForm, PollForm
 from netzwerk.polls.models import VOTE_LABELS, Poll, Vote
@@ -50,7 +49,7 @@ def create(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
     if not can_manage_group(current_user, group):
         abort(403)
-    form = PollForm(to_utc=to_utc)
+    form = PollForm(to_utc=clock.to_utc)
     if "more_rows" in request.form:  # "Weitere Terminzeilen": show the form again, with what was typed
         form.add_rows()
         return render_template("polls/form.html", form=form, group=group)
@@ -77,7 +76,7 @@ def data_from(form: PollForm) -> PollData:
         place=form.place.data or "",
         online_url=form.online_url.data or "",
         description=form.description.data or "",
-        deadline=to_utc(form.deadline.data) if form.deadline.data else None,
+        deadline=clock.to_utc(form.deadline.data) if form.deadline.data else None,
     )
 
 
@@ -162,7 +161,7 @@ def schedule(poll_id: int):
     if slot is None:
         flash(_("Bitte wählen Sie einen der vorgeschlagenen Termine."), "error")
         return redirect(url_for("polls.detail", poll_id=poll.id))
-    if slot.starts_at < utcnow():
+    if slot.starts_at < clock.now():
         flash(_("Dieser Termin liegt bereits in der Vergangenheit. Bitte wählen Sie einen anderen."), "error")
         return redirect(url_for("polls.detail", poll_id=poll.id))
     meeting, mails = schedule_from_poll(poll, slot, current_user)

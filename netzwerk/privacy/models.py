@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.auth.models import User
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -35,7 +36,7 @@ class Consent(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     given: Mapped[bool] = mapped_column()
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # the version of the Datenschutzerklärung (legal_page.version) the event refers to
     text_version: Mapped[str] = mapped_column(String(40), default="")
 
@@ -73,7 +74,7 @@ class DeletionRequest(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=DeletionStatus.OPEN, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decision_reason: Mapped[str] = mapped_column(Text, default="")

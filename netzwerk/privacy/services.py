@@ -10,11 +10,11 @@ from flask import current_app
 from sqlalchemy import JSON, CursorResult, Delete, String, Text, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from netzwerk import clock
 from netzwerk.actors.staging import forget_old_uploads, forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, TokenPurpose, User, UserToken, new_session_token
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import IncomingMail, MailStatus, OutgoingMail
@@ -80,7 +80,7 @@ def record_consent(user, kind: ConsentKind, given: bool, version: str | None = N
         user_id=user.id,
         kind=kind,
         given=given,
-        at=utcnow(),
+        at=clock.now(),
         text_version=notice_version() if version is None else version,
     )
     db.session.add(consent)
@@ -152,7 +152,7 @@ def export_data(user) -> dict:
             key = tuple(row[name] for name in key_columns)
             section["rows"].setdefault(key, {}).update({name: jsonable(row[name]) for name in columns})
     return {
-        "erstellt_am": utcnow().isoformat(),
+        "erstellt_am": clock.now().isoformat(),
         "rechtsgrundlage": "Auskunft nach Art. 15 DSGVO",
         "person_id": user.id,
         "tabellen": {
@@ -280,13 +280,13 @@ def end_participation(user) -> None:
     from netzwerk.groups.models import Membership
     from netzwerk.meetings.models import Invitation, Meeting
 
-    today = date.today()
+    today = clock.today()
     db.session.execute(
         update(Membership)
         .where(Membership.user_id == user.id, or_(Membership.end_date.is_(None), Membership.end_date > today))
         .values(end_date=today)
     )
-    upcoming = select(Meeting.id).where(Meeting.starts_at > utcnow())
+    upcoming = select(Meeting.id).where(Meeting.starts_at > clock.now())
     db.session.execute(delete(Invitation).where(Invitation.user_id == user.id, Invitation.meeting_id.in_(upcoming)))
     db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.key.contains(user.email, autoescape=True)))
 
@@ -300,7 +300,7 @@ def anonymise_account(user) -> None:
     user.end_all_sessions()
     user.calendar_key = new_session_token()
     user.status = AccountStatus.DEACTIVATED
-    user.deleted_at = utcnow()
+    user.deleted_at = clock.now()
     user.language = "de"
     user.notify_by_email = False
     user.weekly_digest = False
@@ -331,7 +331,7 @@ def erase_user(user, by=None, reason: str = "") -> None:
     db.session.expire_all()
     refresh_actor_search(touched_actors)
     anonymise_account(user)
-    now = utcnow()
+    now = clock.now()
     for request in db.session.scalars(
         select(DeletionRequest).where(DeletionRequest.user_id == user.id, DeletionRequest.status == DeletionStatus.OPEN)
     ):
@@ -368,7 +368,7 @@ def request_deletion(user, message: str) -> tuple[DeletionRequest, list[Outgoing
     existing = open_request_of(user)
     if existing is not None:
         return existing, []
-    request = DeletionRequest(user=user, message=message, created_at=utcnow())
+    request = DeletionRequest(user=user, message=message, created_at=clock.now())
     db.session.add(request)
     db.session.flush()
     record("privacy.deletion_requested", request, actor=user)
@@ -379,7 +379,7 @@ def request_deletion(user, message: str) -> tuple[DeletionRequest, list[Outgoing
 
 
 def decline_request(request: DeletionRequest, reason: str, by) -> OutgoingMail:
-    request.status, request.decided_at, request.decided_by = DeletionStatus.DECLINED, utcnow(), by
+    request.status, request.decided_at, request.decided_by = DeletionStatus.DECLINED, clock.now(), by
     request.decision_reason = reason
     record("privacy.deletion_declined", request, actor=by)
     return queue_mail(request.user.email, "deletion_declined", user=request.user, reason=reason)
@@ -389,7 +389,7 @@ def decline_request(request: DeletionRequest, reason: str, by) -> OutgoingMail:
 
 
 def days_ago(config_key: str) -> datetime:
-    return utcnow() - timedelta(days=current_app.config[config_key])
+    return clock.now() - timedelta(days=current_app.config[config_key])
 
 
 def stale_invitations() -> list[tuple[User, datetime]]:

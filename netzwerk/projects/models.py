@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from netzwerk import clock
 from netzwerk.actors.models import Actor, FieldOfAction
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 
@@ -56,7 +57,7 @@ class Project(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     synergies: Mapped[str] = mapped_column(Text, default="")  # Synergieeffekte, Abstimmung der Planungen
     is_public: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(default=1)
 
     field_of_action: Mapped[FieldOfAction | None] = relationship()

@@ -12,15 +12,15 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerk import clock
 from netzwerk.auth.models import AccountStatus, User
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
 from netzwerk.groups.services import current_on
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import answer_token, to_local, to_utc
+from netzwerk.meetings.services import answer_token
 from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, parse_days
 
 DIGEST_HOUR = 7  # Monday, local time
@@ -48,8 +48,8 @@ def wants_answer_reminders(user: User) -> bool:
 
 def due_time(meeting: Meeting, days: int, hour: int) -> datetime | None:
     """``days`` before the meeting's local day at ``hour`` local time, in UTC; None if that is not before it."""
-    day = to_local(meeting.starts_at).date() - timedelta(days=days)
-    due = to_utc(datetime.combine(day, time(hour)))
+    day = clock.local_date(meeting.starts_at) - timedelta(days=days)
+    due = clock.to_utc(datetime.combine(day, time(hour)))
     return due if due < meeting.starts_at else None
 
 
@@ -132,7 +132,7 @@ def reminder_mail(planned: Planned) -> OutgoingMail:
 
 def plan_reminders(now: datetime | None = None) -> list[OutgoingMail]:
     """Add every reminder that is due by now and not yet in the outbox (the sweep; safe to repeat)."""
-    now = now or utcnow()
+    now = now or clock.now()
     planned = list(planned_reminders(now))
     known = existing_keys([p.key for p in planned])
     mails = [reminder_mail(p) for p in planned if p.key not in known]
@@ -160,8 +160,8 @@ def plan_poll_reminders(now: datetime) -> list[OutgoingMail]:
     ).all()
     mails = []
     for poll in polls:
-        day = to_local(poll.deadline).date() - timedelta(days=settings.answer_days)
-        due = min(to_utc(datetime.combine(day, time(settings.send_hour))), poll.deadline - timedelta(hours=1))
+        day = clock.local_date(poll.deadline) - timedelta(days=settings.answer_days)
+        due = min(clock.to_utc(datetime.combine(day, time(settings.send_hour))), poll.deadline - timedelta(hours=1))
         if not poll.created_at < due <= now:
             continue
         stamp = f"{poll.deadline:%Y%m%dT%H%M}"
@@ -183,9 +183,9 @@ def plan_poll_reminders(now: datetime) -> list[OutgoingMail]:
 
 def digest_due(now: datetime) -> tuple[str, datetime] | None:
     """(week label, due time) while this week's digest may go out: from Monday 07:00 local for a day."""
-    today = to_local(now).date()
+    today = clock.local_date(now)
     monday = today - timedelta(days=today.weekday())
-    due = to_utc(datetime.combine(monday, time(DIGEST_HOUR)))
+    due = clock.to_utc(datetime.combine(monday, time(DIGEST_HOUR)))
     if not due <= now < due + timedelta(days=1):
         return None
     year, week, _day = monday.isocalendar()

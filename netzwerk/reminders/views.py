@@ -2,9 +2,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from netzwerk import clock
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.permissions import admin_required, login_required
-from netzwerk.dbtypes import utcnow
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.reminders import bp
@@ -39,7 +39,7 @@ def settings():
         db.session.commit()
         flash(_("Die Einstellungen für Erinnerungen sind gespeichert."), "success")
         return redirect(url_for("reminders.settings"))
-    now = utcnow()
+    now = clock.now()
     upcoming = sorted(planned_reminders(now + PREVIEW_DAYS, since=now), key=lambda planned: planned.due)
     return render_template("reminders/settings.html", form=form, upcoming=upcoming), form_status(form)
 

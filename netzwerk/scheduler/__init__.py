@@ -21,7 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.services import deliver_queued
@@ -111,7 +111,7 @@ class Lease:
 
     def __init__(self, stale_after: timedelta, on_activated: Callable[[], None] = lambda: None):
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.started_at = utcnow()
+        self.started_at = clock.now()
         self.stale_seconds = stale_after.total_seconds()
         self.on_activated = on_activated
         self.won: bool | None = None
@@ -162,7 +162,7 @@ def build_scheduler(app) -> BlockingScheduler:
 
     def run_due_jobs_now() -> None:
         for job in jobs:
-            scheduler.modify_job(job.name, next_run_time=utcnow())
+            scheduler.modify_job(job.name, next_run_time=clock.now())
 
     lease = Lease(app.config["SCHEDULER_STALE_AFTER"], on_activated=run_due_jobs_now)
     scheduler.add_job(

@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from netzwerk.dbtypes import UTCDateTime, utcnow
+from netzwerk import clock
+from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 
 
@@ -13,8 +14,8 @@ class SchedulerHeartbeat(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
-    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     host: Mapped[str] = mapped_column(String(255), default="")
     pid: Mapped[int] = mapped_column(default=0)
     holder: Mapped[str] = mapped_column(String(100), default="")

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from netzwerk.dbtypes import utcnow
+from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.scheduler.models import SchedulerHeartbeat, SchedulerJobRun
 
@@ -20,7 +20,7 @@ def beat(holder: str, started_at: datetime | None = None) -> bool:
     """Renew this process's lease as the active scheduler, or take it over once the holder stopped beating;
     True if this process is (still) the active one. Works the same on PostgreSQL and SQLite: one UPDATE decides,
     the unique name decides the very first time."""
-    now = utcnow()
+    now = clock.now()
     stale = now - current_app.config["SCHEDULER_STALE_AFTER"]
     values = {"holder": holder, "beat_at": now, "host": socket.gethostname()[:255], "pid": os.getpid()}
     if started_at is not None:
@@ -71,7 +71,7 @@ def scheduler_state() -> SchedulerState:
     last = db.session.scalar(select(SchedulerHeartbeat.beat_at).where(SchedulerHeartbeat.name == SCHEDULER_NAME))
     if last is None:
         return SchedulerState("never", None, None)
-    age = utcnow() - last
+    age = clock.now() - last
     fresh = age <= current_app.config["SCHEDULER_STALE_AFTER"]
     return SchedulerState("ok" if fresh else "stale", last, max(0, int(age.total_seconds())))
 
@@ -86,7 +86,7 @@ def job_is_due(name: str, every: timedelta, now: datetime | None = None) -> bool
     """Due when ``every`` has passed since the last completed run, or it never completed. A run that started
     and never completed (its process was killed) leaves the job due; one that failed is retried after
     ``every`` or RETRY_AFTER_FAILURE, whichever is shorter, not at every tick."""
-    now = now or utcnow()
+    now = now or clock.now()
     run = db.session.get(SchedulerJobRun, name)
     if run is None:
         return True
@@ -105,17 +105,17 @@ def _job_run(name: str) -> SchedulerJobRun:
 
 
 def job_started(name: str) -> None:
-    _job_run(name).last_started_at = utcnow()
+    _job_run(name).last_started_at = clock.now()
 
 
 def job_completed(name: str) -> None:
     run = _job_run(name)
-    run.last_completed_at, run.last_error = utcnow(), ""
+    run.last_completed_at, run.last_error = clock.now(), ""
 
 
 def job_failed(name: str, error: BaseException) -> None:
     run = _job_run(name)
-    run.last_started_at = run.last_started_at or utcnow()
+    run.last_started_at = run.last_started_at or clock.now()
     run.last_error = f"{type(error).__name__}: {error}"[:500]
 
 
