@@ -90,6 +90,8 @@ test: system-deps js-deps install translations lint
 bench: install
 	$(BIN)/python -m bench.mail_outbox
 	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
+	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=sqlite -q tests/test_properties.py
+	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=postgresql -q tests/test_properties.py
 
 # Extract new UI strings and merge them into the catalogs (then translate netzwerk/translations/en).
 messages: install
