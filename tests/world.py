@@ -45,7 +45,7 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
         upcoming = Meeting(
             group=group, title="Bald", starts_at=soon, ends_at=soon + timedelta(hours=2), guests_allowed=True
         )
-        partnership = Partnership(actor_id=partner_actor.id, type="metropolregion", offers="Angebote")
+        partnership = Partnership(actor_id=partner_actor.id, type="metropolitan_region", offers="Angebote")
         poll = Poll(
             group=group,
             title="Wann?",
