@@ -41,7 +41,7 @@ MODEL_MODULES = [
 def code_lists() -> list[type]:
     found = []
     for module in MODEL_MODULES:
-        found += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, StrEnum)]
+        found += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, StrEnum) and list(v)]
     return sorted(set(found), key=lambda cls: cls.__name__)
 
 
