@@ -257,7 +257,7 @@ def make_actor(app):
     """Create an actor through the service (as the manager's form does)."""
     from netzwerk.actors.services import ActorData, ContactData, save_actor
 
-    def make(name="Muster GmbH", kind="unternehmen", contacts=(), **fields):
+    def make(name="Muster GmbH", kind="company", contacts=(), **fields):
         with app.test_request_context():
             data = ActorData(name=name, kind=kind, **fields)
             data.contacts = [ContactData(**contact) for contact in contacts]

@@ -209,7 +209,7 @@ def make_partnership(app, actor_id: int) -> int:
     from netzwerk.partners.models import Partnership
 
     with app.app_context():
-        partnership = Partnership(actor_id=actor_id, type="metropolregion")
+        partnership = Partnership(actor_id=actor_id, type="metropolitan_region")
         db.session.add(partnership)
         db.session.commit()
         return partnership.id

@@ -126,7 +126,7 @@ def test_utf8_comma_csv_and_xlsx(app, as_role):
     with app.app_context():
         names = dict(db.session.execute(select(Actor.name, Actor.kind)).all())
         websites = db.session.scalars(select(Actor.website)).all()
-    assert names == {"LINK e.V.": "sonstige", "Gymnasium Seligenthal": "bildung"}
+    assert names == {"LINK e.V.": "other", "Gymnasium Seligenthal": "education"}
     assert "https://link.example.de" in websites
 
 
@@ -166,7 +166,7 @@ def test_export_follows_the_filters_and_is_excel_safe(app, as_role, make_actor):
         municipality_id=municipality_id(app, "Ergolding"),
         contacts=[{"name": "Kurt Käser", "email": "kurt@example.de"}],
     )
-    response = manager.get("/akteure/export.csv?gebiet=landkreis")
+    response = manager.get("/akteure/export.csv?gebiet=county")
     assert response.headers["Content-Disposition"].startswith('attachment; filename="akteure-')
     body = response.data.decode("utf-8")
     assert body.startswith("\ufeffName;Art;Gemeinde")

@@ -26,7 +26,7 @@ def field_id(app, short_name):
 def actor_form_data(app, **changes):
     data = {
         "name": "Faserwerk Niederbayern GmbH",
-        "kind": "unternehmen",
+        "kind": "company",
         "municipality_id": str(municipality_id(app, "Ergolding")),
         "street": "Hauptstraße 1",
         "postal_code": "84030",
@@ -51,7 +51,7 @@ def test_reference_data_is_loaded_by_the_migrations(app):
     with app.app_context():
         assert db.session.query(Municipality).count() == 36
         city = db.session.scalar(select(Municipality).where(Municipality.ags == "09261000"))
-        assert city.area == "stadt" and city.name == "Landshut"
+        assert city.area == "city" and city.name == "Landshut"
         fields = db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)).all()
         assert [f.short_name for f in fields] == [
             "Zuzugsregion",
@@ -90,8 +90,8 @@ def test_manager_creates_an_actor_and_sees_its_history(app, as_role):
 def test_editing_records_the_changes_and_detects_concurrent_edits(app, as_role, make_actor):
     manager, _ = as_role("admin")
     colleague, _ = as_role("admin")
-    actor = make_actor(name="Alte Brauerei e.V.", kind="verein")
-    form = actor_form_data(app, name="Alte Brauerei e.V.", kind="verein", version="1")
+    actor = make_actor(name="Alte Brauerei e.V.", kind="association")
+    form = actor_form_data(app, name="Alte Brauerei e.V.", kind="association", version="1")
     assert post_form(colleague, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 1"}).status_code == 302
     response = post_form(manager, f"/akteure/{actor.id}/bearbeiten", {**form, "description": "Mein Text"})
     assert response.status_code == 422
@@ -148,7 +148,7 @@ def registry(app, make_actor):
     innovation = field_id(app, "Innovation")
     make_actor(
         name="Brauerei Wittmann",
-        kind="unternehmen",
+        kind="company",
         municipality_id=landshut,
         is_public=True,
         description="Bier seit 1600",
@@ -156,7 +156,7 @@ def registry(app, make_actor):
     )
     make_actor(
         name="Müller Maschinenbau",
-        kind="unternehmen",
+        kind="company",
         municipality_id=ergolding,
         is_public=True,
         sectors=["Maschinenbau"],
@@ -164,7 +164,7 @@ def registry(app, make_actor):
     )
     make_actor(
         name="Schulverbund Ergolding",
-        kind="bildung",
+        kind="education",
         municipality_id=ergolding,
         contacts=[{"name": "Xaver Zellner", "email": "x@schule.example.de"}],
     )
@@ -179,9 +179,9 @@ def registry(app, make_actor):
         ({"q": "zellner"}, ["Schulverbund Ergolding"]),
         ({"q": "schul ergold"}, ["Schulverbund Ergolding"]),
         ({"q": '"; DROP TABLE actor; --'}, []),
-        ({"art": "bildung"}, ["Schulverbund Ergolding"]),
-        ({"gebiet": "stadt"}, ["Brauerei Wittmann"]),
-        ({"gebiet": "landkreis", "sortierung": "ort"}, ["Müller Maschinenbau", "Schulverbund Ergolding"]),
+        ({"art": "education"}, ["Schulverbund Ergolding"]),
+        ({"gebiet": "city"}, ["Brauerei Wittmann"]),
+        ({"gebiet": "county", "sortierung": "ort"}, ["Müller Maschinenbau", "Schulverbund Ergolding"]),
         ({"branche": "maschinenbau"}, ["Müller Maschinenbau"]),
         ({"art": "unsinn", "gemeinde": "x", "page": "9"}, []),
     ],
@@ -212,9 +212,9 @@ def test_filters_travel_in_pagination_links(app, as_role, make_actor):
     manager, _ = as_role("admin")
     for n in range(30):
         make_actor(name=f"Firma {n:02d}", municipality_id=municipality_id(app, "Essenbach"))
-    page = manager.get("/akteure/", query_string={"q": "firma", "gebiet": "landkreis"}).text
+    page = manager.get("/akteure/", query_string={"q": "firma", "gebiet": "county"}).text
     assert "30 Akteure gefunden" in page
-    assert "page=2" in page and "gebiet=landkreis" in page and "q=firma" in page
+    assert "page=2" in page and "gebiet=county" in page and "q=firma" in page
 
 
 def test_archive_restore_and_delete(app, as_role, make_actor):
@@ -339,7 +339,7 @@ def test_manager_edits_a_field_of_action(app, as_role):
         "short_name": "Innovation",
         "description": "",
         "is_cross_cutting": "y",
-        "foerla_field": "wettbewerb",
+        "foerla_field": "competitiveness",
         "version": "1",
     }
     assert post_form(manager, f"/akteure/handlungsfelder/{innovation}", data).status_code == 302
@@ -358,7 +358,7 @@ def add_actors(app, n, start=0):
             {
                 "name": f"Firma {i}",
                 "name_key": f"firma {i}",
-                "kind": "unternehmen",
+                "kind": "company",
                 "is_public": True,
                 "municipality_id": municipality_ids[i % 2],
                 "search_document": fold(f"Firma {i}"),
@@ -394,8 +394,8 @@ def test_sectors_are_one_tag_per_spelling(app, as_role, make_actor):
 def test_after_a_conflict_saving_again_is_deliberate(app, as_role, make_actor):
     manager, _ = as_role("admin")
     colleague, _ = as_role("admin")
-    actor = make_actor(name="Zweimal e.V.", kind="verein")
-    form = actor_form_data(app, name="Zweimal e.V.", kind="verein", version="1")
+    actor = make_actor(name="Zweimal e.V.", kind="association")
+    form = actor_form_data(app, name="Zweimal e.V.", kind="association", version="1")
     post_form(colleague, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 1"})
     conflict = post_form(manager, f"/akteure/{actor.id}/bearbeiten", {**form, "phone": "0871 2"})
     assert conflict.status_code == 422 and re.search(r'name="version"[^>]*value="2"', conflict.text)

@@ -317,7 +317,7 @@ def add_partnership(actor_id: int, group_id: int) -> int:
     """The walk's actor as a partner organisation, linked to the walk's group."""
     from netzwerk.partners.models import PartnerLink, Partnership
 
-    partnership = Partnership(actor_id=actor_id, type="hochschule", offers="Transfer")
+    partnership = Partnership(actor_id=actor_id, type="research", offers="Transfer")
     db.session.add(partnership)
     db.session.flush()
     db.session.add(PartnerLink(partnership_id=partnership.id, group_id=group_id, about="Barrierefreiheit"))
@@ -635,7 +635,7 @@ def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_se
     with app.app_context():
         from netzwerk.partners.models import Partnership
 
-        db.session.add(Partnership(actor_id=actor.id, type="metropolregion"))
+        db.session.add(Partnership(actor_id=actor.id, type="metropolitan_region"))
         db.session.commit()
     assign_to_partner(app, partner.id, actor.name)
     logo = io.BytesIO()

@@ -196,7 +196,7 @@ def test_a_linked_partner_gets_the_meetings_the_group_shares(app, make_user, mak
     group_id = add_group(app, "AK Mobilität", [make_user()], meetings=[("Verkehrsrunde", soon(4), "scheduled")])
     add_group(app, "AK Andere", [make_user()], meetings=[("Nicht verknüpft", soon(4), "scheduled")])
     with app.app_context():
-        partnership = Partnership(actor_id=actor.id, type="flughafen")
+        partnership = Partnership(actor_id=actor.id, type="airport")
         db.session.add_all(
             [
                 partnership,

@@ -83,7 +83,7 @@ def link_partner_and_plan_meeting(group, partner_user_id):
     from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
 
     actor = Actor(name="Partner AG", name_key="partner ag", kind="partner")
-    partnership = Partnership(actor=actor, type="flughafen")
+    partnership = Partnership(actor=actor, type="airport")
     start = clock.now() + timedelta(days=1)
     meeting = Meeting(group=group, title="Interne Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
     db.session.add_all([actor, partnership, meeting])

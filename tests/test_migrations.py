@@ -61,7 +61,68 @@ def test_downgrading_keeps_related_rows(empty_database):
         db.session.commit()
         downgrade(revision="0001_foundation")
         assert db.session.execute(text("SELECT count(*) FROM user_token")).scalar() == 1
+        db.session.rollback()  # end the read: on PostgreSQL its lock would block 0021's ALTER TABLE user_token
         upgrade()
         assert db.session.execute(text("SELECT count(*) FROM user_token")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_english_codes_migration_converts_german_codes_both_ways(empty_database):
+    """0021 renames the German codes stored up to 0020 (actors, municipalities, fields of action, partnerships)
+    and adds a CHECK constraint per code column; the downgrade brings the German codes back."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    now = "2026-01-01 00:00:00+00:00"
+
+    def actor_row(id, name, kind):
+        return {"id": id, "name": name, "key": name, "document": name, "kind": kind, "now": now}
+
+    actor_sql = text(
+        "INSERT INTO actor (id, name, name_key, kind, street, postal_code, website, email, phone, description, "
+        "is_public, search_document, contact_search, created_at, updated_at, version) VALUES "
+        "(:id, :name, :key, :kind, '', '', '', '', '', '', false, :document, '', :now, :now, 1)"
+    )
+
+    def codes():
+        found = (
+            db.session.execute(text("SELECT kind FROM actor WHERE id = 1")).scalar(),
+            db.session.execute(text("SELECT type, status FROM partnership WHERE actor_id = 1")).one()._tuple(),
+            db.session.execute(text("SELECT area FROM municipality WHERE name = 'Ergolding'")).scalar(),
+            db.session.execute(text("SELECT foerla_field FROM field_of_action WHERE id = 1")).scalar(),
+        )
+        db.session.rollback()  # end the transaction: its locks would block the migration's ALTER TABLE
+        return found
+
+    with app.app_context():
+        upgrade(revision="0020_mail_attempts")
+        db.session.execute(actor_sql, actor_row(1, "brauerei", "unternehmen"))
+        db.session.execute(
+            text(
+                "INSERT INTO partnership (actor_id, type, status, offers, public_fields, created_at, version) "
+                "VALUES (1, 'kammer', 'ruhend', '', '[]', :now, 1)"
+            ),
+            {"now": now},
+        )
+        db.session.commit()
+        german = codes()
+        assert german == ("unternehmen", ("kammer", "ruhend"), "landkreis", "demografie")
+
+        upgrade(revision="0021_english_codes")
+        assert codes() == ("company", ("chamber", "dormant"), "county", "demography")
+        with pytest.raises(IntegrityError):
+            db.session.execute(actor_sql, actor_row(2, "alt", "unternehmen"))
+        db.session.rollback()
+        db.session.execute(actor_sql, actor_row(3, "mühle", "company"))
+        db.session.commit()
+        if db.engine.dialect.name == "sqlite":  # the rebuilt actor table keeps feeding its FTS5 index
+            found = db.session.execute(text("SELECT rowid FROM actor_search WHERE actor_search MATCH 'mühle'"))
+            assert found.scalars().all() == [3]
+
+        downgrade(revision="0020_mail_attempts")
+        assert codes() == german
+        db.session.execute(actor_sql, actor_row(4, "frei", "irgendwas"))  # no CHECK
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()

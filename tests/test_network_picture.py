@@ -113,7 +113,7 @@ def small(app, make_user):
         g1 = WorkingGroup(name="G1", field_of_action_id=field["Zuzugsregion"].id)
         g2 = WorkingGroup(name="G2", field_of_action_id=field["Wissen und Technologie"].id)
         closed = WorkingGroup(name="Beendet", status="closed")
-        partnership = Partnership(actor=p, type="sonstige")
+        partnership = Partnership(actor=p, type="other")
         long_ago = clock.today() - timedelta(days=400)
         db.session.add_all([a, b, c, p, gone, g1, g2, closed, partnership])
         db.session.add_all(
@@ -151,8 +151,8 @@ def test_small_network(app, small):
 def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
     with app.app_context():
         first, second, third = (Actor(name=n, name_key=n.lower()) for n in ("Erster", "Zweiter", "Dritter"))
-        p1, p2 = Partnership(actor=first, type="sonstige"), Partnership(actor=second, type="sonstige")
-        ended = Partnership(actor=third, type="sonstige", status="beendet")
+        p1, p2 = Partnership(actor=first, type="other"), Partnership(actor=second, type="other")
+        ended = Partnership(actor=third, type="other", status="ended")
         db.session.add_all([first, second, third, p1, p2, ended])
         db.session.add_all(
             [
@@ -176,7 +176,7 @@ def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
         ({"field_of_action_id": "zuzug"}, ["A", "G1", "P"], ["A-G1", "P-G1"], []),
         # a municipality keeps its actors and the groups and projects they take part in
         ({"municipality_id": "ergolding"}, ["B", "C", "G2", "V"], ["B-G2", "B-V", "G2-V"], []),
-        ({"area": "stadt"}, ["A", "G1", "G2"], ["A-G1", "A-G2"], ["A"]),
+        ({"area": "city"}, ["A", "G1", "G2"], ["A-G1", "A-G2"], ["A"]),
         (
             {"kinds": frozenset({"akteur", "arbeitskreis"})},
             ["A", "B", "C", "G1", "G2"],
@@ -246,7 +246,7 @@ def grow_network(app, actors: int, groups: int, partners: int, projects: int, se
                 for group in chance.sample(new_groups, chance.choice((1, 1, 1, 2))):
                     db.session.add(Membership(group=group, user=chance.choice(people), actor=actor))
         for actor in new_actors[actors:]:
-            partnership = Partnership(actor=actor, type="sonstige")
+            partnership = Partnership(actor=actor, type="other")
             db.session.add(partnership)
             db.session.add(PartnerLink(partnership=partnership, group=chance.choice(new_groups), about="x"))
         for n in range(projects):
@@ -266,10 +266,10 @@ def test_queries_stay_the_same_with_ten_times_the_demo_data(app, demo):
     with app.app_context():
         demo_nodes = len(network_picture().nodes)
     few = count_queries(app, client, URL)
-    few_filtered = count_queries(app, client, f"{URL}?gebiet=landkreis&handlungsfeld=4")
+    few_filtered = count_queries(app, client, f"{URL}?gebiet=county&handlungsfeld=4")
     grow_network(app, actors=960, groups=40, partners=60, projects=20)
     with app.app_context():
         assert len(network_picture().nodes) >= 10 * demo_nodes
     assert count_queries(app, client, URL) == few
-    assert count_queries(app, client, f"{URL}?gebiet=landkreis&handlungsfeld=4") == few_filtered
+    assert count_queries(app, client, f"{URL}?gebiet=county&handlungsfeld=4") == few_filtered
     assert count_queries(app, client, f"{URL}.json") == count_queries(app, client, f"{URL}.json?art=akteur")

@@ -51,9 +51,12 @@ def world(app, make_user, make_actor):
     target = make_actor(name="Zielakteur GmbH", is_public=True)
     with app.app_context():
         a = Partnership(
-            actor_id=actor_a.id, type="metropolregion", offers="Angebote A", public_fields=["description", "website"]
+            actor_id=actor_a.id,
+            type="metropolitan_region",
+            offers="Angebote A",
+            public_fields=["description", "website"],
         )
-        b = Partnership(actor_id=actor_b.id, type="flughafen", offers="Angebote B")
+        b = Partnership(actor_id=actor_b.id, type="airport", offers="Angebote B")
         internal = WorkingGroup(name="AK Intern", is_public=False)
         public = WorkingGroup(name="AK Offen", is_public=True)
         meeting = Meeting(
@@ -101,44 +104,44 @@ def client_for(app, user):
 def test_manager_makes_an_actor_a_partner_and_edits_the_partnership(app, world, make_actor):
     people, _ = world
     manager = client_for(app, people["manager"])
-    actor = make_actor(name="IHK Test", kind="kammer", is_public=True)
+    actor = make_actor(name="IHK Test", kind="chamber", is_public=True)
     response = post_form(
         manager,
         "/partner/neu",
         {
             "actor_id": actor.id,
-            "type": "kammer",
+            "type": "chamber",
             "since": "2019-04-01",
             "contact_user_id": people["manager"].id,
-            "status": "aktiv",
+            "status": "active",
         },
     )
     assert response.status_code == 302
     with app.app_context():
         partnership = db.session.scalar(select(Partnership).where(Partnership.actor_id == actor.id))
-        assert (partnership.type, partnership.since) == ("kammer", date(2019, 4, 1))
+        assert (partnership.type, partnership.since) == ("chamber", date(2019, 4, 1))
         pid, version = partnership.id, partnership.version
     page = manager.get(f"/partner/{pid}")
     assert "IHK Test" in page.text and "Kammer" in page.text
     response = post_form(
         manager,
         f"/partner/{pid}/bearbeiten",
-        {"type": "kammer", "since": "", "contact_user_id": "", "status": "ruhend", "version": version},
+        {"type": "chamber", "since": "", "contact_user_id": "", "status": "dormant", "version": version},
     )
     assert response.status_code == 302
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.target_type == "Partnership")).all()
         assert actions == ["partner.created", "partner.updated"]
-        assert db.session.get(Partnership, pid).status == "ruhend"
+        assert db.session.get(Partnership, pid).status == "dormant"
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        {"actor_id": "", "type": "kammer", "status": "aktiv"},
-        {"actor_id": "{actor_a}", "type": "kammer", "status": "aktiv"},  # already a partner
-        {"actor_id": "{target}", "type": "boss", "status": "aktiv", "since": "31.02.2025"},
-        {"actor_id": "{target}", "type": "kammer", "status": "x\x00", "contact_user_id": "99999"},
+        {"actor_id": "", "type": "chamber", "status": "active"},
+        {"actor_id": "{actor_a}", "type": "chamber", "status": "active"},  # already a partner
+        {"actor_id": "{target}", "type": "boss", "status": "active", "since": "31.02.2025"},
+        {"actor_id": "{target}", "type": "chamber", "status": "x\x00", "contact_user_id": "99999"},
     ],
 )
 def test_partnership_form_refuses_bad_input(app, world, data):
@@ -237,7 +240,7 @@ def test_fields_kept_internal_are_hidden_on_the_actor_page_too(app, world):
 def test_ended_partnership_is_gone_for_visitors_but_kept_for_the_manager(app, world):
     people, ids = world
     with app.app_context():
-        db.session.get(Partnership, ids["a"]).status = "beendet"
+        db.session.get(Partnership, ids["a"]).status = "ended"
         db.session.commit()
     assert client_for(app, None).get(f"/partner/{ids['a']}").status_code == 404
     assert "Metropolregion A" not in client_for(app, None).get("/partner/").text
@@ -252,7 +255,7 @@ def test_manager_sees_everything_and_filters_by_type_and_status(app, world):
     assert "Flughafen B" in listing.text and "Angebote A" in listing.text and "AK Intern" in listing.text
     only_airports = manager.get("/partner/?art=flughafen")
     assert "Flughafen B" in only_airports.text and "Metropolregion A" not in only_airports.text
-    assert "Metropolregion A" not in manager.get("/partner/?status=ruhend").text
+    assert "Metropolregion A" not in manager.get("/partner/?status=dormant").text
     assert manager.get("/partner/?art=%00&status=x" + "y" * 500).status_code == 200
 
 
@@ -263,7 +266,7 @@ def test_partner_list_queries_do_not_grow_with_partners(app, world, make_actor):
     with app.app_context():
         for n in range(15):
             actor = Actor(name=f"Partner {n}", name_key=f"partner {n}", is_public=True, kind="partner")
-            partnership = Partnership(actor=actor, type="sonstige")
+            partnership = Partnership(actor=actor, type="other")
             db.session.add_all(
                 [actor, partnership, PartnerLink(partnership=partnership, group_id=ids["public"], about="x")]
             )

@@ -487,7 +487,7 @@ def test_the_source_of_a_contact_person_is_required_in_the_managers_form(app, as
         from netzwerk.actors.models import Actor
 
         version = db.session.get(Actor, actor.id).version
-    data = {"name": "Quelle AG", "kind": "unternehmen", "municipality_id": "", "version": version}
+    data = {"name": "Quelle AG", "kind": "company", "municipality_id": "", "version": version}
     blank = {**data, "contacts-0-id": "", "contacts-0-name": "Neue Person", "contacts-0-source": ""}
     response = post_form(manager_client, f"/akteure/{actor.id}/bearbeiten", blank)
     assert response.status_code == 422 and "Bitte angeben, woher die Daten stammen." in response.text

@@ -98,7 +98,7 @@ def test_partners_take_part_and_hidden_participants_stay_hidden(app, as_role, se
     group_id, actor_id = setting
     hidden = make_actor(name="Verschwiegene GmbH", is_public=False)
     with app.app_context():
-        partnership = Partnership(actor_id=actor_id, type="hochschule")
+        partnership = Partnership(actor_id=actor_id, type="research")
         internal = WorkingGroup(name="Interner Kreis", is_public=False)
         db.session.add_all([partnership, internal])
         db.session.commit()

@@ -51,7 +51,7 @@ def build_world(app, make_user, make_actor) -> tuple[dict, dict]:
             place="Rathaus",
             guests_allowed=True,
         )
-        partnership = Partnership(actor_id=partner_actor.id, type="metropolregion", offers="Angebote")
+        partnership = Partnership(actor_id=partner_actor.id, type="metropolitan_region", offers="Angebote")
         poll = Poll(
             group=group,
             title="Wann?",

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Optional, Regexp, ValidationError
 
-from netzwerk.actors.models import ACTOR_KIND_LABELS, FOERLA_FIELDS
+from netzwerk.actors.models import ActorKind, FoerlaField
 from netzwerk.forms import BaseForm, MultiCheckboxField, VersionedForm, phone_number, too_long
 
 
@@ -67,7 +67,7 @@ class ActorForm(ContactRows, VersionedForm):
         _l("Name der Organisation"),
         validators=[DataRequired(_l("Bitte geben Sie den Namen der Organisation ein.")), too_long(200)],
     )
-    kind = SelectField(_l("Art"), choices=[SelectChoice(k.value, label) for k, label in ACTOR_KIND_LABELS.items()])
+    kind = SelectField(_l("Art"), choices=ActorKind.choices())
     municipality_id = SelectField(_l("Gemeinde"), coerce=str, validate_choice=True)
     street = StringField(_l("Straße und Hausnummer"), validators=[Optional(), too_long(200)])
     postal_code = StringField(
@@ -128,7 +128,7 @@ class FieldOfActionForm(VersionedForm):
     is_cross_cutting = BooleanField(_l("Querschnittsthema"))
     foerla_field = SelectField(
         _l("Handlungsfeld der Förderrichtlinie (FöRLa)"),
-        choices=[SelectChoice("", _l("– keines –"))] + [SelectChoice(k, v) for k, v in FOERLA_FIELDS.items()],
+        choices=[SelectChoice("", _l("– keines –"))] + FoerlaField.choices(),
     )
     submit = SubmitField(_l("Speichern"))
 

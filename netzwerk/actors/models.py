@@ -1,7 +1,6 @@
 """The actor registry: organisations of the region, where they are, what they work on, who to contact."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -11,15 +10,13 @@ from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class Area(StrEnum):
-    CITY = "stadt"
-    COUNTY = "landkreis"
-
-    @property
-    def label(self):
-        return {Area.CITY: _l("Stadt Landshut"), Area.COUNTY: _l("Landkreis Landshut")}[self]
+class Area(LabelledEnum):
+    # code, label, the German code stored before migration 0021 (still accepted in links: ?gebiet=stadt)
+    CITY = "city", _l("Stadt Landshut"), "stadt"
+    COUNTY = "county", _l("Landkreis Landshut"), "landkreis"
 
 
 class Municipality(db.Model):
@@ -44,14 +41,18 @@ class Municipality(db.Model):
         return Area(self.area).label
 
 
-# The five Handlungsfelder of the Bavarian funding programme (FöRLa), for the annual report.
-FOERLA_FIELDS = {
-    "demografie": _l("Demografischer Wandel"),
-    "wettbewerb": _l("Wettbewerbsfähigkeit (Innovation, Digitalisierung, Fachkräftesicherung, Bildung)"),
-    "siedlung": _l("Siedlungsentwicklung (Ortskerne, Flächen, Mobilität)"),
-    "identitaet": _l("Regionale Identität (Stadt-Land-Partnerschaft)"),
-    "klima": _l("Klimawandel und Energie"),
-}
+class FoerlaField(LabelledEnum):
+    """The five Handlungsfelder of the Bavarian funding programme (FöRLa), for the annual report."""
+
+    DEMOGRAPHY = "demography", _l("Demografischer Wandel"), "demografie"
+    COMPETITIVENESS = (
+        "competitiveness",
+        _l("Wettbewerbsfähigkeit (Innovation, Digitalisierung, Fachkräftesicherung, Bildung)"),
+        "wettbewerb",
+    )
+    SETTLEMENT = "settlement", _l("Siedlungsentwicklung (Ortskerne, Flächen, Mobilität)"), "siedlung"
+    IDENTITY = "identity", _l("Regionale Identität (Stadt-Land-Partnerschaft)"), "identitaet"
+    CLIMATE = "climate", _l("Klimawandel und Energie"), "klima"
 
 
 class FieldOfAction(db.Model):
@@ -62,7 +63,7 @@ class FieldOfAction(db.Model):
     short_name: Mapped[str] = mapped_column(String(60), default="")
     is_cross_cutting: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
-    foerla_field: Mapped[str | None] = mapped_column(String(20))  # key of FOERLA_FIELDS
+    foerla_field: Mapped[str | None] = mapped_column(String(20))  # FoerlaField
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -70,36 +71,21 @@ class FieldOfAction(db.Model):
 
     @property
     def foerla_label(self):
-        return FOERLA_FIELDS.get(self.foerla_field or "", "")
+        return FoerlaField.label_of(self.foerla_field, "") if self.foerla_field else ""
 
 
-class ActorKind(StrEnum):
-    COMPANY = "unternehmen"
-    MUNICIPALITY = "kommune"
-    EDUCATION = "bildung"
-    RESEARCH = "hochschule"
-    ASSOCIATION = "verein"
-    CHAMBER = "kammer"
-    AUTHORITY = "verwaltung"
-    PARTNER = "partner"
-    OTHER = "sonstige"
+class ActorKind(LabelledEnum):
+    # code, label, the German code stored before migration 0021
+    COMPANY = "company", _l("Unternehmen"), "unternehmen"
+    MUNICIPALITY = "municipality", _l("Kommune"), "kommune"
+    EDUCATION = "education", _l("Bildungseinrichtung"), "bildung"
+    RESEARCH = "research", _l("Hochschule/Forschung"), "hochschule"
+    ASSOCIATION = "association", _l("Verein/Verband"), "verein"
+    CHAMBER = "chamber", _l("Kammer"), "kammer"
+    AUTHORITY = "authority", _l("Verwaltung/Behörde"), "verwaltung"
+    PARTNER = "partner", _l("Partnerorganisation")
+    OTHER = "other", _l("Sonstige"), "sonstige"
 
-    @property
-    def label(self):
-        return ACTOR_KIND_LABELS[self]
-
-
-ACTOR_KIND_LABELS = {
-    ActorKind.COMPANY: _l("Unternehmen"),
-    ActorKind.MUNICIPALITY: _l("Kommune"),
-    ActorKind.EDUCATION: _l("Bildungseinrichtung"),
-    ActorKind.RESEARCH: _l("Hochschule/Forschung"),
-    ActorKind.ASSOCIATION: _l("Verein/Verband"),
-    ActorKind.CHAMBER: _l("Kammer"),
-    ActorKind.AUTHORITY: _l("Verwaltung/Behörde"),
-    ActorKind.PARTNER: _l("Partnerorganisation"),
-    ActorKind.OTHER: _l("Sonstige"),
-}
 
 actor_field_of_action = Table(
     "actor_field_of_action",
@@ -183,3 +169,8 @@ class ContactPerson(db.Model):
 
     actor: Mapped[Actor] = relationship(back_populates="contacts")
     user: Mapped[User | None] = relationship()
+
+
+stored_codes(Municipality, area=Area)
+stored_codes(FieldOfAction, foerla_field=FoerlaField)
+stored_codes(Actor, kind=ActorKind)

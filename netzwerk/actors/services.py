@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from netzwerk import clock
 from netzwerk.actors.models import (
     Actor,
+    ActorKind,
     ContactPerson,
     FieldOfAction,
     Municipality,
@@ -243,8 +244,14 @@ SORTS = {
     "name": (Actor.name_key, Actor.id),
     "-geaendert": (Actor.updated_at.desc(), Actor.id.desc()),
     "ort": (Municipality.name.is_(None), Municipality.name, Actor.name_key),  # without a place: last
-    "art": (Actor.kind, Actor.name_key),
+    "art": (),  # by the kind's label in the reader's language: sort_terms
 }
+
+
+def sort_terms(sort: str) -> tuple:
+    if sort == "art":
+        return (ActorKind.by_label(Actor.kind), Actor.name_key)
+    return SORTS.get(sort, SORTS["name"])
 
 
 @dataclass
@@ -311,7 +318,7 @@ def filtered_actors(filters: ActorFilters, visible, include_contacts: bool, visi
         from netzwerk.partners.services import actors_with_partner_link
 
         query = query.where(Actor.id.in_(actors_with_partner_link(true() if visible_links is None else visible_links)))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    return query.order_by(*sort_terms(filters.sort))
 
 
 def list_details() -> tuple:
@@ -336,7 +343,7 @@ def sector_names(visible) -> list[str]:
 
 
 def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.area.desc(), Municipality.name)))
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.area, Municipality.name)))
 
 
 def fields_of_action() -> list[FieldOfAction]:

@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from netzwerk import clock
-from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
+from netzwerk.actors.models import Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
 from netzwerk.audit.services import changes_between, record
@@ -238,9 +238,12 @@ class Check:
 
 
 WEBSITE = re.compile(r"https?://[\w.-]+\.[a-z]{2,}(/\S*)?", re.IGNORECASE)
-KIND_WORDS = {fold(str(label)): kind for kind, label in ACTOR_KIND_LABELS.items()} | {
-    fold(kind.value): kind for kind in ActorKind
-}
+# What people type in the "Art" column: the German label, the code, or the German code used before 0021.
+KIND_WORDS = (
+    {fold(str(kind.label)): kind for kind in ActorKind}
+    | {fold(kind.value): kind for kind in ActorKind}
+    | {fold(legacy): kind for kind in ActorKind for legacy in kind.legacy_codes}
+)
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr", "öffentlich"}
 NO = {"", "nein", "n", "no", "0", "false", "falsch", "intern"}
 LIMITS = {
@@ -343,7 +346,7 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
             _l(
                 "Unbekannte Art „%(value)s“; erlaubt: %(allowed)s.",
                 value=kind,
-                allowed=", ".join(str(label) for label in ACTOR_KIND_LABELS.values()),
+                allowed=", ".join(str(kind.label) for kind in ActorKind),
             ),
         )
     values["kind"] = KIND_WORDS.get(fold(kind), ActorKind.OTHER) if kind else ActorKind.OTHER

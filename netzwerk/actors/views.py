@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from netzwerk import clock
 from netzwerk.actors import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
-from netzwerk.actors.models import ACTOR_KIND_LABELS, Actor, Area, ContactPerson, FieldOfAction
+from netzwerk.actors.models import Actor, ActorKind, Area, ContactPerson, FieldOfAction
 from netzwerk.actors.services import (
     SORTS,
     ActorData,
@@ -71,9 +71,9 @@ def filters_from_request() -> ActorFilters:
     is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
     return ActorFilters(
         q=query_text("q", 200),
-        kind=kind if kind in ACTOR_KIND_LABELS else "",
+        kind=ActorKind.lookup(kind) or "",  # old links may carry the German codes
         municipality_id=int_arg("gemeinde"),
-        area=area if area in set(Area) else "",
+        area=Area.lookup(area) or "",
         field_of_action_id=int_arg("handlungsfeld"),
         sector=query_text("branche", 80),
         partner_link=request.args.get("kooperation") == "1",
@@ -96,7 +96,7 @@ def index():
         page=page,
         total=page.total,
         filters=filters,
-        kinds=ACTOR_KIND_LABELS,
+        kinds=ActorKind.labels(),
         municipalities=municipalities(),
         fields=fields_of_action(),
         sectors=sector_names(visible),
@@ -143,18 +143,14 @@ def detail(actor_id: int):
 def partner_context(actor: Actor) -> dict:
     """The actor's partnership and links (Kooperationen), and the profile fields its partner keeps internal."""
     from netzwerk.auth.permissions import can_view_partnership, shows_partner_field, visible_partnerships
-    from netzwerk.partners.models import PROFILE_FIELD_LABELS
+    from netzwerk.partners.models import ProfileField
     from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
 
     partnership = partnership_of_actor(actor)
     own_links = (
         links_of_partnerships([partnership.id], visible_links(current_user))[partnership.id] if partnership else []
     )
-    hidden = {
-        name
-        for name in PROFILE_FIELD_LABELS
-        if partnership and not shows_partner_field(current_user, partnership, name)
-    }
+    hidden = {name for name in ProfileField if partnership and not shows_partner_field(current_user, partnership, name)}
     shown = partnership if partnership and can_view_partnership(current_user, partnership) else None
     return {
         "partnership": shown,

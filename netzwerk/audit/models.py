@@ -8,6 +8,7 @@ from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import code_label
 
 
 class AuditEntry(db.Model):
@@ -30,26 +31,16 @@ class AuditEntry(db.Model):
         return str(ACTION_LABELS.get(self.action, self.action))
 
     def readable_changes(self) -> list[tuple[str, object, object]]:
-        """(field label, old, new) for the template, with coded values (roles, kinds) in words."""
-        from netzwerk.actors.models import ACTOR_KIND_LABELS
-        from netzwerk.auth.models import ROLE_LABELS, STATUS_LABELS
-        from netzwerk.partners.models import PARTNER_STATUS_LABELS, PARTNER_TYPE_LABELS, PROFILE_FIELD_LABELS
-
-        value_labels = {
-            "role": ROLE_LABELS,
-            "status": {**STATUS_LABELS, **PARTNER_STATUS_LABELS},
-            "kind": ACTOR_KIND_LABELS,
-            "type": PARTNER_TYPE_LABELS,
-            "public_fields": PROFILE_FIELD_LABELS,
-        }
+        """(field label, old, new) for the template, with coded values (roles, kinds) in words: the labels of
+        this record type's field (netzwerk.vocabulary), which also know the German codes of old entries."""
 
         def readable(field, value):
             if isinstance(value, list):
                 return [readable(field, item) for item in value]
             if isinstance(value, dict):
                 return value
-            labels = value_labels.get(field, {})
-            return str(labels[value]) if value in labels else value
+            label = code_label(self.target_type, field, value)
+            return value if label is value else str(label)
 
         return [
             (str(FIELD_LABELS.get(field, field)), readable(field, old), readable(field, new))

@@ -2,7 +2,6 @@
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -12,40 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from netzwerk import clock
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    MEMBER = "member"
-    PARTNER = "partner"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Regionalmanagement")
+    MEMBER = "member", _l("Mitglied")
+    PARTNER = "partner", _l("Partnerorganisation")
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Regionalmanagement"),
-    Role.MEMBER: _l("Mitglied"),
-    Role.PARTNER: _l("Partnerorganisation"),
-}
-
-
-class AccountStatus(StrEnum):
-    INVITED = "invited"
-    ACTIVE = "active"
-    DEACTIVATED = "deactivated"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    AccountStatus.INVITED: _l("eingeladen"),
-    AccountStatus.ACTIVE: _l("aktiv"),
-    AccountStatus.DEACTIVATED: _l("deaktiviert"),
-}
+class AccountStatus(LabelledEnum):
+    INVITED = "invited", _l("eingeladen")
+    ACTIVE = "active", _l("aktiv")
+    DEACTIVATED = "deactivated", _l("deaktiviert")
 
 
 def new_session_token() -> str:
@@ -113,7 +91,9 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class TokenPurpose(StrEnum):
+class TokenPurpose(LabelledEnum):
+    """Not shown to anyone: the code is its own label."""
+
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name)
 
@@ -139,3 +119,7 @@ class ThrottleAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+
+stored_codes(User, role=Role, status=AccountStatus)
+stored_codes(UserToken, purpose=TokenPurpose)

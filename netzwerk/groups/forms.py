@@ -5,11 +5,11 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from netzwerk.auth.services import find_user_by_email
 from netzwerk.forms import BaseForm, VersionedForm, email_field, too_long
-from netzwerk.groups.models import MEMBER_ROLE_LABELS
+from netzwerk.groups.models import MemberRole
 
 
 def role_choices():
-    return [SelectChoice(role.value, label) for role, label in MEMBER_ROLE_LABELS.items()]
+    return MemberRole.choices()
 
 
 class GroupForm(VersionedForm):

@@ -1,7 +1,6 @@
 """Working groups (Arbeitskreise) and who belongs to them when."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text
@@ -12,39 +11,21 @@ from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import LabelledEnum, coded_fields, stored_codes
 
 
-class GroupStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-    @property
-    def label(self):
-        return {GroupStatus.ACTIVE: _l("aktiv"), GroupStatus.PAUSED: _l("ruht"), GroupStatus.CLOSED: _l("beendet")}[
-            self
-        ]
+class GroupStatus(LabelledEnum):
+    ACTIVE = "active", _l("aktiv")
+    PAUSED = "paused", _l("ruht")
+    CLOSED = "closed", _l("beendet")
 
 
-class MemberRole(StrEnum):
-    LEAD = "lead"
-    DEPUTY = "deputy"
-    OFFICE = "office"
-    MEMBER = "member"
-    GUEST = "guest"
-
-    @property
-    def label(self):
-        return MEMBER_ROLE_LABELS[self]
-
-
-MEMBER_ROLE_LABELS = {
-    MemberRole.LEAD: _l("Leitung (Sprecher:in)"),
-    MemberRole.DEPUTY: _l("Stellvertretung"),
-    MemberRole.OFFICE: _l("Geschäftsstelle"),
-    MemberRole.MEMBER: _l("Mitglied"),
-    MemberRole.GUEST: _l("Gast"),
-}
+class MemberRole(LabelledEnum):
+    LEAD = "lead", _l("Leitung (Sprecher:in)")
+    DEPUTY = "deputy", _l("Stellvertretung")
+    OFFICE = "office", _l("Geschäftsstelle")
+    MEMBER = "member", _l("Mitglied")
+    GUEST = "guest", _l("Gast")
 
 
 class WorkingGroup(db.Model):
@@ -100,7 +81,9 @@ class Membership(db.Model):
         return self.start_date <= on and (self.end_date is None or self.end_date > on)
 
 
-class RequestStatus(StrEnum):
+class RequestStatus(LabelledEnum):
+    """Not shown by label (yet): the code is its own label."""
+
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
@@ -134,3 +117,10 @@ class GroupMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
     author: Mapped[User | None] = relationship()
+
+
+stored_codes(WorkingGroup, status=GroupStatus)
+stored_codes(Membership, role=MemberRole)
+stored_codes(JoinRequest, status=RequestStatus)
+# the audit entries of a group record its status and its members' roles
+coded_fields("WorkingGroup", role=MemberRole)

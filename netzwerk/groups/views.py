@@ -35,7 +35,6 @@ from netzwerk.groups.forms import (
     RoleForm,
 )
 from netzwerk.groups.models import (
-    MEMBER_ROLE_LABELS,
     GroupStatus,
     JoinRequest,
     MemberRole,
@@ -224,7 +223,7 @@ def members_page(group: WorkingGroup, form: AddMemberForm, invite_form: InviteIn
         shown_emails=emails_visible_to(current_user, found),
         invite_form=invite_form,
         members=current_memberships(group),
-        roles=MEMBER_ROLE_LABELS,
+        roles=MemberRole.labels(),
         requests=pending_requests(group),
     ), 422 if (form.errors or invite_form.errors) else 200
 

@@ -1,5 +1,4 @@
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
@@ -8,27 +7,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from netzwerk import clock
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class MailStatus(StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"  # no longer to be sent (its meeting started or was cancelled)
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    MailStatus.QUEUED: _l("wartet"),
-    MailStatus.SENDING: _l("wird verschickt"),
-    MailStatus.SENT: _l("verschickt"),
-    MailStatus.FAILED: _l("fehlgeschlagen"),
-    MailStatus.CANCELLED: _l("verworfen"),
-}
+class MailStatus(LabelledEnum):
+    QUEUED = "queued", _l("wartet")
+    SENDING = "sending", _l("wird verschickt")
+    SENT = "sent", _l("verschickt")
+    FAILED = "failed", _l("fehlgeschlagen")
+    CANCELLED = "cancelled", _l("verworfen")  # no longer to be sent (its meeting started or was cancelled)
 
 
 class OutgoingMail(db.Model):
@@ -68,25 +55,13 @@ class OutgoingMail(db.Model):
         return MailStatus(self.status).label
 
 
-class IncomingOutcome(StrEnum):
-    ANSWERED = "answered"  # a calendar reply set the person's answer
-    UNCHANGED = "unchanged"  # a calendar reply with the answer already on record
-    FORWARDED = "forwarded"  # a written reply, passed on to the meeting's organiser
-    REJECTED = "rejected"  # changed nothing; the reason says why (for the manager)
-    AUTO_REPLY = "auto_reply"  # out of office and the like: listed, never forwarded (no mail loops)
-
-    @property
-    def label(self):
-        return INCOMING_LABELS[self]
-
-
-INCOMING_LABELS = {
-    IncomingOutcome.ANSWERED: _l("Antwort übernommen"),
-    IncomingOutcome.UNCHANGED: _l("schon eingetragen"),
-    IncomingOutcome.FORWARDED: _l("weitergeleitet"),
-    IncomingOutcome.REJECTED: _l("nicht übernommen"),
-    IncomingOutcome.AUTO_REPLY: _l("automatische Antwort"),
-}
+class IncomingOutcome(LabelledEnum):
+    ANSWERED = "answered", _l("Antwort übernommen")  # a calendar reply set the person's answer
+    UNCHANGED = "unchanged", _l("schon eingetragen")  # a calendar reply with the answer already on record
+    FORWARDED = "forwarded", _l("weitergeleitet")  # a written reply, passed on to the meeting's organiser
+    REJECTED = "rejected", _l("nicht übernommen")  # changed nothing; the reason says why (for the manager)
+    # out of office and the like: listed, never forwarded (no mail loops)
+    AUTO_REPLY = "auto_reply", _l("automatische Antwort")
 
 
 class IncomingMail(db.Model):
@@ -108,3 +83,7 @@ class IncomingMail(db.Model):
     @property
     def outcome_label(self):
         return IncomingOutcome(self.outcome).label
+
+
+stored_codes(OutgoingMail, status=MailStatus)
+stored_codes(IncomingMail, outcome=IncomingOutcome)

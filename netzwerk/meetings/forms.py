@@ -19,7 +19,7 @@ from wtforms.validators import URL, DataRequired, NumberRange, Optional, Validat
 
 from netzwerk import clock
 from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long
-from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS, parse_documents
+from netzwerk.meetings.models import Answer, Attendance, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
 
 
@@ -122,7 +122,7 @@ class EditMeetingForm(MeetingForm, VersionedForm):
 class AnswerForm(BaseForm):
     answer = RadioField(
         _l("Ihre Antwort"),
-        choices=[SelectChoice(value.value, label) for value, label in ANSWER_LABELS.items()],
+        choices=Answer.choices(),
         validators=[DataRequired(_l("Bitte wählen Sie Zusage, Absage oder Vielleicht."))],
     )
     comment = StringField(_l("Bemerkung (freiwillig)"), validators=[Optional(), too_long(500)])
@@ -148,8 +148,7 @@ class AttendanceRow(RowForm):
     invitation_id = HiddenField()
     status = SelectField(
         _l("Anwesenheit"),
-        choices=[SelectChoice("", _l("– bitte wählen –"))]
-        + [SelectChoice(value.value, label) for value, label in ATTENDANCE_LABELS.items()],
+        choices=[SelectChoice("", _l("– bitte wählen –"))] + Attendance.choices(),
         validators=[DataRequired(_l("Bitte wählen Sie, ob die Person anwesend war."))],
     )
     # not Optional(), which would stop the chain before validate_represented_by

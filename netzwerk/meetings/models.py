@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
@@ -13,43 +12,25 @@ from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
+from netzwerk.vocabulary import LabelledEnum, coded_fields, stored_codes
 
 
-class MeetingStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
+class MeetingStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("geplant")
+    CANCELLED = "cancelled", _l("abgesagt")
 
 
-class Answer(StrEnum):
-    YES = "yes"
-    MAYBE = "maybe"
-    NO = "no"
-
-    @property
-    def label(self):
-        return ANSWER_LABELS[self]
+class Answer(LabelledEnum):
+    YES = "yes", _l("Zusage")
+    MAYBE = "maybe", _l("Vielleicht")
+    NO = "no", _l("Absage")
 
 
-ANSWER_LABELS = {Answer.YES: _l("Zusage"), Answer.MAYBE: _l("Vielleicht"), Answer.NO: _l("Absage")}
-
-
-class Attendance(StrEnum):
-    PRESENT = "present"
-    EXCUSED = "excused"
-    ABSENT = "absent"
-    REPRESENTED = "represented"
-
-    @property
-    def label(self):
-        return ATTENDANCE_LABELS[self]
-
-
-ATTENDANCE_LABELS = {
-    Attendance.PRESENT: _l("anwesend"),
-    Attendance.EXCUSED: _l("entschuldigt"),
-    Attendance.ABSENT: _l("unentschuldigt"),
-    Attendance.REPRESENTED: _l("vertreten"),
-}
+class Attendance(LabelledEnum):
+    PRESENT = "present", _l("anwesend")
+    EXCUSED = "excused", _l("entschuldigt")
+    ABSENT = "absent", _l("unentschuldigt")
+    REPRESENTED = "represented", _l("vertreten")
 
 
 def parse_documents(text: str) -> tuple[list[tuple[str, str]], list[int]]:
@@ -171,3 +152,8 @@ class Task(db.Model):
     done: Mapped[bool] = mapped_column(default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="tasks")
+
+
+stored_codes(Meeting, status=MeetingStatus)
+stored_codes(Invitation, answer=Answer, attendance=Attendance)
+coded_fields("Meeting", answer=Answer)  # "meeting.answered" entries

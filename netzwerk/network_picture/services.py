@@ -29,7 +29,7 @@ MEMBERSHIP, COOPERATION, PROJECT_PART = "mitgliedschaft", "kooperation", "vorhab
 class PictureFilter:
     field_of_action_id: int | None = None
     municipality_id: int | None = None
-    area: str = ""  # "stadt", "landkreis" or "" for both
+    area: str = ""  # an Area code, or "" for both
     kinds: frozenset[str] = frozenset(KINDS)
 
     @property

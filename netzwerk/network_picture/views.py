@@ -2,7 +2,7 @@ from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from netzwerk.actors.models import ACTOR_KIND_LABELS, Area
+from netzwerk.actors.models import ActorKind, Area
 from netzwerk.actors.services import fields_of_action, municipalities
 from netzwerk.auth.permissions import admin_required
 from netzwerk.forms import int_arg, query_text
@@ -43,7 +43,7 @@ def filter_from_args() -> PictureFilter:
     return PictureFilter(
         field_of_action_id=int_arg("handlungsfeld"),
         municipality_id=int_arg("gemeinde"),
-        area=area if area in {a.value for a in Area} else "",
+        area=Area.lookup(area) or "",
         kinds=kinds or frozenset(KINDS),
     )
 
@@ -62,7 +62,7 @@ def detail_of(node: Node, field_names: dict[int, str]) -> str:
     """One line about the node: its kind of organisation and municipality, or its field of action."""
     if node.is_venue:
         return ", ".join(sorted(field_names.get(f, "") for f in node.field_ids))
-    kind = ACTOR_KIND_LABELS.get(node.actor_kind, "")
+    kind = ActorKind.label_of(node.actor_kind, "")
     return " · ".join(str(part) for part in (kind, node.municipality) if part)
 
 

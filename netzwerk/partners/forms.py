@@ -6,7 +6,7 @@ from wtforms.validators import URL, DataRequired, Optional, Regexp
 
 from netzwerk.actors.forms import ContactForm, ContactRows, MultiCheckboxField
 from netzwerk.forms import BaseForm, VersionedForm, too_long
-from netzwerk.partners.models import PARTNER_STATUS_LABELS, PARTNER_TYPE_LABELS, PROFILE_FIELD_LABELS
+from netzwerk.partners.models import PartnerStatus, PartnerType, ProfileField
 
 
 def date_field(label, required: bool = False, **kwargs) -> DateField:
@@ -16,12 +16,10 @@ def date_field(label, required: bool = False, **kwargs) -> DateField:
 
 class PartnershipForm(VersionedForm):
     actor_id = SelectField(_l("Akteur"), coerce=str)  # only on the create form
-    type = SelectField(
-        _l("Art der Partnerschaft"), choices=[SelectChoice(k.value, v) for k, v in PARTNER_TYPE_LABELS.items()]
-    )
+    type = SelectField(_l("Art der Partnerschaft"), choices=PartnerType.choices())
     since = date_field(_l("Partner seit"))
     contact_user_id = SelectField(_l("Ansprechperson im Regionalmanagement"), coerce=str)
-    status = SelectField(_l("Status"), choices=[SelectChoice(k.value, v) for k, v in PARTNER_STATUS_LABELS.items()])
+    status = SelectField(_l("Status"), choices=PartnerStatus.choices())
     submit = SubmitField(_l("Speichern"))
 
     def set_choices(self, actors, managers, creating: bool) -> None:
@@ -61,7 +59,7 @@ class EndLinkForm(BaseForm):
 
 
 def public_field_choices():
-    return [SelectChoice(k, v) for k, v in PROFILE_FIELD_LABELS.items()]
+    return ProfileField.choices()
 
 
 class ProfileForm(ContactRows, VersionedForm):

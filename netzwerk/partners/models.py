@@ -1,7 +1,6 @@
 """Partnerships, partner links (Kooperationen), the partner users' organisation and the logos."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
@@ -13,59 +12,38 @@ from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
+from netzwerk.vocabulary import LabelledEnum, coded_fields, stored_codes
 
 
-class PartnerType(StrEnum):
-    METROPOLITAN_REGION = "metropolregion"
-    AIRPORT = "flughafen"
-    RESEARCH = "hochschule"
-    CHAMBER = "kammer"
-    ECONOMIC_DEVELOPMENT = "wirtschaftsfoerderung"
-    NEIGHBOUR_REGION = "nachbarregion"
-    OTHER = "sonstige"
-
-    @property
-    def label(self):
-        return PARTNER_TYPE_LABELS[self]
+class PartnerType(LabelledEnum):
+    # code, label, the German code stored before migration 0022
+    METROPOLITAN_REGION = "metropolitan_region", _l("Metropolregion"), "metropolregion"
+    AIRPORT = "airport", _l("Flughafen"), "flughafen"
+    RESEARCH = "research", _l("Hochschule/Forschung"), "hochschule"
+    CHAMBER = "chamber", _l("Kammer"), "kammer"
+    ECONOMIC_DEVELOPMENT = "economic_development", _l("Wirtschaftsförderung"), "wirtschaftsfoerderung"
+    NEIGHBOUR_REGION = "neighbour_region", _l("Nachbarregion"), "nachbarregion"
+    OTHER = "other", _l("Sonstige"), "sonstige"
 
 
-PARTNER_TYPE_LABELS = {
-    PartnerType.METROPOLITAN_REGION: _l("Metropolregion"),
-    PartnerType.AIRPORT: _l("Flughafen"),
-    PartnerType.RESEARCH: _l("Hochschule/Forschung"),
-    PartnerType.CHAMBER: _l("Kammer"),
-    PartnerType.ECONOMIC_DEVELOPMENT: _l("Wirtschaftsförderung"),
-    PartnerType.NEIGHBOUR_REGION: _l("Nachbarregion"),
-    PartnerType.OTHER: _l("Sonstige"),
-}
+class PartnerStatus(LabelledEnum):
+    ACTIVE = "active", _l("aktiv"), "aktiv"
+    DORMANT = "dormant", _l("ruhend"), "ruhend"
+    ENDED = "ended", _l("beendet"), "beendet"
 
 
-class PartnerStatus(StrEnum):
-    ACTIVE = "aktiv"
-    DORMANT = "ruhend"
-    ENDED = "beendet"
+class ProfileField(LabelledEnum):
+    """What a partner may show publicly or keep internal, field by field. Contact persons are never public
+    (the public directory shows no personal data)."""
 
-    @property
-    def label(self):
-        return PARTNER_STATUS_LABELS[self]
+    DESCRIPTION = "description", _l("Beschreibung")
+    OFFERS = "offers", _l("Angebote und Themen")
+    WEBSITE = "website", _l("Website")
+    ADDRESS = "address", _l("Adresse")
+    LOGO = "logo", _l("Logo")
 
 
-PARTNER_STATUS_LABELS = {
-    PartnerStatus.ACTIVE: _l("aktiv"),
-    PartnerStatus.DORMANT: _l("ruhend"),
-    PartnerStatus.ENDED: _l("beendet"),
-}
-
-# What a partner may show publicly or keep internal, field by field. Contact persons are never public
-# (the public directory shows no personal data).
-PROFILE_FIELD_LABELS = {
-    "description": _l("Beschreibung"),
-    "offers": _l("Angebote und Themen"),
-    "website": _l("Website"),
-    "address": _l("Adresse"),
-    "logo": _l("Logo"),
-}
-DEFAULT_PUBLIC_FIELDS = ["description", "offers", "website", "logo"]
+DEFAULT_PUBLIC_FIELDS = ["description", "offers", "website", "logo"]  # ProfileField codes
 
 
 class Partnership(db.Model):
@@ -164,3 +142,8 @@ class PartnerLink(db.Model):
     @property
     def target_name(self) -> str:
         return self.group.name if self.group is not None else self.actor.name
+
+
+stored_codes(Partnership, type=PartnerType, status=PartnerStatus)
+coded_fields("Partnership", public_fields=ProfileField)
+coded_fields("Actor", public_fields=ProfileField)  # a partner's own changes are recorded on its actor

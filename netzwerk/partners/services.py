@@ -21,12 +21,12 @@ from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.partners.models import (
-    PROFILE_FIELD_LABELS,
     PartnerLink,
     PartnerLogo,
     Partnership,
     PartnerStatus,
     PartnerUser,
+    ProfileField,
 )
 
 PROFILE_UPDATED = "partner.profile_updated"
@@ -345,7 +345,7 @@ def profile_snapshot(partnership: Partnership) -> dict:
         "website": actor.website,
         "street": actor.street,
         "postal_code": actor.postal_code,
-        "public_fields": sorted(f for f in (partnership.public_fields or []) if f in PROFILE_FIELD_LABELS),
+        "public_fields": sorted(f for f in (partnership.public_fields or []) if f in ProfileField.values()),
         "contacts": [_contact_state(contact) for contact in actor.contacts],
         "logo_id": partnership.logo_id,
     }
@@ -391,7 +391,7 @@ def update_own_profile(
         "website": data.website,
         "street": data.street,
         "postal_code": data.postal_code,
-        "public_fields": sorted(f for f in data.public_fields if f in PROFILE_FIELD_LABELS),
+        "public_fields": sorted(f for f in data.public_fields if f in ProfileField.values()),
         "contacts": [c.__dict__ for c in data.contacts],
     }
     if logo is not None:

@@ -28,11 +28,11 @@ from netzwerk.mail.services import deliver
 from netzwerk.partners import bp
 from netzwerk.partners.forms import EndLinkForm, LinkForm, PartnershipForm, ProfileForm, RequestUpdateForm, UndoForm
 from netzwerk.partners.models import (
-    PARTNER_STATUS_LABELS,
-    PARTNER_TYPE_LABELS,
-    PROFILE_FIELD_LABELS,
     PartnerLink,
     Partnership,
+    PartnerStatus,
+    PartnerType,
+    ProfileField,
 )
 from netzwerk.partners.services import (
     LogoError,
@@ -68,16 +68,16 @@ def is_admin() -> bool:
 def index():
     type_ = query_text("art", 30)
     status = query_text("status", 20)
-    type_ = type_ if type_ in PARTNER_TYPE_LABELS else ""
-    status = status if status in PARTNER_STATUS_LABELS else ""
+    type_ = PartnerType.lookup(type_) or ""  # old links may carry the German codes
+    status = PartnerStatus.lookup(status) or ""
     partners = partner_list(visible_partnerships(current_user), type_, status)
     links = links_of_partnerships([p.id for p in partners], visible_links(current_user))
     return render_template(
         "partners/index.html",
         partners=partners,
         links=links,
-        types=PARTNER_TYPE_LABELS,
-        statuses=PARTNER_STATUS_LABELS,
+        types=PartnerType.labels(),
+        statuses=PartnerStatus.labels(),
         selected_type=type_,
         selected_status=status,
         shows=lambda partner, name: shows_partner_field(current_user, partner, name),
@@ -231,7 +231,7 @@ def changes():
         partners=all_partnerships(),
         undo_form=UndoForm(),
         request_form=RequestUpdateForm(),
-        labels=PROFILE_FIELD_LABELS,
+        labels=ProfileField.labels(),
     )
 
 

@@ -1,7 +1,6 @@
 """Date polls (Terminumfragen): proposed time slots, the members' votes, and reminders sent."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -13,24 +12,18 @@ from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Meeting
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class PollStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
+class PollStatus(LabelledEnum):
+    OPEN = "open", _l("offen")
+    CLOSED = "closed", _l("beendet")
 
 
-class Vote(StrEnum):
-    YES = "yes"
-    IF_NEED_BE = "if_need_be"
-    NO = "no"
-
-    @property
-    def label(self):
-        return VOTE_LABELS[self]
-
-
-VOTE_LABELS = {Vote.YES: _l("Ja"), Vote.IF_NEED_BE: _l("Wenn nötig"), Vote.NO: _l("Nein")}
+class Vote(LabelledEnum):
+    YES = "yes", _l("Ja")
+    IF_NEED_BE = "if_need_be", _l("Wenn nötig")
+    NO = "no", _l("Nein")
 
 
 class Poll(db.Model):
@@ -85,7 +78,7 @@ class PollVote(db.Model):
     user: Mapped[User] = relationship()
 
     @property
-    def label(self):
+    def vote_label(self):
         return Vote(self.value).label
 
 
@@ -99,3 +92,7 @@ class PollReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+stored_codes(Poll, status=PollStatus)
+stored_codes(PollVote, value=Vote)

@@ -20,7 +20,7 @@ from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.services import deliver
 from netzwerk.polls import bp
 from netzwerk.polls.forms import ActionForm, ConvertForm, PollForm
-from netzwerk.polls.models import VOTE_LABELS, Poll, Vote
+from netzwerk.polls.models import Poll, Vote
 from netzwerk.polls.services import (
     PollData,
     close_poll,
@@ -115,7 +115,7 @@ def render_poll(poll: Poll, chosen: dict | None = None, vote_errors: list | None
         manage=manage,
         reminders=reminders_of(poll) if manage else [],
         votes=Vote,
-        vote_labels=VOTE_LABELS,
+        vote_labels=Vote.labels(),
     ), status
 
 

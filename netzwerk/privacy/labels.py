@@ -7,6 +7,8 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from netzwerk.vocabulary import code_list
+
 # Columns the page leaves to the file: the HTML copy of a mail and its calendar attachment repeat the text.
 FILE_ONLY = frozenset({"body_html", "calendar", "calendar_method", "message_id", "key", "version"})
 LONG_TEXT = 160  # longer values fold away behind their first words
@@ -103,32 +105,12 @@ def column_label(name: str) -> str:
     return str(COLUMN_LABELS.get(name, name))
 
 
-def _value_labels() -> dict[tuple[str, str], dict]:
-    """(table, column) → the German labels of the codes stored there."""
-    from netzwerk.auth.models import ROLE_LABELS, STATUS_LABELS
-    from netzwerk.groups.models import MEMBER_ROLE_LABELS
-    from netzwerk.meetings.models import ANSWER_LABELS, ATTENDANCE_LABELS
-    from netzwerk.polls.models import VOTE_LABELS
-    from netzwerk.privacy.models import CONSENT_LABELS, DELETION_STATUS_LABELS
-
-    return {
-        ("user_account", "role"): ROLE_LABELS,
-        ("user_account", "status"): STATUS_LABELS,
-        ("membership", "role"): MEMBER_ROLE_LABELS,
-        ("invitation", "answer"): ANSWER_LABELS,
-        ("invitation", "attendance"): ATTENDANCE_LABELS,
-        ("poll_vote", "value"): VOTE_LABELS,
-        ("consent", "kind"): CONSENT_LABELS,
-        ("deletion_request", "status"): DELETION_STATUS_LABELS,
-    }
-
-
 def readable_value(value, table: str = "", column: str = "") -> str:
-    """The German label of a stored code, yes/no for flags, a local date and time for ISO timestamps, a dash
-    for nothing."""
-    labels = _value_labels().get((table, column), {})
-    if isinstance(value, str) and value in labels:
-        return str(labels[value])
+    """The German label of a stored code (netzwerk.vocabulary), yes/no for flags, a local date and time for ISO
+    timestamps, a dash for nothing."""
+    codes = code_list(table, column)
+    if isinstance(value, str) and codes is not None and codes.lookup(value) is not None:
+        return str(codes.label_of(value))
     if value is None or value == "" or value == {} or value == []:
         return "–"
     if isinstance(value, bool):

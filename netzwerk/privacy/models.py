@@ -1,7 +1,6 @@
 """Consents as events (who agreed to what, to which text, when) and the deletion requests of users."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
@@ -11,21 +10,14 @@ from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class ConsentKind(StrEnum):
-    PRIVACY_NOTICE = "privacy_notice"  # the Datenschutzerklärung was shown and acknowledged
-    CONTACT_DETAILS = "contact_details"  # email and phone may be shown to other members
-
-    @property
-    def label(self):
-        return CONSENT_LABELS[self]
-
-
-CONSENT_LABELS = {
-    ConsentKind.PRIVACY_NOTICE: _l("Datenschutzerklärung zur Kenntnis genommen"),
-    ConsentKind.CONTACT_DETAILS: _l("Einwilligung: Kontaktdaten anderen Mitgliedern zeigen"),
-}
+class ConsentKind(LabelledEnum):
+    # the Datenschutzerklärung was shown and acknowledged
+    PRIVACY_NOTICE = "privacy_notice", _l("Datenschutzerklärung zur Kenntnis genommen")
+    # email and phone may be shown to other members
+    CONTACT_DETAILS = "contact_details", _l("Einwilligung: Kontaktdaten anderen Mitgliedern zeigen")
 
 
 class Consent(db.Model):
@@ -44,24 +36,13 @@ class Consent(db.Model):
 
     @property
     def kind_label(self):
-        return CONSENT_LABELS.get(self.kind, self.kind)
+        return ConsentKind.label_of(self.kind)
 
 
-class DeletionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    DECLINED = "declined"
-
-    @property
-    def label(self):
-        return DELETION_STATUS_LABELS[self]
-
-
-DELETION_STATUS_LABELS = {
-    DeletionStatus.OPEN: _l("offen"),
-    DeletionStatus.DONE: _l("gelöscht"),
-    DeletionStatus.DECLINED: _l("abgelehnt"),
-}
+class DeletionStatus(LabelledEnum):
+    OPEN = "open", _l("offen")
+    DONE = "done", _l("gelöscht")
+    DECLINED = "declined", _l("abgelehnt")
 
 
 class DeletionRequest(db.Model):
@@ -85,3 +66,7 @@ class DeletionRequest(db.Model):
     @property
     def status_label(self):
         return DeletionStatus(self.status).label
+
+
+stored_codes(Consent, kind=ConsentKind)
+stored_codes(DeletionRequest, status=DeletionStatus)

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from netzwerk.forms import MultiCheckboxField, MultiSelectField, RowForm, VersionedForm, too_long
-from netzwerk.projects.models import LEAD_LABELS, STATUS_LABELS
+from netzwerk.projects.models import ProjectLead, ProjectStatus
 
 
 class MilestoneRow(RowForm):
@@ -29,8 +29,8 @@ class MilestoneRow(RowForm):
 class ProjectForm(VersionedForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Bitte geben Sie einen Titel ein.")), too_long(200)])
     field_of_action_id = SelectField(_l("Handlungsfeld"), coerce=str)
-    status = SelectField(_l("Stand"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()])
-    lead = SelectField(_l("Federführung"), choices=[SelectChoice(k, v) for k, v in LEAD_LABELS.items()])
+    status = SelectField(_l("Stand"), choices=ProjectStatus.choices())
+    lead = SelectField(_l("Federführung"), choices=ProjectLead.choices())
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(10000)])
     synergies = TextAreaField(
         _l("Synergien und Abstimmung"),

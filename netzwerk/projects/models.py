@@ -1,7 +1,6 @@
 """Projects (Vorhaben) of city and county, their milestones, and who takes part."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
@@ -12,27 +11,21 @@ from netzwerk.actors.models import Actor, FieldOfAction
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
+from netzwerk.vocabulary import LabelledEnum, stored_codes
 
 
-class ProjectStatus(StrEnum):
-    IDEA = "idea"
-    PLANNING = "planning"
-    UNDER_WAY = "under_way"
-    DONE = "done"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
+class ProjectStatus(LabelledEnum):
+    IDEA = "idea", _l("Idee")
+    PLANNING = "planning", _l("in Planung")
+    UNDER_WAY = "under_way", _l("in Umsetzung")
+    DONE = "done", _l("abgeschlossen")
 
 
-STATUS_LABELS = {
-    ProjectStatus.IDEA: _l("Idee"),
-    ProjectStatus.PLANNING: _l("in Planung"),
-    ProjectStatus.UNDER_WAY: _l("in Umsetzung"),
-    ProjectStatus.DONE: _l("abgeschlossen"),
-}
+class ProjectLead(LabelledEnum):
+    CITY = "city", _l("Stadt Landshut")
+    COUNTY = "county", _l("Landkreis Landshut")
+    BOTH = "both", _l("Stadt und Landkreis")
 
-LEAD_LABELS = {"city": _l("Stadt Landshut"), "county": _l("Landkreis Landshut"), "both": _l("Stadt und Landkreis")}
 
 project_group = Table(
     "project_group",
@@ -53,7 +46,7 @@ class Project(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     field_of_action_id: Mapped[int | None] = mapped_column(ForeignKey("field_of_action.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ProjectStatus.IDEA, index=True)
-    lead: Mapped[str] = mapped_column(String(10), default="both")  # city, county or both
+    lead: Mapped[str] = mapped_column(String(10), default=ProjectLead.BOTH)  # city, county or both
     description: Mapped[str] = mapped_column(Text, default="")
     synergies: Mapped[str] = mapped_column(Text, default="")  # Synergieeffekte, Abstimmung der Planungen
     is_public: Mapped[bool] = mapped_column(default=False)
@@ -79,7 +72,7 @@ class Project(db.Model):
 
     @property
     def lead_label(self):
-        return LEAD_LABELS.get(self.lead, self.lead)
+        return ProjectLead.label_of(self.lead)
 
 
 class Milestone(db.Model):
@@ -90,3 +83,6 @@ class Milestone(db.Model):
     done: Mapped[bool] = mapped_column(default=False)
 
     project: Mapped[Project] = relationship(back_populates="milestones")
+
+
+stored_codes(Project, status=ProjectStatus, lead=ProjectLead)

@@ -18,7 +18,7 @@ from netzwerk.groups.models import WorkingGroup
 from netzwerk.partners.services import partnerships_of_actors
 from netzwerk.projects import bp
 from netzwerk.projects.forms import ProjectForm
-from netzwerk.projects.models import LEAD_LABELS, STATUS_LABELS, Project
+from netzwerk.projects.models import Project, ProjectLead, ProjectStatus
 from netzwerk.projects.services import ProjectData, participants, participating_groups, projects, save_project
 
 
@@ -26,12 +26,12 @@ from netzwerk.projects.services import ProjectData, participants, participating_
 @public
 def index():
     status = query_text("stand", 20)
-    status = status if status in {s.value for s in STATUS_LABELS} else ""
+    status = ProjectStatus.lookup(status) or ""
     field_id = int_arg("handlungsfeld")
     return render_template(
         "projects/index.html",
         projects=projects(visible_projects(current_user), status, field_id),
-        statuses=STATUS_LABELS,
+        statuses=ProjectStatus.labels(),
         fields=fields_of_action(),
         status=status,
         field_id=field_id,
@@ -102,7 +102,7 @@ def create():
         db.session.commit()
         flash(_("Das Vorhaben ist angelegt."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, leads=LEAD_LABELS), form_status(form)
+    return render_template("projects/form.html", form=form, leads=ProjectLead.labels()), form_status(form)
 
 
 @bp.route("/<id:project_id>/bearbeiten", methods=["GET", "POST"])

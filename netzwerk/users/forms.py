@@ -3,7 +3,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from netzwerk.auth.models import ROLE_LABELS, AccountStatus, Role
+from netzwerk.auth.models import AccountStatus, Role
 from netzwerk.auth.services import find_user_by_email
 from netzwerk.forms import BaseForm, VersionedForm, email_field, phone_number
 
@@ -11,7 +11,7 @@ LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")
 
 
 def role_choices():
-    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+    return Role.choices()
 
 
 def name_field() -> StringField:
