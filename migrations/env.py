@@ -103,11 +103,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        if connection.dialect.name == "sqlite":
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
             # Batch mode rebuilds tables by copy and drop; with foreign keys on, the drop would cascade
-            # (deleting tokens, clearing audit authors). Off for the migration, checked afterwards.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # end the autobegun transaction, so alembic's own one commits the migration
+            # (deleting partnerships, tokens, clearing audit authors). Off for the migration, checked afterwards.
+            # Straight on the driver's connection: inside a transaction (the app's BEGIN IMMEDIATE on every
+            # begin) SQLite ignores this PRAGMA without a word.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -117,10 +119,10 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
 
-        if connection.dialect.name == "sqlite":
+        if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # outside a transaction
             if broken:
                 raise RuntimeError(f"Migration left rows with broken foreign keys: {broken[:5]}")
 

@@ -119,6 +119,7 @@ def test_english_codes_migration_converts_german_codes_both_ways(empty_database)
         if db.engine.dialect.name == "sqlite":  # the rebuilt actor table keeps feeding its FTS5 index
             found = db.session.execute(text("SELECT rowid FROM actor_search WHERE actor_search MATCH 'mühle'"))
             assert found.scalars().all() == [3]
+            db.session.rollback()  # end the read (outside a request it holds SQLite's write lock)
 
         downgrade(revision="0020_mail_attempts")
         assert codes() == german
