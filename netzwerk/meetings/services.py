@@ -19,8 +19,7 @@ from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, Role, User, new_session_token
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.groups.services import current_on
+from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import drop_waiting, external_url, queue_mail
 from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task, new_uid

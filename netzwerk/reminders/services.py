@@ -15,8 +15,7 @@ from sqlalchemy.orm import selectinload
 from netzwerk import clock
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership
-from netzwerk.groups.services import current_on
+from netzwerk.groups.models import Membership, current_on
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
