@@ -191,6 +191,8 @@ def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
 
 def references(actor: Actor) -> list[str]:
     """Why the actor may only be archived, not deleted."""
+    # Local: importing groups or partners runs their package __init__, which loads their views (which import
+    # this module). Not a module cycle; it goes once each domain has a blueprint.py.
     from netzwerk.groups.models import Membership
     from netzwerk.partners.models import PartnerLink, Partnership
 
@@ -315,7 +317,7 @@ def filtered_actors(filters: ActorFilters, visible, include_contacts: bool, visi
             )
         )
     if filters.partner_link:
-        from netzwerk.partners.services import actors_with_partner_link
+        from netzwerk.partners.models import actors_with_partner_link  # local: see references()
 
         query = query.where(Actor.id.in_(actors_with_partner_link(true() if visible_links is None else visible_links)))
     return query.order_by(*sort_terms(filters.sort))

@@ -173,8 +173,7 @@ def emails_visible_to(viewer, people) -> set[int]:
     from sqlalchemy import select
 
     from netzwerk.extensions import db
-    from netzwerk.groups.models import Membership
-    from netzwerk.groups.services import current_on
+    from netzwerk.groups.models import Membership, current_on
 
     if _role(viewer) == Role.ADMIN:
         return {person.id for person in people}
@@ -188,8 +187,7 @@ def visible_groups(user):
     current members. Closed groups stay visible to those who could see them."""
     from sqlalchemy import or_, select, true
 
-    from netzwerk.groups.models import Membership, WorkingGroup
-    from netzwerk.groups.services import current_on
+    from netzwerk.groups.models import Membership, WorkingGroup, current_on
 
     role = _role(user)
     if role == Role.ADMIN:

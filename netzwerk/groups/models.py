@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netzwerk import clock
@@ -79,6 +79,12 @@ class Membership(db.Model):
     def is_current(self, on: date | None = None) -> bool:
         on = on or clock.today()
         return self.start_date <= on and (self.end_date is None or self.end_date > on)
+
+
+def current_on(on: date | None = None) -> ColumnElement[bool]:
+    """A WHERE condition: the membership runs on this day (default today); the query twin of ``is_current``."""
+    on = on or clock.today()
+    return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date > on))
 
 
 class RequestStatus(LabelledEnum):

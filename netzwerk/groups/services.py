@@ -1,9 +1,8 @@
 """Rules for working groups and memberships. No commits here."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock
@@ -18,6 +17,7 @@ from netzwerk.groups.models import (
     Membership,
     RequestStatus,
     WorkingGroup,
+    current_on,
 )
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
@@ -32,12 +32,6 @@ GROUP_FIELDS = (
     "is_public",
     "partners_see_meetings",
 )
-
-
-def current_on(on: date | None = None):
-    """A WHERE condition: the membership runs on this day (default today)."""
-    on = on or clock.today()
-    return and_(Membership.start_date <= on, or_(Membership.end_date.is_(None), Membership.end_date > on))
 
 
 @dataclass

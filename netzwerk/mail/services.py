@@ -22,6 +22,19 @@ from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
 LINK_PLACEHOLDER = "https://link.invalid/persoenlicher-link"
+UNSUBSCRIBE_LINKS = "netzwerk.mail.unsubscribe_link"  # app.extensions key: (user_id, kind) -> URL or None
+
+
+def register_unsubscribe_link(app, build) -> None:
+    """Let a higher layer (the unsubscribe blueprint, at app start) say which mails carry an unsubscribe link:
+    mail sends them but knows nothing of notification categories, so it never imports that package."""
+    app.extensions[UNSUBSCRIBE_LINKS] = build
+
+
+def unsubscribe_url(user_id: int | None, kind: str) -> str | None:
+    """The List-Unsubscribe link for this person and kind of mail; None when no one registered a builder."""
+    build = current_app.extensions.get(UNSUBSCRIBE_LINKS)
+    return build(user_id, kind) if build is not None else None
 
 
 def queue_mail(
@@ -37,8 +50,6 @@ def queue_mail(
     """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
 
     ``link`` is a personal login link: the bodies get a placeholder, the link is put in when sending."""
-    from netzwerk.unsubscribe.services import unsubscribe_url
-
     language = language or (user.language if user is not None else None) or "de"
     with force_locale(language):
         unsubscribe = unsubscribe_url(user.id if user is not None else None, kind)
@@ -109,8 +120,6 @@ def add_calendar(message: EmailMessage, calendar: str, method: str) -> None:
 def add_unsubscribe_headers(message: EmailMessage, mail: OutgoingMail) -> None:
     """RFC 2369 List-Unsubscribe with RFC 8058 one-click POST on reminders and digests (computed from the
     person and the kind of mail, so nothing secret is stored)."""
-    from netzwerk.unsubscribe.services import unsubscribe_url
-
     url = unsubscribe_url(mail.user_id, mail.kind)
     if url:
         message["List-Unsubscribe"] = f"<{url}>"

@@ -17,10 +17,10 @@ from sqlalchemy.orm import selectinload
 from netzwerk import clock
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, Role, User, new_session_token
+from netzwerk.auth.permissions import partner_meeting_group_ids
 from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.groups.services import current_on
+from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import drop_waiting, external_url, queue_mail
 from netzwerk.meetings.models import Answer, Attendance, Invitation, Meeting, MeetingStatus, Task, new_uid
@@ -237,8 +237,6 @@ def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
     """The user's meetings (those they are invited to; the manager: all), filtered."""
     query = select(Meeting).options(selectinload(Meeting.group))
     if not is_admin:
-        from netzwerk.auth.permissions import partner_meeting_group_ids
-
         invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
         query = query.where(or_(Meeting.id.in_(invited), Meeting.group_id.in_(partner_meeting_group_ids(user))))
     if filters.group_id:
@@ -538,8 +536,6 @@ def feed_meetings(user: User) -> list[Meeting]:
     if user.role == Role.ADMIN:
         mine = true()
     else:
-        from netzwerk.auth.permissions import partner_meeting_group_ids
-
         linked = partner_meeting_group_ids(user)  # a partner's linked groups that share their meetings
         mine = or_(Meeting.group_id.in_(own_groups), Meeting.id.in_(invited), Meeting.group_id.in_(linked))
     return list(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, and_, select, union
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from netzwerk import clock
@@ -147,3 +147,12 @@ class PartnerLink(db.Model):
 stored_codes(Partnership, type=PartnerType, status=PartnerStatus)
 coded_fields("Partnership", public_fields=ProfileField)
 coded_fields("Actor", public_fields=ProfileField)  # a partner's own changes are recorded on its actor
+
+
+def actors_with_partner_link(visible_links):
+    """A subquery for the actor list's filter: partners with a current link and actors a partner is linked to,
+    counting only links the viewer may see (``visible_links``: a WHERE condition on PartnerLink)."""
+    current = and_(PartnerLink.ended_on.is_(None), visible_links)
+    partners = select(Partnership.actor_id).join(PartnerLink, PartnerLink.partnership_id == Partnership.id)
+    targets = select(PartnerLink.actor_id).where(current, PartnerLink.actor_id.is_not(None))
+    return union(partners.where(current).correlate(None), targets.correlate(None))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import Select, and_, select, union
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import selectinload, undefer
 
 from netzwerk import clock
@@ -210,15 +210,6 @@ def links_to_actor(actor: Actor, visible_partners) -> list[PartnerLink]:
         .where(PartnerLink.actor_id == actor.id, visible_partners)
     )
     return list(db.session.scalars(query.order_by(PartnerLink.ended_on.is_not(None), Actor.name_key)))
-
-
-def actors_with_partner_link(visible_links):
-    """A subquery for the actor list's filter: partners with a current link and actors a partner is linked to,
-    counting only links the viewer may see (``visible_links``: a WHERE condition on PartnerLink)."""
-    current = and_(PartnerLink.ended_on.is_(None), visible_links)
-    partners = select(Partnership.actor_id).join(PartnerLink, PartnerLink.partnership_id == Partnership.id)
-    targets = select(PartnerLink.actor_id).where(current, PartnerLink.actor_id.is_not(None))
-    return union(partners.where(current).correlate(None), targets.correlate(None))
 
 
 def partner_list(visible, type_: str = "", status: str = "") -> list[Partnership]:

@@ -11,8 +11,7 @@ from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.groups.services import current_on
+from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Meeting

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from netzwerk.privacy import views  # noqa: E402,F401  (registers the routes)
+from netzwerk.privacy import receivers, views  # noqa: E402,F401  (connects the signal receivers, registers the routes)

@@ -11,14 +11,18 @@ from sqlalchemy import JSON, CursorResult, Delete, String, Text, and_, cast, del
 from sqlalchemy.orm import joinedload
 
 from netzwerk import clock
+from netzwerk.actors.models import Actor
+from netzwerk.actors.services import refresh_search_document
 from netzwerk.actors.staging import forget_old_uploads, forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, TokenPurpose, User, UserToken, new_session_token
 from netzwerk.extensions import db
+from netzwerk.groups.models import Membership
 from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import IncomingMail, MailStatus, OutgoingMail
 from netzwerk.mail.services import queue_mail
+from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.privacy.models import Consent, ConsentKind, DeletionRequest, DeletionStatus
 from netzwerk.privacy.registry import (
     ANONYMISE,
@@ -29,6 +33,7 @@ from netzwerk.privacy.registry import (
     UNLINK,
     PersonalData,
 )
+from netzwerk.users.services import would_remove_last_admin
 
 NOTICE_SLUG = "datenschutz"
 # How an erased person appears wherever the history names them (meetings, minutes, groups, audit log).
@@ -174,7 +179,6 @@ class ErasureRefused(Exception):
 
 
 def is_last_active_manager(user) -> bool:
-    from netzwerk.users.services import would_remove_last_admin
 
     return would_remove_last_admin(user, new_role=Role.MEMBER, active=False)
 
@@ -249,7 +253,6 @@ def redact_audit_about(user) -> None:
 
 
 def refresh_actor_search(actor_ids) -> None:
-    from netzwerk.actors.models import Actor
     from netzwerk.actors.services import refresh_search_document
 
     for actor in db.session.scalars(select(Actor).where(Actor.id.in_(actor_ids))):
@@ -277,8 +280,6 @@ def apply_declared_erasure(user) -> set[int]:
 
 def end_participation(user) -> None:
     """Current memberships end today (history stays); invitations to meetings still to come are withdrawn."""
-    from netzwerk.groups.models import Membership
-    from netzwerk.meetings.models import Invitation, Meeting
 
     today = clock.today()
     db.session.execute(
@@ -453,7 +454,6 @@ def purge_expired() -> dict[str, int]:
 def erase_contact(contact, reason: str) -> None:
     """Delete a contact person on request: the row, and their name, address and phone wherever copied. The
     audit entry names the actor and the reason, not the person."""
-    from netzwerk.actors.services import refresh_search_document
 
     needles = [(text, ERASED) for text in (contact.name, contact.email, contact.phone) if text and len(text) >= 3]
     actor = contact.actor

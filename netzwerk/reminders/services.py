@@ -15,12 +15,13 @@ from sqlalchemy.orm import selectinload
 from netzwerk import clock
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership
-from netzwerk.groups.services import current_on
+from netzwerk.groups.models import Membership, current_on
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 from netzwerk.meetings.services import answer_token
+from netzwerk.polls.models import Poll, PollReminder, PollStatus
+from netzwerk.polls.services import poll_mail, poll_table
 from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, parse_days
 
 DIGEST_HOUR = 7  # Monday, local time
@@ -145,9 +146,6 @@ def plan_reminders(now: datetime | None = None) -> list[OutgoingMail]:
 def plan_poll_reminders(now: datetime) -> list[OutgoingMail]:
     """Members who have not voted in a poll with a deadline are reminded ``answer_days`` before it, at the
     reminder hour (like the reminder to answer an invitation)."""
-    from netzwerk.polls.models import Poll, PollReminder, PollStatus
-    from netzwerk.polls.services import poll_mail, poll_table
-
     settings = reminder_settings()
     if settings.answer_days is None:
         return []

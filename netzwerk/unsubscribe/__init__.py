@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("unsubscribe", __name__, url_prefix="/abmelden")
 
+from netzwerk.mail.services import register_unsubscribe_link  # noqa: E402
 from netzwerk.unsubscribe import views  # noqa: E402,F401  (registers the routes)
+from netzwerk.unsubscribe.services import unsubscribe_url  # noqa: E402
+
+# Mail asks for the List-Unsubscribe link through this registration, so it never imports unsubscribe.
+bp.record_once(lambda state: register_unsubscribe_link(state.app, unsubscribe_url))

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
+from netzwerk.mail.services import external_url
 
 SALT = "one-click-unsubscribe"
 NO_REMINDER_DAYS = "-"  # User.reminder_days for "no reminders before meetings" (see reminders.views)
@@ -55,8 +56,6 @@ def unsubscribe_token(user_id: int, category: Category) -> str:
 
 def unsubscribe_url(user_id: int | None, kind: str) -> str | None:
     """The List-Unsubscribe link of a mail, or None for mails that are not recurring notifications."""
-    from netzwerk.mail.services import external_url
-
     category = CATEGORY_OF_KIND.get(kind)
     if category is None or user_id is None:
         return None

@@ -3,6 +3,7 @@
 from flask import current_app
 from sqlalchemy import select
 
+from netzwerk import signals
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, Role, TokenPurpose, User, new_session_token
 from netzwerk.auth.services import issue_token, normalise_email
@@ -77,9 +78,6 @@ def update_profile(user: User, values: dict) -> dict:
             setattr(user, name, new)
         user.version += 1
         record("user.profile_updated", user, changes=changes)
-    if "share_contact_details" in changes:  # every consent given or withdrawn is kept as an event
-        from netzwerk.privacy.models import ConsentKind
-        from netzwerk.privacy.services import record_consent
-
-        record_consent(user, ConsentKind.CONTACT_DETAILS, bool(user.share_contact_details))
+    if changes:
+        signals.profile_changed.send(user, changes=changes)  # privacy keeps a changed consent as an event
     return changes
