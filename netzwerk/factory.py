@@ -161,28 +161,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from netzwerk import (
-        actors,
-        audit,
-        auth,
-        groups,
-        legal,
-        mail,
-        main,
-        meetings,
-        network_picture,
-        news,
-        overview,
-        partners,
-        polls,
-        privacy,
-        projects,
-        reminders,
-        unsubscribe,
-        users,
-    )
+    """The one place that loads the views: importing a domain's models or services never does."""
+    from netzwerk.actors.views import bp as actors
+    from netzwerk.audit.views import bp as audit
+    from netzwerk.auth.views import bp as auth
+    from netzwerk.groups.views import bp as groups
+    from netzwerk.legal.views import bp as legal
+    from netzwerk.mail.views import bp as mail
+    from netzwerk.main.views import bp as main
+    from netzwerk.meetings.views import bp as meetings
+    from netzwerk.network_picture.views import bp as network_picture
+    from netzwerk.news.views import bp as news
+    from netzwerk.overview.views import bp as overview
+    from netzwerk.partners.views import bp as partners
+    from netzwerk.polls.views import bp as polls
+    from netzwerk.privacy.views import bp as privacy
+    from netzwerk.projects.views import bp as projects
+    from netzwerk.reminders.views import bp as reminders
+    from netzwerk.unsubscribe.views import bp as unsubscribe
+    from netzwerk.users.views import bp as users
 
-    for package in (
+    for blueprint in (
         main,
         auth,
         users,
@@ -202,7 +201,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         mail,
     ):
-        app.register_blueprint(package.bp)
+        app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:

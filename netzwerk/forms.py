@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, StopValida
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from netzwerk import clock
+from netzwerk.extensions import db
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -199,7 +200,6 @@ class VersionedForm(BaseForm):
         """Another save of the same record committed between this request's check and its UPDATE (the
         version column refused it: StaleDataError). Rolled back; the form keeps what was typed and names the
         conflict, as is_stale does."""
-        from netzwerk.extensions import db
 
         db.session.rollback()
         self.show_conflict(obj.version)  # read again after the rollback: the version now stored

@@ -1,8 +1,8 @@
 """Named signals for reactions across domains (blinker, which Flask ships).
 
 A lower domain announces what happened; a higher one reacts without the lower one importing it, so services
-only ever call down. Receivers live in the reacting domain's ``receivers.py``, connected when its package is
-imported (the blueprint registration in ``factory.register_blueprints``). Like services, receivers never commit:
+only ever call down. Receivers live in the reacting domain's ``receivers.py``, connected when that
+domain's blueprint.py is loaded (by ``factory.register_blueprints``). Like services, receivers never commit:
 they run inside the sender's unit of work."""
 
 from blinker import Namespace

@@ -21,6 +21,8 @@ from netzwerk.actors.search import fold, search_condition
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
 from netzwerk.extensions import db
+from netzwerk.groups.models import Membership
+from netzwerk.partners.models import PartnerLink, Partnership, actors_with_partner_link
 
 # Legal forms and filler words that do not tell two organisations apart ("e. V." arrives as "e v").
 NAME_NOISE = {"gmbh", "mbh", "ag", "kg", "ohg", "gbr", "ug", "se", "ev", "eg", "co", "haftungsbeschrankt", "und"}
@@ -193,8 +195,6 @@ def references(actor: Actor) -> list[str]:
     """Why the actor may only be archived, not deleted."""
     # Local: importing groups or partners runs their package __init__, which loads their views (which import
     # this module). Not a module cycle; it goes once each domain has a blueprint.py.
-    from netzwerk.groups.models import Membership
-    from netzwerk.partners.models import PartnerLink, Partnership
 
     reasons = []
     linked = [c.name for c in actor.contacts if c.user_id]
@@ -317,8 +317,6 @@ def filtered_actors(filters: ActorFilters, visible, include_contacts: bool, visi
             )
         )
     if filters.partner_link:
-        from netzwerk.partners.models import actors_with_partner_link  # local: see references()
-
         query = query.where(Actor.id.in_(actors_with_partner_link(true() if visible_links is None else visible_links)))
     return query.order_by(*sort_terms(filters.sort))
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
-from netzwerk.actors import bp
+from netzwerk.actors.blueprint import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
 from netzwerk.actors.models import Actor, ActorKind, Area, ContactPerson, FieldOfAction
 from netzwerk.actors.services import (
@@ -48,17 +48,22 @@ from netzwerk.auth.permissions import (
     can_see_contact_details,
     can_see_internal_actor_data,
     can_view_actor,
+    can_view_partnership,
     public,
     reads_whole_registry,
+    shows_partner_field,
     visible_actors,
     visible_groups,
     visible_links,
+    visible_partnerships,
     visible_projects,
 )
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
 from netzwerk.meetings.services import meetings_attended_for_actor
+from netzwerk.partners.models import ProfileField
+from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
 from netzwerk.projects.services import projects_of_actor
 
 PER_PAGE = 25
@@ -142,9 +147,6 @@ def detail(actor_id: int):
 
 def partner_context(actor: Actor) -> dict:
     """The actor's partnership and links (Kooperationen), and the profile fields its partner keeps internal."""
-    from netzwerk.auth.permissions import can_view_partnership, shows_partner_field, visible_partnerships
-    from netzwerk.partners.models import ProfileField
-    from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
 
     partnership = partnership_of_actor(actor)
     own_links = (

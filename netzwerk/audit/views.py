@@ -2,7 +2,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk.audit import bp
+from netzwerk.audit.blueprint import bp
 from netzwerk.audit.models import ACTION_LABELS, AuditEntry
 from netzwerk.auth.permissions import admin_required
 from netzwerk.extensions import db

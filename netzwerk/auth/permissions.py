@@ -9,8 +9,12 @@ from collections.abc import Callable
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.auth.models import Role
-from netzwerk.extensions import login_manager
+from netzwerk.extensions import db, login_manager
+from netzwerk.groups.models import MemberRole, Membership, WorkingGroup, current_on
+from netzwerk.partners.models import PartnerLink, Partnership, PartnerStatus, PartnerUser
+from netzwerk.projects.models import Project
 
 PUBLIC = "public"
 ALL_ROLES = frozenset(Role)
@@ -67,8 +71,6 @@ def own_actor_ids(user):
     the partner organisation the manager assigned."""
     from sqlalchemy import select, union
 
-    from netzwerk.actors.models import ContactPerson
-
     contacts = select(ContactPerson.actor_id).where(ContactPerson.user_id == user.id)
     if _role(user) != Role.PARTNER:
         return contacts
@@ -79,8 +81,6 @@ def own_partner_actor_ids(user):
     """A subquery: the actor of the partner organisation a partner user belongs to (none for other roles)."""
     from sqlalchemy import false, select
 
-    from netzwerk.partners.models import Partnership, PartnerUser
-
     query = select(Partnership.actor_id).join(PartnerUser, PartnerUser.partnership_id == Partnership.id)
     query = query.where(PartnerUser.user_id == user.id).correlate(None)  # never tied to an outer partnership
     return query if _role(user) == Role.PARTNER else query.where(false())
@@ -90,9 +90,6 @@ def own_partnership(user):
     """The partnership whose profile this user may edit: only a partner user's own organisation, never one
     named by a URL or a form field."""
     from sqlalchemy import select
-
-    from netzwerk.extensions import db
-    from netzwerk.partners.models import Partnership, PartnerUser
 
     if _role(user) != Role.PARTNER:
         return None
@@ -122,8 +119,6 @@ def is_own_organisation(user, actor) -> bool:
 def visible_actors(user):
     """A WHERE condition: the actors this viewer may see. Archived ones only the manager filters for."""
     from sqlalchemy import or_, true
-
-    from netzwerk.actors.models import Actor
 
     role = _role(user)
     if role in (Role.ADMIN, Role.MEMBER):
@@ -172,9 +167,6 @@ def emails_visible_to(viewer, people) -> set[int]:
     those who agreed to show their contact details, and members of a group the lead leads."""
     from sqlalchemy import select
 
-    from netzwerk.extensions import db
-    from netzwerk.groups.models import Membership, current_on
-
     if _role(viewer) == Role.ADMIN:
         return {person.id for person in people}
     led = select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role == "lead", current_on())
@@ -186,8 +178,6 @@ def visible_groups(user):
     """A WHERE condition: the working groups this viewer may see. Internal groups: the manager and their
     current members. Closed groups stay visible to those who could see them."""
     from sqlalchemy import or_, select, true
-
-    from netzwerk.groups.models import Membership, WorkingGroup, current_on
 
     role = _role(user)
     if role == Role.ADMIN:
@@ -204,8 +194,6 @@ def linked_group_ids(user):
     """A subquery: the groups a partner user's organisation has a current link (Kooperation) with."""
     from sqlalchemy import select
 
-    from netzwerk.partners.models import PartnerLink, PartnerUser
-
     return (
         select(PartnerLink.group_id)
         .join(PartnerUser, PartnerUser.partnership_id == PartnerLink.partnership_id)
@@ -219,8 +207,6 @@ def partner_meeting_group_ids(user):
     allows it); empty for everyone else."""
     from sqlalchemy import false, select
 
-    from netzwerk.groups.models import WorkingGroup
-
     query = select(WorkingGroup.id).where(
         WorkingGroup.partners_see_meetings, WorkingGroup.id.in_(linked_group_ids(user))
     )
@@ -229,7 +215,6 @@ def partner_meeting_group_ids(user):
 
 def is_linked_partner(user, group) -> bool:
     """A partner user whose organisation currently works with the group (a current partner link)."""
-    from netzwerk.extensions import db
 
     if _role(user) != Role.PARTNER:
         return False
@@ -282,7 +267,6 @@ def can_see_group_meetings(user, group) -> bool:
 
 def can_manage_group(user, group) -> bool:
     """Members (and, later, meetings): the manager, and the group's lead and deputy for their own group."""
-    from netzwerk.groups.models import MemberRole
 
     return _role(user) == Role.ADMIN or group_role(user, group) in (MemberRole.LEAD, MemberRole.DEPUTY)
 
@@ -310,9 +294,6 @@ def visible_partnerships(user):
     actors that are not archived; a partner user also its own; the manager all."""
     from sqlalchemy import and_, or_, true
 
-    from netzwerk.actors.models import Actor
-    from netzwerk.partners.models import Partnership, PartnerStatus
-
     role = _role(user)
     if role == Role.ADMIN:
         return true()
@@ -326,7 +307,6 @@ def visible_partnerships(user):
 
 
 def can_view_partnership(user, partnership) -> bool:
-    from netzwerk.partners.models import PartnerStatus
 
     role = _role(user)
     if role == Role.ADMIN or is_own_organisation(user, partnership.actor):
@@ -360,10 +340,6 @@ def visible_links(user):
     see."""
     from sqlalchemy import and_, or_, select, true
 
-    from netzwerk.actors.models import Actor
-    from netzwerk.groups.models import WorkingGroup
-    from netzwerk.partners.models import PartnerLink, Partnership
-
     if _role(user) == Role.ADMIN:
         return true()
     # correlate(None): these ask about the link's group and actor, never about an actor of an outer query
@@ -390,8 +366,6 @@ def visible_links(user):
 def visible_projects(user):
     """A WHERE condition: the manager and members see every project, partners and visitors the public ones."""
     from sqlalchemy import true
-
-    from netzwerk.projects.models import Project
 
     return true() if _role(user) in (Role.ADMIN, Role.MEMBER) else Project.is_public
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from netzwerk.audit.services import record
-from netzwerk.auth import bp
+from netzwerk.auth.blueprint import bp
 from netzwerk.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PasswordResetRequestForm
 from netzwerk.auth.models import AccountStatus, TokenPurpose, User
 from netzwerk.auth.permissions import login_required, public

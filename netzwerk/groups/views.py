@@ -24,7 +24,7 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, query_text
-from netzwerk.groups import bp
+from netzwerk.groups.blueprint import bp
 from netzwerk.groups.forms import (
     AddMemberForm,
     GroupForm,
@@ -65,6 +65,7 @@ from netzwerk.groups.services import (
 )
 from netzwerk.mail.services import deliver
 from netzwerk.meetings.services import group_meetings, meeting_dates
+from netzwerk.partners.services import links_to_group
 from netzwerk.polls.services import open_polls
 from netzwerk.projects.services import projects_of_group
 
@@ -136,7 +137,6 @@ def detail(group_id: int):
 
 def partner_context(group: WorkingGroup) -> dict:
     """The partners linked to the group, as far as this viewer may see them."""
-    from netzwerk.partners.services import links_to_group
 
     return {"partner_links": links_to_group(group, visible_partnerships(current_user))}
 

@@ -1,8 +1,2 @@
 """The pages a public body needs: Datenschutzerklärung, Impressum, Erklärung zur Barrierefreiheit (with the
 feedback channel BITV 2.0 asks for) and the tool explained in Leichte Sprache; the manager keeps their texts."""
-
-from flask import Blueprint
-
-bp = Blueprint("legal", __name__)
-
-from netzwerk.legal import views  # noqa: E402,F401  (registers the routes)

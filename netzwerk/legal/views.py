@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from netzwerk.auth.permissions import admin_required, public
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
-from netzwerk.legal import bp
+from netzwerk.legal.blueprint import bp
 from netzwerk.legal.forms import FeedbackForm, PageForm
 from netzwerk.legal.models import PAGES, LegalPage
 from netzwerk.legal.services import page_by_slug, save_page, send_feedback

@@ -7,6 +7,8 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from netzwerk.extensions import db
+from netzwerk.mail.incoming import receive
+from netzwerk.mail.services import deliver
 
 EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the mail and tries again later
 
@@ -16,8 +18,6 @@ mail_cli = AppGroup("mail", help="E-Mails an die Adresse des Netzwerks (Antworte
 @mail_cli.command("receive")
 def receive_command() -> None:
     """Handle one RFC 5322 message from standard input; exit 0 when handled or listed, 75 on a database error."""
-    from netzwerk.mail.incoming import receive
-    from netzwerk.mail.services import deliver
 
     raw = click.get_binary_stream("stdin").read()  # type: ignore[operator]  # click 8.5 types it oddly
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's real app

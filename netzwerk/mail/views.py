@@ -5,7 +5,7 @@ from sqlalchemy import select
 from netzwerk.auth.permissions import admin_required
 from netzwerk.extensions import db
 from netzwerk.forms import page_number, query_text
-from netzwerk.mail import bp
+from netzwerk.mail.blueprint import bp
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, MailStatus, OutgoingMail
 from netzwerk.mail.services import body_for_display, resend
 from netzwerk.meetings.forms import ButtonForm

@@ -10,7 +10,7 @@ from netzwerk.errors import reset_database_connections
 from netzwerk.extensions import db
 from netzwerk.groups.services import groups_of
 from netzwerk.mail.services import outbox_health
-from netzwerk.main import bp
+from netzwerk.main.blueprint import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services import meetings_for
 from netzwerk.partners.services import linked_groups

@@ -26,7 +26,7 @@ from netzwerk.forms import date_arg, form_status, int_arg
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import deliver, external_url
-from netzwerk.meetings import bp
+from netzwerk.meetings.blueprint import bp
 from netzwerk.meetings.forms import (
     AnswerForm,
     ButtonForm,

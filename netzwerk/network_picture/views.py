@@ -6,7 +6,7 @@ from netzwerk.actors.models import ActorKind, Area
 from netzwerk.actors.services import fields_of_action, municipalities
 from netzwerk.auth.permissions import admin_required
 from netzwerk.forms import int_arg, query_text
-from netzwerk.network_picture import bp
+from netzwerk.network_picture.blueprint import bp
 from netzwerk.network_picture.services import (
     ACTOR,
     COOPERATION,

@@ -12,7 +12,7 @@ from netzwerk.forms import form_status, page_number
 from netzwerk.mail.services import external_url
 from netzwerk.markdown import render_markdown
 from netzwerk.meetings.forms import ButtonForm
-from netzwerk.news import bp
+from netzwerk.news.blueprint import bp
 from netzwerk.news.forms import NewsForm
 from netzwerk.news.models import NewsItem
 from netzwerk.news.services import NewsData, delete_news, latest, published, save_news

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from netzwerk import clock
 from netzwerk.auth.permissions import admin_required
 from netzwerk.forms import date_arg
-from netzwerk.overview import bp
+from netzwerk.overview.blueprint import bp
 from netzwerk.overview.report import build_report
 from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
 from netzwerk.overview.services import (

@@ -16,6 +16,7 @@ from netzwerk.actors.services import ContactData, apply_contacts, refresh_search
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.auth.permissions import linked_group_ids
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
@@ -229,7 +230,6 @@ def partner_list(visible, type_: str = "", status: str = "") -> list[Partnership
 
 def linked_groups(user: User) -> list[WorkingGroup]:
     """The groups a partner user's organisation currently works with (its start page)."""
-    from netzwerk.auth.permissions import linked_group_ids
 
     if user.role != Role.PARTNER:
         return []

@@ -22,10 +22,10 @@ from netzwerk.auth.permissions import (
     visible_projects,
 )
 from netzwerk.extensions import db
-from netzwerk.forms import form_status, query_text
+from netzwerk.forms import form_status, query_text, small_int
 from netzwerk.groups.models import GroupStatus, WorkingGroup
 from netzwerk.mail.services import deliver
-from netzwerk.partners import bp
+from netzwerk.partners.blueprint import bp
 from netzwerk.partners.forms import EndLinkForm, LinkForm, PartnershipForm, ProfileForm, RequestUpdateForm, UndoForm
 from netzwerk.partners.models import (
     PartnerLink,
@@ -301,7 +301,6 @@ def profile_form(partnership: Partnership) -> ProfileForm:
 
 
 def profile_data(form: ProfileForm) -> ProfileData:
-    from netzwerk.actors.views import small_int
 
     return ProfileData(
         description=form.description.data or "",

@@ -18,7 +18,7 @@ from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.services import deliver
-from netzwerk.polls import bp
+from netzwerk.polls.blueprint import bp
 from netzwerk.polls.forms import ActionForm, ConvertForm, PollForm
 from netzwerk.polls.models import Poll, Vote
 from netzwerk.polls.services import (

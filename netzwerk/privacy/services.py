@@ -253,7 +253,6 @@ def redact_audit_about(user) -> None:
 
 
 def refresh_actor_search(actor_ids) -> None:
-    from netzwerk.actors.services import refresh_search_document
 
     for actor in db.session.scalars(select(Actor).where(Actor.id.in_(actor_ids))):
         refresh_search_document(actor)

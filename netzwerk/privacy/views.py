@@ -10,7 +10,7 @@ from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.legal.services import page_by_slug
 from netzwerk.mail.services import deliver
-from netzwerk.privacy import bp
+from netzwerk.privacy.blueprint import bp
 from netzwerk.privacy.forms import (
     ContactEraseForm,
     DeclineForm,

@@ -7,7 +7,7 @@ from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.permissions import admin_required, login_required
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
-from netzwerk.reminders import bp
+from netzwerk.reminders.blueprint import bp
 from netzwerk.reminders.forms import MyRemindersForm, ReminderSettingsForm
 from netzwerk.reminders.models import format_days, parse_days
 from netzwerk.reminders.services import PREVIEW_DAYS, planned_reminders, reminder_settings

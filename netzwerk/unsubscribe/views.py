@@ -3,7 +3,7 @@ from flask import render_template, request
 from netzwerk.auth.permissions import public
 from netzwerk.extensions import csrf, db
 from netzwerk.throttle import throttle_post
-from netzwerk.unsubscribe import bp
+from netzwerk.unsubscribe.blueprint import bp
 from netzwerk.unsubscribe.services import read_token, receives, unsubscribe
 
 

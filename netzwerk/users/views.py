@@ -9,7 +9,9 @@ from netzwerk.auth.permissions import admin_required, can_manage_account, login_
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.mail.services import deliver
-from netzwerk.users import bp
+from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
+from netzwerk.privacy.services import consent_history, open_request_of, open_requests
+from netzwerk.users.blueprint import bp
 from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
 from netzwerk.users.services import (
     invite_user,
@@ -36,7 +38,6 @@ def index():
             )
         )
     page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
-    from netzwerk.privacy.services import open_requests
 
     return render_template("users/index.html", page=page, search=search, deletion_requests=open_requests())
 
@@ -57,7 +58,6 @@ def invite():
 @bp.route("/benutzer/<id:user_id>/bearbeiten", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
-    from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
 
     user = db.get_or_404(User, user_id)
     if not can_manage_account(user):
@@ -109,7 +109,6 @@ def profile():
         db.session.commit()
         flash(_("Ihr Profil ist gespeichert."), "success")
         return redirect(url_for("users.profile"))
-    from netzwerk.privacy.services import consent_history, open_request_of
 
     privacy = {"consents": consent_history(user), "deletion_request": open_request_of(user)}
     return render_template("users/profile.html", form=form, user=user, **privacy), form_status(form)

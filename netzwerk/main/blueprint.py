@@ -1,0 +1,5 @@
+"""The `main` blueprint; its routes are in views.py, which the app factory loads."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)

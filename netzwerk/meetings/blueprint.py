@@ -1,0 +1,5 @@
+"""The `meetings` blueprint; its routes are in views.py, which the app factory loads."""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)

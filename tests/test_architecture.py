@@ -1,0 +1,51 @@
+"""The shape of the code, checked like behaviour (fast: no app, no database). The layer rules themselves are
+import-linter contracts in .importlinter (`make lint`); these are the rules it cannot express."""
+
+import ast
+from pathlib import Path
+
+import grimp
+
+PACKAGE = Path(__file__).resolve().parent.parent / "netzwerk"
+COMPOSITION_ROOT = {"factory.py"}  # the app factory loads views and commands inside create_app
+
+
+def python_files():
+    return sorted(path for path in PACKAGE.rglob("*.py") if "translations" not in path.parts)
+
+
+def test_no_module_imports_itself_through_others():
+    graph = grimp.build_graph("netzwerk")
+    cycles = sorted(
+        (module, imported)
+        for module in graph.modules
+        for imported in graph.find_modules_directly_imported_by(module)
+        if graph.chain_exists(importer=imported, imported=module)
+    )
+    assert cycles == []
+
+
+def test_no_function_local_imports_of_the_app_outside_the_factory():
+    local_imports = []
+    for path in python_files():
+        if path.name in COMPOSITION_ROOT:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                local_imports += [
+                    f"{path.relative_to(PACKAGE.parent)}:{inner.lineno} {inner.module}"
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("netzwerk")
+                ]
+    assert local_imports == []
+
+
+def test_domain_packages_are_only_a_docstring():
+    """Importing netzwerk.<domain>.models must not load the domain's views (that is what made the cycles)."""
+    loaded = []
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        if (init.parent / "blueprint.py").exists():
+            body = ast.parse(init.read_text()).body
+            if any(not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) for node in body):
+                loaded.append(str(init.relative_to(PACKAGE.parent)))
+    assert loaded == []
