@@ -109,7 +109,8 @@ def forgot_password():
         user = find_user_by_email(email)
         if user is not None and user.status == AccountStatus.ACTIVE:
             raw = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_FOR"])
-            queue_mail(user.email, "password_reset", user=user, link=external_url("auth.reset_password", token=raw))
+            reset_url = external_url("auth.reset_password", token=raw)
+            queue_mail(user.email, "password_reset", user=user, link=reset_url, by_scheduler=True)
             record("auth.password_reset_requested", user, actor=user)
         db.session.commit()
         # The scheduler sends the mail: the answer takes the same time and says the same whether the account

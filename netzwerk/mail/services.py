@@ -17,7 +17,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import CursorResult, func, select, update
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
@@ -45,9 +45,12 @@ def queue_mail(
     language: str | None = None,
     link: str | None = None,
     calendar: tuple[str, str] | None = None,
+    by_scheduler: bool = False,
     **context,
 ) -> OutgoingMail:
-    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
+    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the outbox (the session).
+    The unit of work sends it right after its commit; ``by_scheduler`` leaves it to the scheduler's outbox job
+    instead (a reset link: the answer must not take longer when the account exists).
 
     ``link`` is a personal login link: the bodies get a placeholder, the link is put in when sending."""
     language = language or (user.language if user is not None else None) or "de"
@@ -71,6 +74,8 @@ def queue_mail(
         calendar_method=calendar[0] if calendar else None,
     )
     db.session.add(mail)
+    if not by_scheduler:
+        unit_of_work.after_commit("mail", mail, deliver)
     return mail
 
 
@@ -172,7 +177,11 @@ def claim(mails: list[OutgoingMail]) -> list[OutgoingMail]:
     claimed = set(
         db.session.scalars(
             update(OutgoingMail)
-            .where(OutgoingMail.id.in_([mail.id for mail in mails]), OutgoingMail.status == MailStatus.QUEUED)
+            .where(
+                OutgoingMail.id.in_([mail.id for mail in mails]),
+                OutgoingMail.status == MailStatus.QUEUED,
+                OutgoingMail.due_at <= clock.now(),  # a reminder planned for later waits for its time
+            )
             .values(status=MailStatus.SENDING, claimed_at=clock.now())
             .returning(OutgoingMail.id)
         )

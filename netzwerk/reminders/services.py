@@ -125,6 +125,7 @@ def reminder_mail(planned: Planned) -> OutgoingMail:
         link=external_url("meetings.answer_link", token=answer_token(invitation)),
         meeting=meeting,
         invitation=invitation,
+        by_scheduler=True,  # the sweep plans thousands; the outbox job sends them batch by batch
     )
     # due_at keeps the planned time (already past: sent at once), so the outbox shows when it was due
     mail.key, mail.meeting_id, mail.expires_at, mail.due_at = planned.key, meeting.id, meeting.starts_at, planned.due
@@ -222,7 +223,7 @@ def plan_digests(now: datetime) -> list[OutgoingMail]:
         if key in known:
             continue
         meetings = digest_meetings(user, now)
-        mail = queue_mail(user.email, "weekly_digest", user=user, meetings=meetings)
+        mail = queue_mail(user.email, "weekly_digest", user=user, meetings=meetings, by_scheduler=True)
         mail.key = key
         if not meetings:  # kept as a record, so the sweep does not ask again this week
             mail.status, mail.last_error = MailStatus.CANCELLED, "keine Termine"
