@@ -37,9 +37,7 @@ def probe_route(app, view):
 
 def mails_in_outbox(app) -> dict:
     with app.app_context():
-        return dict(
-            db.session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all()
-        )
+        return dict(db.session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
 
 
 def test_a_request_that_returns_is_saved_and_then_its_mails_are_sent(app, client, mailbox):
