@@ -78,7 +78,7 @@ lint: install
 	$(MAKE) --no-print-directory typecheck
 
 # Packages whose types mypy checks (settings in setup.cfg [mypy]); the next ones to add are in CONTRIBUTING.md.
-TYPED := netzwerk/auth netzwerk/mail netzwerk/privacy $(wildcard netzwerk/clock.py)
+TYPED := netzwerk/auth netzwerk/mail netzwerk/privacy $(wildcard netzwerk/clock.py) netzwerk/validation.py
 typecheck: install
 	$(BIN)/mypy $(TYPED)
 

@@ -130,7 +130,7 @@ def test_profile_rejects_bad_input_and_keeps_it(as_role):
     assert response.status_code == 422
     for message in (
         "Bitte geben Sie einen Namen ein.",
-        "Bitte nur Ziffern",
+        "Bitte eine Telefonnummer aus Ziffern",
         "höchstens 200 Zeichen",
         "Not a valid choice",
     ):
