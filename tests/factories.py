@@ -12,7 +12,7 @@ object (a ``make_user`` user) counts by its id. Times come from netzwerk.clock, 
 """
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -249,8 +249,7 @@ def meeting(
 
 
 def invitation(of: Ref, person: Ref, *, answer: str | None = None, **fields) -> Invitation:
-    answered = {"answered_at": clock.now()} if answer and "answered_at" not in fields else {}
-    return _added(Invitation(**_ref("meeting", of), user_id=_id(person), answer=answer, **answered, **fields))
+    return _added(Invitation(**_ref("meeting", of), user_id=_id(person), answer=answer, **fields))
 
 
 def poll(
@@ -293,3 +292,12 @@ def news(
     """A news item, published now unless ``publish_at`` says when, or a ``draft`` (no publication time)."""
     when = None if draft else publish_at or clock.now()
     return _added(NewsItem(title=title or f"Meldung {unique()}", body=body, publish_at=when, **fields))
+
+
+def create(app, factory: Callable[..., Any], *args, **fields) -> int:
+    """Build one record (and what the factory adds with it) in an app context of its own, commit, give its id:
+    for tests that only keep ids."""
+    with app.app_context():
+        row = factory(*args, **fields)
+        db.session.commit()
+        return row.id
