@@ -12,7 +12,8 @@ object (a ``make_user`` user) counts by its id. Times come from netzwerk.clock, 
 """
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -63,13 +64,26 @@ def _ref(name: str, value: Ref) -> dict:
     return {name: value}
 
 
-def _id(value: Ref) -> int:
-    return value if isinstance(value, int) else value.id
+_batching = False
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Inside, the factories add rows without a flush each (related rows go by object) and flush once at the
+    end: for generating thousands of rows (bench/generate.py). Ids exist only after the block."""
+    global _batching
+    _batching = True
+    try:
+        yield
+    finally:
+        _batching = False
+    db.session.flush()
 
 
 def _added(*rows: Row) -> Row:
     db.session.add_all(rows)
-    db.session.flush()
+    if not _batching:
+        db.session.flush()
     return rows[0]
 
 
@@ -121,8 +135,10 @@ def user(
         from netzwerk.privacy.models import ConsentKind
         from netzwerk.privacy.services import record_consent
 
+        db.session.flush()  # the consent names the user by id
         record_consent(person, ConsentKind.PRIVACY_NOTICE, True)
-        db.session.flush()
+        if not _batching:
+            db.session.flush()
     return person
 
 
@@ -163,7 +179,7 @@ def partnership(of: Ref, *, type: str = PartnerType.OTHER, users: Iterable[Ref] 
 
 
 def partner_user(person: Ref, of: Ref) -> PartnerUser:
-    return _added(PartnerUser(user_id=_id(person), **_ref("partnership", of)))
+    return _added(PartnerUser(**_ref("user", person), **_ref("partnership", of)))
 
 
 def partner_link(
@@ -207,7 +223,7 @@ def membership(
     return _added(
         Membership(
             **_ref("group", of),
-            user_id=_id(person),
+            **_ref("user", person),
             role=role,
             start_date=start or clock.today(),
             end_date=end,
@@ -249,7 +265,7 @@ def meeting(
 
 
 def invitation(of: Ref, person: Ref, *, answer: str | None = None, **fields) -> Invitation:
-    return _added(Invitation(**_ref("meeting", of), user_id=_id(person), answer=answer, **fields))
+    return _added(Invitation(**_ref("meeting", of), **_ref("user", person), answer=answer, **fields))
 
 
 def poll(
