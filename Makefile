@@ -89,6 +89,7 @@ test: system-deps js-deps install translations lint
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install
 	$(BIN)/python -m bench.mail_outbox
+	$(BIN)/python -m bench.generate --scale 10
 	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=sqlite -q tests/test_properties.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=postgresql -q tests/test_properties.py

@@ -26,8 +26,8 @@ RECORDS = [
 
 
 @pytest.fixture
-def world(app, make_user, make_actor):
-    return build_world(app, make_user, make_actor)
+def world(app):
+    return build_world(app)
 
 
 def two_managers(app, make_user, people):

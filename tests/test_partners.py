@@ -13,9 +13,9 @@ from netzwerk import clock
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.meetings.models import Meeting
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.partners.models import PartnerLink, PartnerLogo, Partnership, PartnerUser
+from tests import factories
 from tests.conftest import csrf_token_from, login, post_form
 from tests.test_actors import count_queries
 
@@ -50,32 +50,21 @@ def world(app, make_user, make_actor):
     )
     target = make_actor(name="Zielakteur GmbH", is_public=True)
     with app.app_context():
-        a = Partnership(
-            actor_id=actor_a.id,
+        a = factories.partnership(
+            actor_a,
             type="metropolitan_region",
             offers="Angebote A",
             public_fields=["description", "website"],
+            users=[people["partner_a"]],
         )
-        b = Partnership(actor_id=actor_b.id, type="airport", offers="Angebote B")
-        internal = WorkingGroup(name="AK Intern", is_public=False)
-        public = WorkingGroup(name="AK Offen", is_public=True)
-        meeting = Meeting(
-            group=internal,
-            title="Sitzung Intern",
-            starts_at=clock.now() + timedelta(days=2),
-            ends_at=clock.now() + timedelta(days=2, hours=1),
+        b = factories.partnership(actor_b, type="airport", offers="Angebote B", users=[people["partner_b"]])
+        internal = factories.group(name="AK Intern", is_public=False, members=[people["member"]])
+        public = factories.group(name="AK Offen", is_public=True)
+        meeting = factories.meeting(
+            internal, title="Sitzung Intern", starts_at=clock.now() + timedelta(days=2), hours=1
         )
-        db.session.add_all([a, b, internal, public, meeting])
-        db.session.flush()
-        db.session.add_all(
-            [
-                PartnerUser(user_id=people["partner_a"].id, partnership_id=a.id),
-                PartnerUser(user_id=people["partner_b"].id, partnership_id=b.id),
-                PartnerLink(partnership_id=a.id, group_id=internal.id, about="Pendlerverkehr", since=date(2024, 1, 1)),
-                PartnerLink(partnership_id=b.id, actor_id=target.id, about="Ausbildung", since=date(2023, 5, 1)),
-                Membership(group=internal, user_id=people["member"].id),
-            ]
-        )
+        factories.partner_link(a, group=internal, about="Pendlerverkehr", since=date(2024, 1, 1))
+        factories.partner_link(b, actor=target, about="Ausbildung", since=date(2023, 5, 1))
         db.session.commit()
         ids = {
             "a": a.id,
@@ -265,11 +254,8 @@ def test_partner_list_queries_do_not_grow_with_partners(app, world, make_actor):
     few = count_queries(app, manager, "/partner/")
     with app.app_context():
         for n in range(15):
-            actor = Actor(name=f"Partner {n}", name_key=f"partner {n}", is_public=True, kind="partner")
-            partnership = Partnership(actor=actor, type="other")
-            db.session.add_all(
-                [actor, partnership, PartnerLink(partnership=partnership, group_id=ids["public"], about="x")]
-            )
+            actor = factories.actor(name=f"Partner {n}", is_public=True, kind="partner")
+            factories.partner_link(factories.partnership(actor), group=ids["public"], about="x")
         db.session.commit()
     assert count_queries(app, manager, "/partner/") == few
 
@@ -353,8 +339,7 @@ def test_actor_filter_queries_stay_constant(app, world):
     with app.app_context():
         partnership = db.session.get(Partnership, ids["b"])
         for n in range(30):
-            actor = Actor(name=f"Ziel {n}", name_key=f"ziel {n}", is_public=True)
-            db.session.add_all([actor, PartnerLink(partnership=partnership, actor=actor, about="x")])
+            factories.partner_link(partnership, actor=factories.actor(name=f"Ziel {n}", is_public=True), about="x")
         db.session.commit()
     assert count_queries(app, manager, "/akteure/?kooperation=1") == few
 

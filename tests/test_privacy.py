@@ -13,6 +13,7 @@ from netzwerk.extensions import db
 from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.privacy.models import Consent, DeletionRequest
+from tests import factories
 from tests.conftest import login, post_form
 
 FORMER = "ehemaliges Mitglied"
@@ -155,7 +156,7 @@ def text_hits(needles: list[str]) -> list[str]:
 def build_history(app, make_user, make_actor, mailbox):
     """A person with an invitation, memberships, answers, attendance, minutes, poll answers, mails, consents,
     audit entries, a contact person entry and a deletion request, as the tool's flows leave them."""
-    from netzwerk.groups.models import GroupMessage, JoinRequest, Membership, WorkingGroup
+    from netzwerk.groups.models import GroupMessage, JoinRequest
     from netzwerk.meetings.models import Invitation, Meeting, Task
     from netzwerk.polls.models import Poll, PollSlot, PollVote
 
@@ -195,7 +196,9 @@ def build_history(app, make_user, make_actor, mailbox):
         from netzwerk.actors.models import ContactPerson
 
         db.session.scalar(select(ContactPerson).where(ContactPerson.email == EMAIL)).user_id = user.id
-        group = WorkingGroup(name="AK Datenschutz", is_public=True)
+        group = factories.group(name="AK Datenschutz", is_public=True)
+        factories.membership(group, user, start=date(2025, 1, 1))
+        factories.membership(group, lead, role="lead")
         held = Meeting(
             group=group,
             title="Rückblick",
@@ -214,12 +217,8 @@ def build_history(app, make_user, make_actor, mailbox):
             title="Termin",
             slots=[PollSlot(starts_at=now + timedelta(days=9), ends_at=now + timedelta(days=9, hours=1))],
         )
-        db.session.add(group)
-        db.session.flush()
         db.session.add_all(
             [
-                Membership(group=group, user_id=user.id, start_date=date(2025, 1, 1)),
-                Membership(group=group, user_id=lead.id, role="lead"),
                 held,
                 coming,
                 Invitation(meeting=held, user_id=user.id, answer="yes", comment=f"Gruß, {NAME}", attendance="present"),
@@ -530,7 +529,7 @@ def test_the_barrier_feedback_form_is_throttled_per_address(app, as_role, mailbo
 def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_name(app, make_user):
     """Minutes and Rundmails that name the person lose the name; a longer name that merely starts the same stays;
     an invitation's calendar file (folded lines) loses the organiser's address."""
-    from netzwerk.groups.models import GroupMessage, WorkingGroup
+    from netzwerk.groups.models import GroupMessage
     from netzwerk.meetings.models import Meeting
     from netzwerk.privacy.services import erase_user
 
@@ -538,11 +537,10 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
     start = clock.now() - timedelta(days=3)
     folded = "BEGIN:VCALENDAR\r\nORGANIZER;CN=Anna Berg:mailto:anna.be\r\n rg@example.org\r\nEND:VCALENDAR\r\n"
     with app.app_context():
-        group = WorkingGroup(name="AK Text")
-        meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
-        meeting.minutes = "Anna Berg berichtet. Anna Bergmann ergänzt."
-        db.session.add(meeting)
-        db.session.flush()
+        group = factories.group(name="AK Text")
+        factories.meeting(
+            group, title="Sitzung", starts_at=start, hours=1, minutes="Anna Berg berichtet. Anna Bergmann ergänzt."
+        )
         db.session.add(GroupMessage(group_id=group.id, subject="Dank an Anna Berg", body="Gruß"))
         db.session.add(
             OutgoingMail(
