@@ -241,7 +241,7 @@ def make_user(app):
             db.session.flush()
             if acknowledged:
                 from netzwerk.privacy.models import ConsentKind
-                from netzwerk.privacy.services import record_consent
+                from netzwerk.privacy.services.consent import record_consent
 
                 record_consent(user, ConsentKind.PRIVACY_NOTICE, True)
             db.session.commit()

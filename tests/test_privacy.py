@@ -69,7 +69,7 @@ def test_a_user_without_acknowledgement_confirms_the_notice_before_using_the_too
 
 def test_demo_logins_have_confirmed_the_notice(app):
     from netzwerk.demo import load_demo
-    from netzwerk.privacy.services import needs_acknowledgement
+    from netzwerk.privacy.services.consent import needs_acknowledgement
 
     with app.app_context():
         users = load_demo()
@@ -395,7 +395,7 @@ def test_the_retention_page_flags_and_erases_old_invitations_and_inactive_accoun
 
 
 def test_the_daily_job_purges_old_mails_and_audit_entries(app):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
     from netzwerk.scheduler import build_scheduler, run_job
 
     def mail(n, status, age_days):
@@ -532,7 +532,7 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
     an invitation's calendar file (folded lines) loses the organiser's address."""
     from netzwerk.groups.models import GroupMessage, WorkingGroup
     from netzwerk.meetings.models import Meeting
-    from netzwerk.privacy.services import erase_user
+    from netzwerk.privacy.services.erasure import erase_user
 
     person = make_user(name="Anna Berg", email="anna.berg@example.org")
     start = clock.now() - timedelta(days=3)

@@ -21,23 +21,23 @@ from netzwerk.privacy.forms import (
 )
 from netzwerk.privacy.labels import LONG_TEXT, column_label, readable_columns, readable_value
 from netzwerk.privacy.models import DeletionRequest, DeletionStatus
-from netzwerk.privacy.services import (
+from netzwerk.privacy.services.consent import (
     NOTICE_SLUG,
-    ErasureRefused,
     acknowledge_notice,
     acknowledged_at,
+    needs_acknowledgement,
+    notice_version,
+)
+from netzwerk.privacy.services.erasure import (
+    ErasureRefused,
     decline_request,
     erase_contact,
     erase_user,
-    export_data,
-    export_json,
-    inactive_accounts,
-    needs_acknowledgement,
-    notice_version,
     open_request_of,
     request_deletion,
-    stale_invitations,
 )
+from netzwerk.privacy.services.export import export_data, export_json
+from netzwerk.privacy.services.retention import inactive_accounts, stale_invitations
 
 # Reachable before the privacy notice is confirmed: the notice itself, the legal pages, logging out.
 EXEMPT = {

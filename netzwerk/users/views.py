@@ -10,7 +10,8 @@ from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.mail.services import deliver
 from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
-from netzwerk.privacy.services import consent_history, open_request_of, open_requests
+from netzwerk.privacy.services.consent import consent_history
+from netzwerk.privacy.services.erasure import open_request_of, open_requests
 from netzwerk.users.blueprint import bp
 from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
 from netzwerk.users.services import (

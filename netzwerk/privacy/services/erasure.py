@@ -1,29 +1,25 @@
-"""Data protection rules: the privacy notice and consents, the export (Art. 15), the erasure (Art. 17), deletion
-requests, retention periods. Driven by the one declaration in registry.py. No request, no commit."""
+"""Erasure (Art. 17 DSGVO): a person erased (the account kept as an anonymous placeholder), deletion requests
+and their decision, and contact persons without an account deleted on request."""
 
 import json
 import re
-import typing
-from datetime import date, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import JSON, CursorResult, Delete, String, Text, and_, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor
 from netzwerk.actors.services import refresh_search_document
-from netzwerk.actors.staging import forget_old_uploads, forget_uploads_naming
+from netzwerk.actors.staging import forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
-from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, TokenPurpose, User, UserToken, new_session_token
+from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, User, new_session_token
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
-from netzwerk.legal.models import LegalPage
-from netzwerk.mail.models import IncomingMail, MailStatus, OutgoingMail
+from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.meetings.models import Invitation, Meeting
-from netzwerk.privacy.models import Consent, ConsentKind, DeletionRequest, DeletionStatus
+from netzwerk.privacy.models import DeletionRequest, DeletionStatus
 from netzwerk.privacy.registry import (
     ANONYMISE,
     DELETE,
@@ -31,147 +27,13 @@ from netzwerk.privacy.registry import (
     PERSONAL_FIELDS,
     TEXT_COPIES,
     UNLINK,
-    PersonalData,
 )
+from netzwerk.privacy.services.export import condition, table_of
 from netzwerk.users.services import would_remove_last_admin
 
-NOTICE_SLUG = "datenschutz"
 # How an erased person appears wherever the history names them (meetings, minutes, groups, audit log).
 FORMER_MEMBER = "ehemaliges Mitglied"
 ERASED = "[gelöscht]"
-
-
-# --- Privacy notice and consents ----------------------------------------------------------------------
-
-
-def notice_version() -> str:
-    """The version of the Datenschutzerklärung: its page's version, raised by every edit of the text."""
-    version = db.session.scalar(select(LegalPage.version).where(LegalPage.slug == NOTICE_SLUG))
-    return "" if version is None else str(version)
-
-
-def needs_acknowledgement(user) -> bool:
-    """Whether the user still has to confirm the current Datenschutzerklärung (one query, on every request)."""
-    row = db.session.execute(
-        select(LegalPage.id, Consent.id)
-        .outerjoin(
-            Consent,
-            and_(
-                Consent.user_id == user.id,
-                Consent.kind == ConsentKind.PRIVACY_NOTICE,
-                Consent.given.is_(True),
-                Consent.text_version == cast(LegalPage.version, String),
-            ),
-        )
-        .where(LegalPage.slug == NOTICE_SLUG)
-        .limit(1)
-    ).first()
-    return row is not None and row[1] is None
-
-
-def acknowledged_at(user) -> datetime | None:
-    return db.session.scalar(
-        select(func.max(Consent.at)).where(
-            Consent.user_id == user.id,
-            Consent.kind == ConsentKind.PRIVACY_NOTICE,
-            Consent.given.is_(True),
-            Consent.text_version == notice_version(),
-        )
-    )
-
-
-def record_consent(user, kind: ConsentKind, given: bool, version: str | None = None) -> Consent:
-    consent = Consent(
-        user_id=user.id,
-        kind=kind,
-        given=given,
-        at=clock.now(),
-        text_version=notice_version() if version is None else version,
-    )
-    db.session.add(consent)
-    return consent
-
-
-def set_contact_consent(user, given: bool) -> bool:
-    """Give or withdraw the consent to show email and phone to other members; True if it changed."""
-    if bool(user.share_contact_details) == given:
-        return False
-    user.share_contact_details = given
-    user.version += 1
-    record_consent(user, ConsentKind.CONTACT_DETAILS, given)
-    record("privacy.contact_consent_given" if given else "privacy.contact_consent_withdrawn", user)
-    return True
-
-
-def acknowledge_notice(user, share_contact_details: bool) -> None:
-    version = notice_version()
-    record_consent(user, ConsentKind.PRIVACY_NOTICE, True, version)
-    record("privacy.notice_acknowledged", user, summary=f"Fassung {version}")
-    set_contact_consent(user, share_contact_details)
-
-
-def consent_history(user) -> list[Consent]:
-    return list(db.session.scalars(select(Consent).where(Consent.user_id == user.id).order_by(Consent.at, Consent.id)))
-
-
-# --- Access (Art. 15) ---------------------------------------------------------------------------------
-
-
-def table_of(entry: PersonalData):
-    return db.metadata.tables[entry.table]
-
-
-def condition(entry: PersonalData, user):
-    table = table_of(entry)
-    if entry.match == "email":
-        return table.c[entry.column] == user.email
-    if entry.match == "target":
-        return and_(table.c.target_type == "User", table.c.target_id == user.id)
-    return table.c[entry.column] == user.id
-
-
-def exported_columns(entry: PersonalData) -> list[str]:
-    table = table_of(entry)
-    return list(entry.fields) if entry.fields else [c.name for c in table.columns if c.name not in entry.secret]
-
-
-def jsonable(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def export_data(user) -> dict:
-    """Everything the tool holds about the user, table by table, as the registry declares it. A row found by
-    several declarations (e.g. an audit entry by and about the person) appears once, with all its fields."""
-    tables: dict[str, dict] = {}
-    for entry in PERSONAL_DATA:
-        table = table_of(entry)
-        section = tables.setdefault(entry.table, {"labels": [], "rows": {}})
-        if str(entry.label) not in section["labels"]:
-            section["labels"].append(str(entry.label))
-        columns = exported_columns(entry)
-        key_columns = [c.name for c in table.primary_key.columns]
-        query = select(table).where(condition(entry, user)).order_by(*table.primary_key.columns)
-        for row in db.session.execute(query).mappings():
-            key = tuple(row[name] for name in key_columns)
-            section["rows"].setdefault(key, {}).update({name: jsonable(row[name]) for name in columns})
-    return {
-        "erstellt_am": clock.now().isoformat(),
-        "rechtsgrundlage": "Auskunft nach Art. 15 DSGVO",
-        "person_id": user.id,
-        "tabellen": {
-            name: {"bezeichnung": "; ".join(section["labels"]), "zeilen": list(section["rows"].values())}
-            for name, section in tables.items()
-        },
-    }
-
-
-def export_json(user) -> str:
-    return json.dumps(export_data(user), ensure_ascii=False, indent=2, default=str)
-
-
-# --- Erasure (Art. 17) --------------------------------------------------------------------------------
 
 
 class ErasureRefused(Exception):
@@ -383,68 +245,6 @@ def decline_request(request: DeletionRequest, reason: str, by) -> OutgoingMail:
     request.decision_reason = reason
     record("privacy.deletion_declined", request, actor=by)
     return queue_mail(request.user.email, "deletion_declined", user=request.user, reason=reason)
-
-
-# --- Retention -----------------------------------------------------------------------------------------
-
-
-def days_ago(config_key: str) -> datetime:
-    return clock.now() - timedelta(days=current_app.config[config_key])
-
-
-def stale_invitations() -> list[tuple[User, datetime]]:
-    """Invitations never accepted within RETENTION_INVITATION_DAYS of the last invitation mail."""
-    cutoff = days_ago("RETENTION_INVITATION_DAYS")
-    invited = db.session.scalars(
-        select(User).where(User.status == AccountStatus.INVITED, User.deleted_at.is_(None)).order_by(User.created_at)
-    ).all()
-    last_sent: dict[int, datetime] = {}
-    tokens = select(UserToken.user_id, UserToken.created_at).where(
-        UserToken.purpose == TokenPurpose.INVITATION, UserToken.user_id.in_([user.id for user in invited])
-    )
-    for user_id, created_at in db.session.execute(tokens):
-        last_sent[user_id] = max(created_at, last_sent.get(user_id, created_at))
-    since = {user.id: max(user.created_at, last_sent.get(user.id, user.created_at)) for user in invited}
-    return [(user, since[user.id]) for user in invited if since[user.id] < cutoff]
-
-
-def inactive_accounts() -> list[tuple[User, datetime]]:
-    """Accounts without a login for RETENTION_INACTIVE_DAYS (never logged in: counted from their creation)."""
-    cutoff = days_ago("RETENTION_INACTIVE_DAYS")
-    users = db.session.scalars(
-        select(User)
-        .where(
-            User.status.in_([AccountStatus.ACTIVE, AccountStatus.DEACTIVATED]),
-            User.deleted_at.is_(None),
-            or_(User.last_login_at < cutoff, and_(User.last_login_at.is_(None), User.created_at < cutoff)),
-        )
-        .order_by(User.name)
-    )
-    return [(user, user.last_login_at or user.created_at) for user in users]
-
-
-def rows_deleted(statement: Delete) -> int:
-    """How many rows a bulk DELETE removed (the session types its result as a plain Result, without rowcount)."""
-    return typing.cast(CursorResult, db.session.execute(statement)).rowcount
-
-
-def purge_expired() -> dict[str, int]:
-    """The daily job: sent (or given up) mails, incoming mails and audit entries older than their
-    Aufbewahrungsfrist (incoming mails: RETENTION_MAIL_DAYS, like the sent ones), and import uploads never
-    confirmed (a day)."""
-    finished = [MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED]
-    mails = rows_deleted(
-        delete(OutgoingMail).where(
-            OutgoingMail.status.in_(finished), OutgoingMail.created_at < days_ago("RETENTION_MAIL_DAYS")
-        )
-    )
-    incoming = rows_deleted(delete(IncomingMail).where(IncomingMail.received_at < days_ago("RETENTION_MAIL_DAYS")))
-    entries = rows_deleted(delete(AuditEntry).where(AuditEntry.created_at < days_ago("RETENTION_AUDIT_DAYS")))
-    uploads = forget_old_uploads()
-    if mails or incoming or entries:
-        summary = f"{mails} E-Mails, {incoming} eingegangene E-Mails, {entries} Einträge des Änderungsprotokolls"
-        record("privacy.purged", summary=summary)
-    return {"mails": mails, "incoming_mails": incoming, "audit_entries": entries, "import_uploads": uploads}
 
 
 # --- Contact persons without an account ----------------------------------------------------------------
