@@ -680,7 +680,7 @@ def test_manager_asks_for_an_update_and_the_link_leads_to_the_profile(app, world
 
 def test_yearly_reminder_goes_to_stale_partners_once(app, world):
     """A (never updated) is reminded; B updated its profile ten days ago and is not."""
-    from netzwerk.partners.services import send_yearly_reminders
+    from netzwerk.partners.services.freshness import send_yearly_reminders
 
     people, ids = world
     with app.test_request_context():
@@ -693,7 +693,7 @@ def test_yearly_reminder_goes_to_stale_partners_once(app, world):
 
 def test_scheduler_job_queues_reminders_with_a_login_link(app, world, mailbox):
     from netzwerk.mail.models import OutgoingMail
-    from netzwerk.partners.services import yearly_reminder_job
+    from netzwerk.partners.services.freshness import yearly_reminder_job
     from netzwerk.scheduler import build_scheduler
     from tests.conftest import run_outbox
 

@@ -34,23 +34,20 @@ from netzwerk.partners.models import (
     PartnerType,
     ProfileField,
 )
-from netzwerk.partners.services import (
-    LogoError,
+from netzwerk.partners.services.freshness import request_update
+from netzwerk.partners.services.links import create_link, end_link, links_of_partnerships, partner_list
+from netzwerk.partners.services.logo import LogoError, current_logo_data, process_logo
+from netzwerk.partners.services.partnerships import (
     PartnershipData,
-    ProfileData,
-    UndoRefused,
     actors_without_partnership,
     all_partnerships,
-    create_link,
-    current_logo_data,
-    end_link,
-    links_of_partnerships,
     managers,
-    partner_changes,
-    partner_list,
-    process_logo,
-    request_update,
     save_partnership,
+)
+from netzwerk.partners.services.profile import (
+    ProfileData,
+    UndoRefused,
+    partner_changes,
     undo_change,
     update_own_profile,
 )

@@ -9,7 +9,7 @@ from netzwerk.auth.permissions import admin_required, can_manage_account, login_
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.mail.services import deliver
-from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
+from netzwerk.partners.services.partnerships import all_partnerships, assign_organisation, organisation_of
 from netzwerk.privacy.services.consent import consent_history
 from netzwerk.privacy.services.erasure import open_request_of, open_requests
 from netzwerk.users.blueprint import bp
