@@ -3,8 +3,10 @@ and their decision, and contact persons without an account deleted on request.""
 
 import json
 import re
+import typing
 
-from sqlalchemy import JSON, Text, cast, delete, func, or_, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CursorResult, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from netzwerk import clock
@@ -14,9 +16,9 @@ from netzwerk.actors.staging import forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, User, new_session_token
+from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
-from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.privacy.models import DeletionRequest, DeletionStatus
@@ -29,20 +31,11 @@ from netzwerk.privacy.registry import (
     UNLINK,
 )
 from netzwerk.privacy.services.export import condition, table_of
-from netzwerk.users.services import would_remove_last_admin
+from netzwerk.users.services import require_another_manager
 
 # How an erased person appears wherever the history names them (meetings, minutes, groups, audit log).
 FORMER_MEMBER = "ehemaliges Mitglied"
 ERASED = "[gelöscht]"
-
-
-class ErasureRefused(Exception):
-    """The erasure would leave the network without an active manager."""
-
-
-def is_last_active_manager(user) -> bool:
-
-    return would_remove_last_admin(user, new_role=Role.MEMBER, active=False)
 
 
 def personal_strings(user) -> list[tuple[str, str]]:
@@ -177,12 +170,12 @@ def anonymise_account(user) -> None:
 def erase_user(user, by=None, reason: str = "") -> None:
     """Erase a person (Art. 17 DSGVO): personal data removed or replaced, the account row kept as an anonymous
     placeholder so meetings, groups and polls keep their counts and show "ehemaliges Mitglied". ``reason``
-    goes to the audit log and must not name the person."""
+    goes to the audit log and must not name the person. NotAllowed (before anything changes) if the network
+    would be left without an active manager."""
     assert ANONYMISE == PERSONAL_DATA[0].erase  # the account row is handled last, below
     if user.deleted_at is not None:
         return
-    if is_last_active_manager(user):
-        raise ErasureRefused
+    require_another_manager(user, new_role=Role.MEMBER, active=False)
     needles = personal_strings(user)
     redact_audit_about(user)
     db.session.flush()
@@ -225,26 +218,44 @@ def open_requests() -> list[DeletionRequest]:
     )
 
 
-def request_deletion(user, message: str) -> tuple[DeletionRequest, list[OutgoingMail]]:
-    """The user asks for erasure; every active manager gets a mail. One open request per person."""
-    existing = open_request_of(user)
-    if existing is not None:
-        return existing, []
+REQUEST_OPEN = _l("Ihr Löschantrag liegt dem Regionalmanagement bereits vor.")
+ALREADY_DECIDED = _l("Dieser Löschantrag ist bereits entschieden.")
+
+
+def request_deletion(user, message: str) -> DeletionRequest:
+    """The user asks for erasure; every active manager gets a mail. One open request per person: Conflict if
+    there is one (the person's account row is locked first, so two requests sent at once are one after the
+    other on PostgreSQL too)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    if open_request_of(user) is not None:
+        raise Conflict(REQUEST_OPEN)
     request = DeletionRequest(user=user, message=message, created_at=clock.now())
     db.session.add(request)
     db.session.flush()
     record("privacy.deletion_requested", request, actor=user)
-    mails = [
-        queue_mail(manager.email, "deletion_request", user=manager, requester=user) for manager in active_managers()
-    ]
-    return request, mails
+    for manager in active_managers():
+        queue_mail(manager.email, "deletion_request", user=manager, requester=user)
+    return request
 
 
-def decline_request(request: DeletionRequest, reason: str, by) -> OutgoingMail:
-    request.status, request.decided_at, request.decided_by = DeletionStatus.DECLINED, clock.now(), by
-    request.decision_reason = reason
+def require_open(request: DeletionRequest) -> None:
+    if request.status != DeletionStatus.OPEN:
+        raise Finished(ALREADY_DECIDED)
+
+
+def decline_request(request: DeletionRequest, reason: str, by: User) -> None:
+    """Decline with a reason, which the person gets by mail. Finished if the request was decided already,
+    also by another manager a moment ago (the UPDATE of the open request is the arbiter)."""
+    require_open(request)
+    claimed = db.session.execute(
+        update(DeletionRequest)
+        .where(DeletionRequest.id == request.id, DeletionRequest.status == DeletionStatus.OPEN)
+        .values(status=DeletionStatus.DECLINED, decided_at=clock.now(), decided_by_id=by.id, decision_reason=reason)
+    )
+    if typing.cast(CursorResult, claimed).rowcount != 1:
+        raise Finished(ALREADY_DECIDED)
     record("privacy.deletion_declined", request, actor=by)
-    return queue_mail(request.user.email, "deletion_declined", user=request.user, reason=reason)
+    queue_mail(request.user.email, "deletion_declined", user=request.user, reason=reason)
 
 
 # --- Contact persons without an account ----------------------------------------------------------------
