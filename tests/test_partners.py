@@ -685,9 +685,9 @@ def test_yearly_reminder_goes_to_stale_partners_once(app, world):
     people, ids = world
     with app.test_request_context():
         db.session.get(Partnership, ids["b"]).profile_updated_at = clock.now() - timedelta(days=10)
-        mails = send_yearly_reminders()
+        reminded = send_yearly_reminders()
         db.session.commit()
-        assert [m.recipient for m in mails] == [people["partner_a"].email]
+        assert [user.email for user in reminded] == [people["partner_a"].email]
         assert send_yearly_reminders() == []
 
 

@@ -9,7 +9,6 @@ from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.extensions import db
-from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.partners.models import (
     Partnership,
@@ -35,11 +34,12 @@ def partner_users(partnership: Partnership) -> list[User]:
     )
 
 
-def request_update(partnership: Partnership, requested_by: User | None) -> list[OutgoingMail]:
+def request_update(partnership: Partnership, requested_by: User | None) -> list[User]:
     """Ask the partner's users to check their profile: a mail with a link to the login and then the profile
-    form. Audited; returns the mails (none if the partner has no active user)."""
+    form. Audited; returns the people asked (none if the partner has no active user)."""
     link = external_url("auth.login", next="/partner/profil")
-    mails = [
+    recipients = partner_users(partnership)
+    for user in recipients:
         queue_mail(
             user.email,
             "partner_update_request",
@@ -48,16 +48,14 @@ def request_update(partnership: Partnership, requested_by: User | None) -> list[
             login_url=link,
             requested_by=requested_by,
         )
-        for user in partner_users(partnership)
-    ]
     partnership.update_requested_at = clock.now()
     record(
         "partner.update_requested",
         partnership.actor,
-        summary=f"{partnership.name}: {len(mails)} E-Mail(s)",
+        summary=f"{partnership.name}: {len(recipients)} E-Mail(s)",
         actor=requested_by,
     )
-    return mails
+    return recipients
 
 
 def stale_partnerships(now=None) -> list[Partnership]:
@@ -76,13 +74,13 @@ def stale_partnerships(now=None) -> list[Partnership]:
     )
 
 
-def send_yearly_reminders() -> list[OutgoingMail]:
+def send_yearly_reminders() -> list[User]:
     """For the scheduler (once a day is enough): remind partners whose profile is older than a year. Asking
-    sets update_requested_at, so each partner gets at most one reminder a year."""
-    mails = []
+    sets update_requested_at, so each partner gets at most one reminder a year. Returns the people asked."""
+    reminded = []
     for partnership in stale_partnerships():
-        mails.extend(request_update(partnership, None))
-    return mails
+        reminded.extend(request_update(partnership, None))
+    return reminded
 
 
 def yearly_reminder_job() -> int:

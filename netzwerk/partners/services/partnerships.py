@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerk import unit_of_work
 from netzwerk.actors.models import Actor
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.partners.models import (
     Partnership,
@@ -34,8 +37,12 @@ def _partnership_state(partnership: Partnership) -> dict:
     return state
 
 
+ALREADY_PARTNER = _l("Diese Organisation ist bereits Partnerorganisation.")
+
+
 def save_partnership(partnership: Partnership | None, data: PartnershipData, actor: Actor | None = None) -> Partnership:
-    """The manager creates (with the actor) or edits a partnership, audited."""
+    """The manager creates (with the actor) or edits a partnership, audited. Conflict if the actor became a
+    partner a moment ago (a double click) or another save of the partnership crossed this one."""
     creating = partnership is None
     if creating:
         partnership = Partnership(actor=actor)
@@ -46,8 +53,9 @@ def save_partnership(partnership: Partnership | None, data: PartnershipData, act
     for name in PARTNERSHIP_FIELDS:
         setattr(partnership, name, getattr(data, name))
     partnership.contact_user = db.session.get(User, data.contact_user_id) if data.contact_user_id else None
-    db.session.flush()
+    unit_of_work.flush(Conflict(ALREADY_PARTNER) if creating else None)
     record_save("partner", partnership, before, _partnership_state(partnership), creating)
+    unit_of_work.flush()  # the raised version, checked against the one this save read
     return partnership
 
 

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.actors.services import ContactData, apply_contacts, refresh_search_document
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record
+from netzwerk.errors import Conflict, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.partners.models import (
     PartnerLogo,
@@ -92,7 +93,8 @@ def update_own_profile(
     partnership: Partnership, data: ProfileData, logo: ProcessedLogo | None, remove_logo: bool
 ) -> dict:
     """A partner user's save of its own organisation: every change in one audit entry on the actor
-    ("geändert durch Partner"), raising the actor's version. Returns the changes."""
+    ("geändert durch Partner"), raising the actor's version. Returns the changes; Conflict if another save of
+    the actor crossed this one."""
     before = profile_snapshot(partnership)
     values = {
         "description": data.description,
@@ -117,13 +119,14 @@ def update_own_profile(
     elif remove_logo:
         values["logo_id"] = None
     _apply_profile(partnership, values)
-    db.session.flush()
+    unit_of_work.flush()
     after = profile_snapshot(partnership)
     changes = changes_between(before, after)
     partnership.profile_updated_at = clock.now()
     if changes:
         partnership.actor.version += 1
         record(PROFILE_UPDATED, partnership.actor, summary=partnership.name, changes=changes)
+    unit_of_work.flush()
     return changes
 
 
@@ -140,24 +143,26 @@ def partner_changes(limit: int = 50) -> list[AuditEntry]:
     )
 
 
-class UndoRefused(Exception):
-    """The change cannot be undone (the message says why)."""
+UNDONE_OR_CHANGED = _l("Diese Änderung ist schon rückgängig gemacht oder wurde inzwischen erneut geändert.")
 
 
 def undo_change(entry: AuditEntry) -> dict:
-    """Restore the values a partner's change replaced, if nobody changed those fields since; audited."""
+    """Restore the values a partner's change replaced, if nobody changed those fields since; audited. Refused
+    before anything changes: NotAllowed for an entry that is no partner's change, Conflict when the partner
+    is gone or the fields changed since (also by a save that crossed this one)."""
     if entry.action != PROFILE_UPDATED or entry.target_type != "Actor":
-        raise UndoRefused(_l("Nur Änderungen durch Partner können hier rückgängig gemacht werden."))
+        raise NotAllowed(_l("Nur Änderungen durch Partner können hier rückgängig gemacht werden."))
     partnership = db.session.scalar(select(Partnership).where(Partnership.actor_id == entry.target_id))
     if partnership is None:
-        raise UndoRefused(_l("Die Partnerorganisation gibt es nicht mehr."))
+        raise Conflict(_l("Die Partnerorganisation gibt es nicht mehr."))
     current = profile_snapshot(partnership)
     fields = {name: pair for name, pair in entry.changes.items() if name in current}
     if any((current[name] or None) != (new or None) for name, (_old, new) in fields.items()):
-        raise UndoRefused(_l("Diese Änderung ist schon rückgängig gemacht oder wurde inzwischen erneut geändert."))
+        raise Conflict(UNDONE_OR_CHANGED)
     _apply_profile(partnership, {name: old for name, (old, _new) in fields.items()})
-    db.session.flush()
+    unit_of_work.flush(Conflict(UNDONE_OR_CHANGED))
     changes = changes_between(current, profile_snapshot(partnership))
     partnership.actor.version += 1
     record(CHANGE_UNDONE, partnership.actor, summary=f"{partnership.name} (Änderung Nr. {entry.id})", changes=changes)
+    unit_of_work.flush(Conflict(UNDONE_OR_CHANGED))
     return changes
