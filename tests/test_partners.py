@@ -735,3 +735,37 @@ def test_manager_assigns_the_organisation_on_the_user_edit_page(app, world):
             ids["a"]
         ]
         assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.user_assigned")) == 2
+
+
+# --- The rules live in the partners services (unit of work, issue 16) -----------------------------------
+
+
+def test_an_actor_made_partner_twice_at_once_is_a_conflict_not_a_500(app, make_actor):
+    """The form offers only actors without a partnership; two saves at the same moment both pass that, and the
+    unique actor refuses the second: save_partnership names the reason as a Conflict, and nothing stays."""
+    from netzwerk.errors import Conflict
+    from netzwerk.partners.services.partnerships import PartnershipData, save_partnership
+
+    actor = make_actor(name="Doppelklick e.V.", kind="association")
+    with app.test_request_context():
+        save_partnership(None, PartnershipData(type="chamber"), db.session.get(Actor, actor.id))
+        db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            save_partnership(None, PartnershipData(type="other"), db.session.get(Actor, actor.id))
+        assert str(refused.value.message) == "Diese Organisation ist bereits Partnerorganisation."
+    with app.app_context():
+        assert db.session.scalars(select(Partnership.type).where(Partnership.actor_id == actor.id)).all() == ["chamber"]
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.created")) == 1
+
+
+def test_only_a_partners_change_can_be_undone(app, world):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.partners.services.profile import undo_change
+
+    with app.test_request_context():
+        not_a_partner_change = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action != "partner.profile_updated")
+        )
+        with pytest.raises(NotAllowed):
+            undo_change(not_a_partner_change)
