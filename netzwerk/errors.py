@@ -33,8 +33,9 @@ class DomainError(Exception):
     default_message = MESSAGES[409][1]
 
     def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+        # kept lazy: a service may raise outside a request (a job, the demo data), where no locale is chosen yet
+        self.message = self.default_message if message is None else message
+        super().__init__(self.message)
 
 
 class Conflict(DomainError):

@@ -133,7 +133,7 @@ def user(
     )
     if acknowledged:
         from netzwerk.privacy.models import ConsentKind
-        from netzwerk.privacy.services import record_consent
+        from netzwerk.privacy.services.consent import record_consent
 
         db.session.flush()  # the consent names the user by id
         record_consent(person, ConsentKind.PRIVACY_NOTICE, True)

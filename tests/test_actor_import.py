@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.actors.staging import staging_folder
 from netzwerk.extensions import db
-from netzwerk.privacy.services import purge_expired
+from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.scheduler import run_job
 from tests.conftest import csrf_token_from, post_form
 

@@ -362,7 +362,7 @@ def test_the_copy_fallback_without_move(app, world, imap):
 
 
 def test_incoming_mails_are_purged_after_the_retention_period(app, world):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
 
     handle(app, sample("outlook_accepted.eml"))
     handle(app, sample("thunderbird_other_person.eml"))

@@ -665,20 +665,20 @@ def test_manager_asks_for_an_update_and_the_link_leads_to_the_profile(app, world
 
 def test_yearly_reminder_goes_to_stale_partners_once(app, world):
     """A (never updated) is reminded; B updated its profile ten days ago and is not."""
-    from netzwerk.partners.services import send_yearly_reminders
+    from netzwerk.partners.services.freshness import send_yearly_reminders
 
     people, ids = world
     with app.test_request_context():
         db.session.get(Partnership, ids["b"]).profile_updated_at = clock.now() - timedelta(days=10)
-        mails = send_yearly_reminders()
+        reminded = send_yearly_reminders()
         db.session.commit()
-        assert [m.recipient for m in mails] == [people["partner_a"].email]
+        assert [user.email for user in reminded] == [people["partner_a"].email]
         assert send_yearly_reminders() == []
 
 
 def test_scheduler_job_queues_reminders_with_a_login_link(app, world, mailbox):
     from netzwerk.mail.models import OutgoingMail
-    from netzwerk.partners.services import yearly_reminder_job
+    from netzwerk.partners.services.freshness import yearly_reminder_job
     from netzwerk.scheduler import build_scheduler
     from tests.conftest import run_outbox
 
@@ -720,3 +720,37 @@ def test_manager_assigns_the_organisation_on_the_user_edit_page(app, world):
             ids["a"]
         ]
         assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.user_assigned")) == 2
+
+
+# --- The rules live in the partners services (unit of work, issue 16) -----------------------------------
+
+
+def test_an_actor_made_partner_twice_at_once_is_a_conflict_not_a_500(app, make_actor):
+    """The form offers only actors without a partnership; two saves at the same moment both pass that, and the
+    unique actor refuses the second: save_partnership names the reason as a Conflict, and nothing stays."""
+    from netzwerk.errors import Conflict
+    from netzwerk.partners.services.partnerships import PartnershipData, save_partnership
+
+    actor = make_actor(name="Doppelklick e.V.", kind="association")
+    with app.test_request_context():
+        save_partnership(None, PartnershipData(type="chamber"), db.session.get(Actor, actor.id))
+        db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            save_partnership(None, PartnershipData(type="other"), db.session.get(Actor, actor.id))
+        assert str(refused.value.message) == "Diese Organisation ist bereits Partnerorganisation."
+    with app.app_context():
+        assert db.session.scalars(select(Partnership.type).where(Partnership.actor_id == actor.id)).all() == ["chamber"]
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.created")) == 1
+
+
+def test_only_a_partners_change_can_be_undone(app, world):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.partners.services.profile import undo_change
+
+    with app.test_request_context():
+        not_a_partner_change = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action != "partner.profile_updated")
+        )
+        with pytest.raises(NotAllowed):
+            undo_change(not_a_partner_change)

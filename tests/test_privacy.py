@@ -4,6 +4,7 @@
 import json
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import JSON, String, Text, func, select
 
 from netzwerk import clock
@@ -14,7 +15,7 @@ from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.privacy.models import Consent, DeletionRequest
 from tests import factories
-from tests.conftest import login, post_form
+from tests.conftest import csrf_token_from, login, post_form
 
 FORMER = "ehemaliges Mitglied"
 
@@ -70,7 +71,7 @@ def test_a_user_without_acknowledgement_confirms_the_notice_before_using_the_too
 
 def test_demo_logins_have_confirmed_the_notice(app):
     from netzwerk.demo import load_demo
-    from netzwerk.privacy.services import needs_acknowledgement
+    from netzwerk.privacy.services.consent import needs_acknowledgement
 
     with app.app_context():
         users = load_demo()
@@ -394,7 +395,7 @@ def test_the_retention_page_flags_and_erases_old_invitations_and_inactive_accoun
 
 
 def test_the_daily_job_purges_old_mails_and_audit_entries(app):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
     from netzwerk.scheduler import build_scheduler, run_job
 
     def mail(n, status, age_days):
@@ -531,7 +532,7 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
     an invitation's calendar file (folded lines) loses the organiser's address."""
     from netzwerk.groups.models import GroupMessage
     from netzwerk.meetings.models import Meeting
-    from netzwerk.privacy.services import erase_user
+    from netzwerk.privacy.services.erasure import erase_user
 
     person = make_user(name="Anna Berg", email="anna.berg@example.org")
     start = clock.now() - timedelta(days=3)
@@ -562,3 +563,81 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
         assert "Anna Berg" not in db.session.scalar(select(GroupMessage.subject))
         calendar = db.session.scalar(select(OutgoingMail.calendar))
         assert "anna" not in calendar.lower() and calendar.startswith("BEGIN:VCALENDAR")
+
+
+# --- The decisions live in privacy.services.erasure (unit of work, issue 16) ------------------------------
+
+
+def open_deletion_request(app, make_user) -> int:
+    from netzwerk.privacy.services.erasure import request_deletion
+
+    make_user(role="admin")
+    member = make_user(name="Doris Daten", email="doris@example.org")
+    with app.test_request_context():
+        request_id = request_deletion(db.session.get(User, member.id), "Bitte löschen.").id
+        db.session.commit()
+    return request_id
+
+
+def test_a_second_open_deletion_request_is_a_conflict(app, make_user):
+    from netzwerk.errors import Conflict
+    from netzwerk.privacy.services.erasure import request_deletion
+
+    request_id = open_deletion_request(app, make_user)
+    with app.test_request_context():
+        person = db.session.get(DeletionRequest, request_id).user
+        with pytest.raises(Conflict):
+            request_deletion(person, "Noch einmal.")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DeletionRequest)) == 1
+
+
+def test_a_request_another_manager_decided_a_moment_ago_is_not_declined_again(app, make_user, mailbox):
+    """Both managers read the open request; the first declines. The second one's decline is refused by the
+    UPDATE of the open request (Finished), even though its copy still says "open": one decision, one mail."""
+    from netzwerk.errors import Finished
+    from netzwerk.privacy.services.erasure import decline_request
+
+    request_id = open_deletion_request(app, make_user)
+    first, second = make_user(role="admin"), make_user(role="admin")
+    first_id = first.id
+    with app.test_request_context():
+        read_by_second = db.session.get(DeletionRequest, request_id)
+        assert read_by_second.status == "open"
+        with app.app_context(), app.test_request_context():  # the first manager: a request (and session) of its own
+            decline_request(db.session.get(DeletionRequest, request_id), "Erster Grund.", first)
+            db.session.commit()
+        with pytest.raises(Finished) as refused:
+            decline_request(read_by_second, "Zweiter Grund.", second)
+        assert str(refused.value.message) == "Dieser Löschantrag ist bereits entschieden."
+        db.session.rollback()
+    with app.app_context():
+        decided = db.session.get(DeletionRequest, request_id)
+        assert (decided.decision_reason, decided.decided_by_id) == ("Erster Grund.", first_id)
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "privacy.deletion_declined"))
+        assert len(actions.all()) == 1
+
+
+def test_a_decided_request_shows_the_reason_instead_of_the_form(app, as_role, make_user):
+    request_id = open_deletion_request(app, make_user)
+    manager, _ = as_role("admin")
+    url = f"/benutzer/loeschantraege/{request_id}/ablehnen"
+    page = manager.get(url)
+    assert post_form(manager, url, {"reason": "Aufbewahrungspflicht."}).status_code == 302
+    again = manager.post(url, data={"csrf_token": csrf_token_from(page.text), "reason": "Noch einmal."})
+    assert again.status_code == 302
+    assert "Dieser Löschantrag ist bereits entschieden." in manager.get("/benutzer/").text
+    with app.app_context():
+        assert db.session.get(DeletionRequest, request_id).decision_reason == "Aufbewahrungspflicht."
+
+
+def test_erasing_the_last_manager_is_refused_by_the_service_before_anything_changes(app, make_user):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.privacy.services.erasure import erase_user
+
+    only_manager = make_user(role="admin", name="Einzige Managerin")
+    with app.test_request_context():
+        with pytest.raises(NotAllowed):
+            erase_user(db.session.get(User, only_manager.id), reason="Test")
+        assert db.session.get(User, only_manager.id).name == "Einzige Managerin"
+        assert not db.session.dirty and not db.session.new
