@@ -70,7 +70,12 @@ def save_group(group: WorkingGroup | None, data: GroupData) -> WorkingGroup:
         db.session.add(group)
     for name in GROUP_FIELDS:
         setattr(group, name, getattr(data, name))
-    unit_of_work.flush(NameTaken() if creating else None)
+    try:
+        unit_of_work.flush()
+    except Conflict:
+        if creating:  # the same name saved at the same moment (the unique constraint)
+            raise NameTaken() from None
+        raise
     record_save("group", group, before, {name: getattr(group, name) for name in GROUP_FIELDS}, creating)
     unit_of_work.flush()  # the raised version too
     return group
