@@ -150,16 +150,17 @@ def save_actor(actor: Actor | None, data: ActorData) -> Actor:
         before = {}
     else:
         before = snapshot(actor)
-    for name in SIMPLE_FIELDS:
-        setattr(actor, name, getattr(data, name))
-    actor.name_key = normalise_name(data.name)
-    actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
-    actor.sectors = list(sectors_named(data.sectors).values())
-    actor.fields_of_action = list(
-        db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
-    )
-    apply_contacts(actor, data.contacts)
-    refresh_search_document(actor)
+    with db.session.no_autoflush:  # a lookup must not write early: only the flush below turns a crossed save
+        for name in SIMPLE_FIELDS:  # into a Conflict
+            setattr(actor, name, getattr(data, name))
+        actor.name_key = normalise_name(data.name)
+        actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
+        actor.sectors = list(sectors_named(data.sectors).values())
+        actor.fields_of_action = list(
+            db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
+        )
+        apply_contacts(actor, data.contacts)
+        refresh_search_document(actor)
     unit_of_work.flush()  # the version column refuses a save crossed with another one: Conflict
     record_save("actor", actor, before, snapshot(actor), creating)
     unit_of_work.flush()  # the raised version too
