@@ -114,3 +114,20 @@ def test_flush_turns_a_duplicate_into_the_services_conflict(app, make_user):
         with pytest.raises(Conflict, match="bereits angemeldet"):
             flush(Conflict("Sie sind bereits angemeldet."))
         assert db.session.scalar(select(func.count()).select_from(User)) == 1  # rolled back, session usable
+
+
+def test_a_failed_commit_of_a_job_leaves_the_session_ready_for_the_next_one(app):
+    """The IMAP poll handles message after message: one whose commit fails must not break the next."""
+    from sqlalchemy.exc import IntegrityError
+
+    from netzwerk.groups.models import WorkingGroup
+
+    with app.app_context():
+        with unit_of_work():
+            db.session.add(WorkingGroup(name="AK Einmal"))
+        with pytest.raises(IntegrityError), unit_of_work():
+            db.session.add(WorkingGroup(name="AK Einmal"))  # the unique name fails at the commit
+        with unit_of_work():
+            db.session.add(WorkingGroup(name="AK Danach"))
+        names = db.session.scalars(select(WorkingGroup.name).order_by(WorkingGroup.name)).all()
+        assert names == ["AK Danach", "AK Einmal"]
