@@ -5,11 +5,13 @@ from types import SimpleNamespace
 import pytest
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from netzwerk.auth.models import User
 from netzwerk.auth.permissions import public
 from netzwerk.errors import Conflict, NotAllowed
 from netzwerk.extensions import csrf, db
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.unit_of_work import flush, unit_of_work
@@ -118,10 +120,6 @@ def test_flush_turns_a_duplicate_into_the_services_conflict(app, make_user):
 
 def test_a_failed_commit_of_a_job_leaves_the_session_ready_for_the_next_one(app):
     """The IMAP poll handles message after message: one whose commit fails must not break the next."""
-    from sqlalchemy.exc import IntegrityError
-
-    from netzwerk.groups.models import WorkingGroup
-
     with app.app_context():
         with unit_of_work():
             db.session.add(WorkingGroup(name="AK Einmal"))
