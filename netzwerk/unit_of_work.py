@@ -67,13 +67,14 @@ def leave_pending_to_the_outbox(session: Session) -> None:
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """A job's or a command's unit of work: committed at the end, rolled back on an error."""
+    """A job's or a command's unit of work: committed at the end, rolled back on an error (also one of the
+    commit itself, so the session is usable again for the next unit of work)."""
     try:
         yield
+        commit()
     except BaseException:
         rollback()
         raise
-    commit()
 
 
 def commit_request(response: Response) -> Response:

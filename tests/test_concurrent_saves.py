@@ -10,7 +10,10 @@ import pytest
 from netzwerk.actors.models import Actor
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Meeting
+from netzwerk.news.models import NewsItem
+from netzwerk.projects.models import Project
 from tests.gunicorn import at_once
 from tests.html_forms import form_with
 from tests.ops_report import report
@@ -24,6 +27,9 @@ RECORDS = [
     ("Akteur", "/akteure/{actor_id}/bearbeiten", "name", Actor, "actor_id"),
     ("Sitzung", "/termine/{upcoming_meeting_id}/bearbeiten", "title", Meeting, "upcoming_meeting_id"),
     ("Konto", "/benutzer/{user_id}/bearbeiten", "name", User, "user_id"),
+    ("Arbeitskreis", "/arbeitskreise/{group_id}/bearbeiten", "name", WorkingGroup, "group_id"),
+    ("Vorhaben", "/vorhaben/{project_id}/bearbeiten", "title", Project, "project_id"),
+    ("Meldung", "/aktuelles/{news_id}/bearbeiten", "title", NewsItem, "news_id"),
 ]
 
 

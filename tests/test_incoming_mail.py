@@ -18,10 +18,10 @@ from netzwerk.extensions import db
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
-from netzwerk.mail.services import deliver
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 from netzwerk.meetings.services import MeetingData, answer, schedule_meeting
 from netzwerk.scheduler import build_scheduler, run_job
+from netzwerk.unit_of_work import unit_of_work
 from tests import factories
 from tests.conftest import free_port, login
 from tests.dovecot import dovecot_server, imap_session
@@ -51,11 +51,11 @@ def world(app, make_user):
 
 
 def handle(app, raw: bytes):
-    """What `flask mail receive` and the IMAP poll do with one mail: handle, commit, deliver."""
+    """What `flask mail receive` and the IMAP poll do with one mail: handle it as a unit of work (committed,
+    then the mails it caused are sent)."""
     with app.test_request_context(base_url=app.config["BASE_URL"]):
-        handled = receive(raw)
-        db.session.commit()
-        deliver(handled.mails)
+        with unit_of_work():
+            handled = receive(raw)
         return handled.entry.outcome, handled.entry.reason
 
 

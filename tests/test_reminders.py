@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 
 from netzwerk import clock
 from netzwerk.auth.models import User
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver_queued
 from netzwerk.meetings.models import Meeting
-from netzwerk.reminders.services import plan_reminders
+from netzwerk.reminders.services import plan_reminders, reminder_settings, save_own_reminders, save_reminder_settings
 from tests import factories
 from tests.conftest import login, post_form
 
@@ -268,3 +269,36 @@ def test_a_scheduler_that_was_down_sends_one_current_reminder_not_all_it_missed(
     with app.app_context():
         keys = {m.key.split(":")[3] for m in db.session.scalars(select(OutgoingMail))}
     assert keys == {"1"}  # the 1-day reminder, with the answer links for who has not answered
+
+
+def test_the_settings_are_saved_by_the_services_and_a_crossed_save_is_a_conflict(app, world):
+    """The rules of both forms live in reminders/services.py; a save crossed with another one (its version
+    changed after it was read) saves nothing and is a Conflict, which the forms show as such (409)."""
+    _group_id, people = world
+    with app.test_request_context():
+        settings = reminder_settings()
+        assert save_reminder_settings(settings, [3, 14], 8, None)  # the first save stores the built-in row
+        assert save_reminder_settings(settings, [14, 3], 8, None) == {}  # nothing changed, nothing audited
+        user = db.session.get(User, people["yes"].id)
+        save_own_reminders(user, None, True, True, True)
+        db.session.commit()
+        assert (reminder_settings().days, user.reminder_days, user.weekly_digest) == ("14,3", None, True)
+        changed_meanwhile(type(settings), settings.id)
+        with pytest.raises(Conflict):
+            save_reminder_settings(settings, [1], 10, 2)
+        changed_meanwhile(User, user.id)
+        with pytest.raises(Conflict):
+            save_own_reminders(user, [], False, False, False)
+    with app.app_context():
+        assert reminder_settings().days == "14,3"
+        assert db.session.get(User, people["yes"].id).weekly_digest is True
+
+
+def changed_meanwhile(model, row_id: int) -> None:
+    """Another save committed after this session read the row: the version it holds is old."""
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )

@@ -5,11 +5,13 @@ from types import SimpleNamespace
 import pytest
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from netzwerk.auth.models import User
 from netzwerk.auth.permissions import public
 from netzwerk.errors import Conflict, NotAllowed
 from netzwerk.extensions import csrf, db
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.unit_of_work import flush, unit_of_work
@@ -114,3 +116,16 @@ def test_flush_turns_a_duplicate_into_the_services_conflict(app, make_user):
         with pytest.raises(Conflict, match="bereits angemeldet"):
             flush(Conflict("Sie sind bereits angemeldet."))
         assert db.session.scalar(select(func.count()).select_from(User)) == 1  # rolled back, session usable
+
+
+def test_a_failed_commit_of_a_job_leaves_the_session_ready_for_the_next_one(app):
+    """The IMAP poll handles message after message: one whose commit fails must not break the next."""
+    with app.app_context():
+        with unit_of_work():
+            db.session.add(WorkingGroup(name="AK Einmal"))
+        with pytest.raises(IntegrityError), unit_of_work():
+            db.session.add(WorkingGroup(name="AK Einmal"))  # the unique name fails at the commit
+        with unit_of_work():
+            db.session.add(WorkingGroup(name="AK Danach"))
+        names = db.session.scalars(select(WorkingGroup.name).order_by(WorkingGroup.name)).all()
+        assert names == ["AK Danach", "AK Einmal"]

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
 from netzwerk.actors.blueprint import bp
@@ -30,7 +29,7 @@ from netzwerk.actors.services import (
     update_field_of_action,
     with_list_details,
 )
-from netzwerk.actors.staging import discard, forget_old_uploads, stage, staged
+from netzwerk.actors.staging import discard_once_imported, forget_old_uploads, stage, staged
 from netzwerk.actors.transfer import (
     FIELDS,
     ImportFileError,
@@ -58,6 +57,7 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
@@ -220,7 +220,6 @@ def create():
         duplicates = duplicates_of(data.name, data.municipality_id)
         if not duplicates or form.confirm_duplicate.data:
             actor = save_actor(None, data)
-            db.session.commit()
             flash(_("„%(name)s“ ist angelegt.", name=actor.name), "success")
             return redirect(url_for("actors.detail", actor_id=actor.id))
         form.form_errors.append(
@@ -240,8 +239,7 @@ def edit(actor_id: int):
     if form.validate_on_submit() and not form.is_stale(actor):
         try:
             save_actor(actor, data_from(form))
-            db.session.commit()
-        except StaleDataError:
+        except Conflict:
             form.crossed(actor)
             status = 409
         else:
@@ -262,7 +260,6 @@ def toggle_archive(actor_id: int):
     else:
         archive(actor)
         message = _("„%(name)s“ ist archiviert.", name=actor.name)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("actors.detail", actor_id=actor.id))
 
@@ -276,7 +273,6 @@ def delete(actor_id: int):
     if form.validate_on_submit() and not blockers:
         name = actor.name
         delete_actor(actor)
-        db.session.commit()
         flash(_("„%(name)s“ ist gelöscht.", name=name), "success")
         return redirect(url_for("actors.index"))
     return render_template("actors/delete.html", actor=actor, blockers=blockers, form=form), 409 if blockers else 200
@@ -304,12 +300,17 @@ def edit_field(field_id: int):
     form = FieldOfActionForm(obj=field)
     if not form.is_submitted():
         form.foerla_field.data = field.foerla_field or ""
+    status = None
     if form.validate_on_submit() and not form.is_stale(field) and name_is_free(form, field):
-        update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("actors.fields"))
-    return render_template("actors/field_form.html", form=form, field=field), form_status(form)
+        try:
+            update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
+        except Conflict:
+            form.crossed(field)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("actors.fields"))
+    return render_template("actors/field_form.html", form=form, field=field), status or form_status(form)
 
 
 # --- Import and export ---------------------------------------------------------------------------------
@@ -369,8 +370,7 @@ def import_check(token: str):
         if not check.errors:
             source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
             created = import_rows(check, source[:200])
-            db.session.commit()
-            discard(token)
+            discard_once_imported(token)
             flash(
                 _(
                     "%(new)d Akteure importiert, %(old)d waren schon vorhanden.",

@@ -15,9 +15,11 @@ from typing import cast
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
 
 from netzwerk import clock, unit_of_work
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
@@ -336,8 +338,14 @@ def drop_waiting(meeting_id: int, kinds: tuple[str, ...]) -> None:
     )
 
 
+NOT_TO_RESEND = _l("Diese E-Mail wartet bereits auf den Versand oder ist verschickt; sie wird nicht erneut gesendet.")
+
+
 def resend(mail: OutgoingMail) -> None:
-    """The manager sends a failed mail again (after fixing the address, say)."""
+    """The manager sends a failed or cancelled mail again (after fixing the address, say); the outbox job sends
+    it. Conflict for a mail that waits or went out (a second click, or the job was quicker)."""
+    if mail.status not in (MailStatus.FAILED, MailStatus.CANCELLED):
+        raise Conflict(NOT_TO_RESEND)
     mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, clock.now(), 0, None
 
 

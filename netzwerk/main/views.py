@@ -49,7 +49,6 @@ def set_language():
         session["language"] = language
         if current_user.is_authenticated and current_user.language != language:
             current_user.language = language
-            db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 

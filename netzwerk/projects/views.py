@@ -12,6 +12,7 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, int_arg, query_text
 from netzwerk.groups.models import WorkingGroup
@@ -99,7 +100,6 @@ def create():
     form = project_form()
     if form.validate_on_submit():
         project = save_project(None, data_from(form))
-        db.session.commit()
         flash(_("Das Vorhaben ist angelegt."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, leads=ProjectLead.labels()), form_status(form)
@@ -110,9 +110,14 @@ def create():
 def edit(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = project_form(project)
+    status = None
     if form.validate_on_submit() and not form.is_stale(project):
-        save_project(project, data_from(form))
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project), form_status(form)
+        try:
+            save_project(project, data_from(form))
+        except Conflict:
+            form.crossed(project)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project), status or form_status(form)
