@@ -37,6 +37,11 @@ class DomainError(Exception):
         self.message = self.default_message if message is None else message
         super().__init__(self.message)
 
+    def __str__(self) -> str:
+        """The reason as plain text in the current language: flash ``str(refusal)``, never the lazy message,
+        which would be flashed as Markup and shown unescaped."""
+        return str(self.message)
+
 
 class Conflict(DomainError):
     """Someone else changed or took the same thing first (a crossed save, a double click, a full meeting)."""

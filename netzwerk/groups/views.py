@@ -170,7 +170,7 @@ def create():
         try:
             group = save_group(None, data_from(form))
         except NameTaken as refusal:
-            form.name.errors.append(refusal.message)
+            form.name.errors.append(str(refusal))
         else:
             flash(_("Der Arbeitskreis „%(name)s“ ist angelegt.", name=group.name), "success")
             return redirect(url_for("groups.detail", group_id=group.id))
@@ -187,7 +187,7 @@ def edit(group_id: int):
         try:
             save_group(group, data_from(form))
         except NameTaken as refusal:
-            form.name.errors.append(refusal.message)
+            form.name.errors.append(str(refusal))
         except Conflict:
             form.crossed(group)
             status = 409
@@ -286,7 +286,7 @@ def request_membership(group_id: int):
     try:
         request_to_join(group, current_user, form.message.data or "")
     except DomainError as refusal:  # paused or closed, or already a member
-        flash(refusal.message, "info")
+        flash(str(refusal), "info")
         return redirect(url_for("groups.detail", group_id=group.id))
     flash(_("Ihre Anfrage ist bei der Leitung des Arbeitskreises. Sie erhalten die Antwort per E-Mail."), "success")
     return redirect(url_for("groups.detail", group_id=group.id))
@@ -304,7 +304,7 @@ def decide(group_id: int, request_id: int, decision: str):
     try:
         decide_request(join_request, decision == "annehmen", current_user)
     except Finished as refusal:  # another lead decided a moment ago
-        flash(refusal.message, "info")
+        flash(str(refusal), "info")
         return redirect(url_for("groups.members", group_id=group.id))
     flash(_("%(name)s ist benachrichtigt.", name=join_request.user.name), "success")
     return redirect(url_for("groups.members", group_id=group.id))

@@ -55,7 +55,7 @@ def resend_mail(mail_id: int):
     try:
         resend(mail)
     except Conflict as refusal:
-        flash(refusal.message, "info")
+        flash(str(refusal), "info")
     else:
         flash(_("Die E-Mail ist wieder in der Warteschlange; der Scheduler verschickt sie gleich."), "success")
     return redirect(url_for("mail.detail", mail_id=mail.id))

@@ -149,7 +149,7 @@ def create():
         try:
             partnership = save_partnership(None, data_from(form), actor)
         except Conflict as refusal:  # the same actor saved a moment ago (a double click)
-            form.form_errors.append(str(refusal.message))
+            form.form_errors.append(str(refusal))
             status = 409
         else:
             flash(_("„%(name)s“ ist jetzt Partnerorganisation.", name=actor.name), "success")
@@ -248,7 +248,7 @@ def undo(entry_id: int):
     try:
         undo_change(entry)
     except DomainError as refusal:  # raised before anything changed
-        flash(str(refusal.message), "error")
+        flash(str(refusal), "error")
         return redirect(url_for("partners.changes")), 303
     flash(_("Die Änderung ist rückgängig gemacht."), "success")
     return redirect(url_for("partners.changes"))

@@ -126,7 +126,7 @@ def detail(poll_id: int):
 
 def refused(poll: Poll, refusal, category: str = "error"):
     """A step the poll's state does not allow: the reason as a message on the poll's page."""
-    flash(str(refusal.message), category)  # as text: a lazy string would be flashed as Markup, unescaped
+    flash(str(refusal), category)
     return redirect(url_for("polls.detail", poll_id=poll.id))
 
 
@@ -213,7 +213,7 @@ def close(poll_id: int):
     try:
         close_poll(poll)
     except Finished as refusal:
-        flash(refusal.message, "info")
+        flash(str(refusal), "info")
     else:
         flash(_("Die Umfrage ist beendet, ohne Termin."), "success")
     return redirect(url_for("polls.detail", poll_id=poll.id))

@@ -135,7 +135,7 @@ def erase(user_id: int):
         try:
             erase_user(user, by=current_user._get_current_object(), reason=_("Löschung nach Art. 17 DSGVO"))
         except NotAllowed as refusal:
-            form.form_errors.append(str(refusal.message))
+            form.form_errors.append(str(refusal))
         else:
             flash(
                 _("Die Person ist gelöscht. In Verlauf und Sitzungen erscheint sie als „ehemaliges Mitglied“."),
@@ -159,7 +159,7 @@ def decline(request_id: int):
             flash(_("Der Löschantrag ist abgelehnt; die Person erhält die Begründung per E-Mail."), "success")
             return redirect(url_for("users.index"))
     except Finished as refusal:
-        flash(str(refusal.message), "info")
+        flash(str(refusal), "info")
         return redirect(url_for("users.index"))
     return render_template("privacy/decline.html", form=form, deletion_request=deletion_request), form_status(form)
 
@@ -182,7 +182,7 @@ def retention():
                 )
                 erased += 1
             except NotAllowed as refusal:  # raised before anything of that person changed
-                refusals.add(str(refusal.message))
+                refusals.add(str(refusal))
         flash(_("%(n)d Konten gelöscht.", n=erased), "success")
         for message in sorted(refusals):
             flash(message, "error")

@@ -47,7 +47,7 @@ def invite():
                 form.name.data, form.email.data, form.role.data, form.organisation.data, current_user
             )
         except Conflict as refusal:  # the same address saved a moment ago (a double click)
-            form.email.errors = [*form.email.errors, str(refusal.message)]
+            form.email.errors = [*form.email.errors, str(refusal)]
             status = 409
         else:
             flash(_("Die Einladung an %(email)s ist verschickt. Der Link gilt 7 Tage.", email=user.email), "success")
@@ -77,7 +77,7 @@ def edit(user_id: int):
                 active=form.active.data,
             )
         except NotAllowed as refusal:
-            form.form_errors.append(str(refusal.message))
+            form.form_errors.append(str(refusal))
         except Conflict:
             form.crossed(user)
             status = 409
@@ -95,7 +95,7 @@ def resend_invitation(user_id: int):
     try:
         invite_again(user, current_user)
     except Finished as refusal:
-        flash(str(refusal.message), "info")  # str: a flashed lazy string would come back as Markup, unescaped
+        flash(str(refusal), "info")
     else:
         flash(_("Die Einladung an %(email)s ist erneut verschickt.", email=user.email), "success")
     return redirect(url_for("users.index"))
