@@ -145,7 +145,7 @@ def reachable_pages(app, make_user, make_actor):
 
     from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Invitation, Meeting, Task
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     with app.test_request_context():
         group = WorkingGroup(name="AK Barrierefrei", is_public=True, description="Für alle lesbar.", goals="Ziele")

@@ -21,7 +21,7 @@ from netzwerk.mail.incoming import receive
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
 from netzwerk.mail.services import deliver
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import MeetingData, answer, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, answer, schedule_meeting
 from netzwerk.scheduler import build_scheduler, run_job
 from tests.conftest import free_port, login
 from tests.dovecot import dovecot_server, imap_session

@@ -53,7 +53,7 @@ def editing(browser: Browser, url: str, stop: float, codes: Counter, lock: threa
 
 
 def test_twenty_parallel_writers_get_no_locked_database_and_no_5xx(app, make_user, make_actor, smtp_server, tmp_path):
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     people = [make_user(name=f"Schreiberin {n}") for n in range(10)]
     managers = [make_user(role="admin", name=f"Managerin {n}") for n in range(10)]

@@ -60,7 +60,7 @@ def test_the_same_guest_registering_forty_times_at_once_is_one_registration(app,
 def test_fifty_zusagen_at_once_under_gunicorn_with_three_workers_confirm_twenty(app, make_user, smtp_server, tmp_path):
     """The same race across processes: real gunicorn, 3 workers, each request through the signed answer link
     (no login; the CSRF token from its GET), so only the database can keep the count."""
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     people = [make_user(name=f"Ansturm {n}") for n in range(50)]
     with app.app_context():

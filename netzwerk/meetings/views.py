@@ -36,35 +36,32 @@ from netzwerk.meetings.forms import (
     MinutesForm,
 )
 from netzwerk.meetings.models import Answer, Invitation, Meeting
-from netzwerk.meetings.services import (
+from netzwerk.meetings.services.calendar import (
+    calendar_last_modified,
+    feed_meetings,
+    group_feed_meetings,
+    meeting_calendar,
+)
+from netzwerk.meetings.services.capacity import free_places, waiting_position
+from netzwerk.meetings.services.lists import MeetingFilters, invitations_of, meetings_for, month_weeks
+from netzwerk.meetings.services.minutes import (
+    TaskData,
+    attendance_counts,
+    has_started,
+    save_minutes,
+    suggested_attendance,
+)
+from netzwerk.meetings.services.scheduling import (
     REMINDER_KINDS,
     MeetingData,
-    MeetingFilters,
-    TaskData,
     answer,
-    attendance_counts,
-    calendar_last_modified,
     cancel_meeting,
     change_meeting,
-    feed_meetings,
-    feed_token,
-    free_places,
-    group_feed_meetings,
-    has_started,
-    invitation_from_token,
-    invitations_of,
-    meeting_calendar,
-    meetings_for,
-    month_weeks,
     register_guest,
     remind_unanswered,
-    renew_feed_key,
-    save_minutes,
     schedule_series,
-    suggested_attendance,
-    user_from_feed_token,
-    waiting_position,
 )
+from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
 from netzwerk.polls.services import open_polls
 from netzwerk.throttle import throttle_post
 

@@ -17,7 +17,7 @@ from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Meeting
-from netzwerk.meetings.services import MeetingData, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, schedule_meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollStatus, PollVote, Vote
 
 
