@@ -33,8 +33,10 @@ class DomainError(Exception):
     default_message = MESSAGES[409][1]
 
     def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+        # A lazy message is translated when shown, not here: ``flush(Conflict(_l(...)))`` builds the error
+        # before the flush, and looking up the locale (current_user) would autoflush the very INSERT it guards.
+        self.message = self.default_message if message is None else message
+        super().__init__(self.message)
 
 
 class Conflict(DomainError):

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import abort
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from netzwerk.auth.models import User
@@ -114,3 +115,13 @@ def test_flush_turns_a_duplicate_into_the_services_conflict(app, make_user):
         with pytest.raises(Conflict, match="bereits angemeldet"):
             flush(Conflict("Sie sind bereits angemeldet."))
         assert db.session.scalar(select(func.count()).select_from(User)) == 1  # rolled back, session usable
+
+
+def test_a_domain_errors_lazy_reason_is_translated_when_shown_not_when_built():
+    """``flush(Conflict(_l(...)))`` builds the error before the flush; translating then looks up the locale,
+    which loads the signed-in user and autoflushes the very INSERT the Conflict guards (the guest double click)."""
+    translated = []
+    reason = LazyString(lambda: translated.append(True) or "Sie sind bereits angemeldet.")
+    error = Conflict(reason)
+    assert translated == []
+    assert error.message is reason and str(error) == "Sie sind bereits angemeldet."
