@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import Role
 from netzwerk.extensions import db
@@ -52,7 +52,7 @@ def world(app, make_user):
         db.session.flush()
         start = clock.now().replace(microsecond=0) + timedelta(days=10)
         data = MeetingData(title="Frühjahrstreffen", starts_at=start, ends_at=start + timedelta(hours=2))
-        meeting, _mails = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
+        meeting, _invited = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
         meeting.uid = UID
         db.session.commit()
         return {"meeting": meeting.id, "anna": anna.id, "lead": lead, "max": max_.id}
@@ -62,7 +62,7 @@ def handle(app, raw: bytes):
     """What `flask mail receive` and the IMAP poll do with one mail: handle, commit, deliver."""
     with app.test_request_context(base_url=app.config["BASE_URL"]):
         handled = receive(raw)
-        db.session.commit()
+        unit_of_work.commit()  # the mails the services registered leave now
         deliver(handled.mails)
         return handled.entry.outcome, handled.entry.reason
 

@@ -169,8 +169,8 @@ def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
         db.session.get(User, people["anna"].id).answer_reminders = False
         db.session.commit()
     with app.test_request_context():
-        mails = remind_unanswered(db.session.get(Meeting, meeting_id))
-        assert [m.recipient for m in mails] == [people["bert"].email]
+        reminded = remind_unanswered(db.session.get(Meeting, meeting_id))
+        assert [user.email for user in reminded] == [people["bert"].email]
 
 
 def forge(app, payload, salt="one-click-unsubscribe", key=None) -> str:

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from netzwerk import unit_of_work
 from netzwerk.extensions import db
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.services import deliver
@@ -24,7 +25,7 @@ def receive_command() -> None:
     with app.test_request_context(base_url=app.config["BASE_URL"]):  # mails render links with url_for
         try:
             handled = receive(raw)
-            db.session.commit()
+            unit_of_work.commit()  # the mails the services registered leave now
         except SQLAlchemyError:
             db.session.rollback()
             app.logger.exception("Incoming mail: database error, the mail server will retry")

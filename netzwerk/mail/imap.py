@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from netzwerk import unit_of_work
 from netzwerk.extensions import db
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.services import deliver
@@ -92,7 +93,7 @@ def poll_mailbox() -> int:
                 continue
             try:
                 result = receive(raw)
-                db.session.commit()
+                unit_of_work.commit()  # the mails the services registered leave now
             except SQLAlchemyError:
                 db.session.rollback()
                 current_app.logger.exception("Incoming mail %s: database error, left for the next poll", uid)

@@ -190,10 +190,10 @@ def apply_reply(entry: IncomingMail, calendars: list[str]) -> list[OutgoingMail]
         return []
     comment = clean(str(event.get("COMMENT", "")), 500) or invitation.comment
     with acting_as(invitation.user):
-        mails = answer(invitation, value, comment, via=VIA_MAIL)
+        answer(invitation, value, comment, via=VIA_MAIL)  # a place given up: the one moved up is mailed
     waiting = " (Warteliste)" if invitation.waitlisted_at else ""
     entry.outcome, entry.reason = IncomingOutcome.ANSWERED, f"{IN_GERMAN[value]}{waiting} {VIA_MAIL} übernommen."
-    return mails
+    return []
 
 
 def replying_invitation(entry: IncomingMail, meeting: Meeting, event) -> tuple[Invitation, vCalAddress]:

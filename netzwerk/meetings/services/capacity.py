@@ -4,7 +4,6 @@ from sqlalchemy import func, select, update
 
 from netzwerk.audit.services import record
 from netzwerk.extensions import db
-from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 
@@ -27,9 +26,10 @@ def free_places(meeting: Meeting, besides: Invitation | None = None) -> int | No
     return max(meeting.capacity - db.session.scalar(query), 0)
 
 
-def fill_places(meeting: Meeting) -> list[OutgoingMail]:
-    """Move people up from the waiting list, first come first served, while places are free."""
-    mails = []
+def fill_places(meeting: Meeting) -> list[Invitation]:
+    """Move people up from the waiting list, first come first served, while places are free; each is mailed.
+    Those moved up."""
+    moved_up = []
     waiting = db.session.scalars(
         select(Invitation)
         .where(Invitation.meeting_id == meeting.id, Invitation.waitlisted_at.is_not(None))
@@ -41,9 +41,10 @@ def fill_places(meeting: Meeting) -> list[OutgoingMail]:
         invitation.waitlisted_at = None
         db.session.flush()
         record("meeting.moved_up", meeting, summary=invitation.user.name)
+        moved_up.append(invitation)
         if invitation.user.is_active:
-            mails.append(queue_mail(invitation.user.email, "waitlist_moved_up", user=invitation.user, meeting=meeting))
-    return mails
+            queue_mail(invitation.user.email, "waitlist_moved_up", user=invitation.user, meeting=meeting)
+    return moved_up
 
 
 def waiting_position(invitation: Invitation) -> int | None:

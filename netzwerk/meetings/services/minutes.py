@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import User
+from netzwerk.errors import NotAllowed
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.models import OutgoingMail
@@ -24,8 +26,19 @@ class TaskData:
     done: bool = False
 
 
+MINUTES_NOT_YET = _l(
+    "Anwesenheit und Protokoll können ab Beginn der Sitzung erfasst werden; abgesagte Sitzungen haben kein Protokoll."
+)
+
+
 def has_started(meeting: Meeting) -> bool:
     return meeting.starts_at <= clock.now()
+
+
+def require_minutes_possible(meeting: Meeting) -> None:
+    """Minutes belong to a meeting that has begun and was not cancelled."""
+    if meeting.is_cancelled or not has_started(meeting):
+        raise NotAllowed(MINUTES_NOT_YET)
 
 
 def suggested_attendance(invitation: Invitation) -> str | None:
@@ -42,30 +55,33 @@ def save_minutes(
     decisions: str,
     tasks: list[TaskData],
     publish: bool,
-) -> list[OutgoingMail]:
+) -> None:
     """Attendance (invitation id → (status, represented by)), minutes, decisions and tasks; publishing the first
-    time tells everyone invited that the minutes are there."""
-    for invitation in meeting.invitations:
-        if invitation.id in attendance:
-            status, deputy = attendance[invitation.id]
-            invitation.attendance = status
-            invitation.represented_by = deputy if status == Attendance.REPRESENTED else ""
-    changes = changes_between(
-        {"minutes": meeting.minutes, "decisions": meeting.decisions}, {"minutes": minutes, "decisions": decisions}
-    )
-    meeting.minutes, meeting.decisions = minutes, decisions
-    meeting.tasks = [Task(position=n, **task.__dict__) for n, task in enumerate(tasks)]
-    meeting.version += 1
+    time tells everyone invited that the minutes are there. A save that crossed another one is a Conflict."""
+    require_minutes_possible(meeting)
+    with db.session.no_autoflush:  # a lazy load here must not write half the change unchecked: one flush below
+        for invitation in meeting.invitations:
+            if invitation.id in attendance:
+                status, deputy = attendance[invitation.id]
+                invitation.attendance = status
+                invitation.represented_by = deputy if status == Attendance.REPRESENTED else ""
+        changes = changes_between(
+            {"minutes": meeting.minutes, "decisions": meeting.decisions}, {"minutes": minutes, "decisions": decisions}
+        )
+        meeting.minutes, meeting.decisions = minutes, decisions
+        meeting.tasks = [Task(position=n, **task.__dict__) for n, task in enumerate(tasks)]
+        meeting.version += 1
+        first_publication = publish and not meeting.minutes_published_at
+        if first_publication:
+            meeting.minutes_published_at = clock.now()
+    unit_of_work.flush()
     record("meeting.minutes_saved", meeting, summary=meeting.title, changes={k: ["…", "…"] for k in changes})
-    if not publish or meeting.minutes_published_at:
-        return []
-    meeting.minutes_published_at = clock.now()
+    if not first_publication:
+        return
     record("meeting.minutes_published", meeting, summary=meeting.title)
-    return [
-        minutes_mail(invitation)
-        for invitation in meeting.invitations
-        if invitation.user.is_active and invitation.user.notify_by_email
-    ]
+    for invitation in meeting.invitations:
+        if invitation.user.is_active and invitation.user.notify_by_email:
+            minutes_mail(invitation)
 
 
 def minutes_mail(invitation: Invitation) -> OutgoingMail:
