@@ -18,10 +18,10 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from netzwerk import clock
+from netzwerk import clock, validation
 from netzwerk.extensions import db
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -35,13 +35,26 @@ def no_control_characters(form, field) -> None:
         raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
 
 
-PHONE_PATTERN = re.compile(r"[0-9 +()/\-.]*")
-PHONE_MESSAGE = _l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")
+def rule_validator(rule):
+    """A WTForms validator from a rule of netzwerk/validation.py: a filled-in field gets the rule's
+    normalised value (what is saved), or the rule's German reason as its error. Put a length check after it:
+    it then measures the value as saved."""
+
+    def validate(form, field) -> None:
+        if field.data:
+            try:
+                field.data = rule(field.data)
+            except validation.Invalid as error:
+                raise ValidationError(error.reason) from error
+
+    validate.__name__ = rule.__name__
+    return validate
 
 
-def phone_number(form, field) -> None:
-    if field.data and not PHONE_PATTERN.fullmatch(field.data):
-        raise ValidationError(PHONE_MESSAGE)
+german_postal_code = rule_validator(validation.postal_code)
+web_address = rule_validator(validation.website)
+email_address = rule_validator(validation.email)
+phone_number = rule_validator(validation.phone)
 
 
 def strip_text(value):
@@ -133,7 +146,7 @@ def email_field(label, **kwargs) -> EmailField:
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
             Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
-            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
+            email_address,
         ],
         **kwargs,
     )

@@ -8,6 +8,7 @@ import html
 import pytest
 
 from netzwerk.actors.models import Actor
+from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Meeting
 from tests.gunicorn import at_once
@@ -22,12 +23,13 @@ ROUNDS = 8
 RECORDS = [
     ("Akteur", "/akteure/{actor_id}/bearbeiten", "name", Actor, "actor_id"),
     ("Sitzung", "/termine/{upcoming_meeting_id}/bearbeiten", "title", Meeting, "upcoming_meeting_id"),
+    ("Konto", "/benutzer/{user_id}/bearbeiten", "name", User, "user_id"),
 ]
 
 
 @pytest.fixture
-def world(app, make_user, make_actor):
-    return build_world(app, make_user, make_actor)
+def world(app):
+    return build_world(app)
 
 
 def two_managers(app, make_user, people):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.groups.models import Membership
+from tests import factories
 from tests.conftest import login, post_form
 from tests.html_forms import form_with
 
@@ -17,10 +18,9 @@ from tests.html_forms import form_with
 def make_group(app):
     def make(name="AK Fachkräfte", is_public=True, members=(), **fields):
         with app.app_context():
-            group = WorkingGroup(name=name, is_public=is_public, **fields)
-            db.session.add(group)
+            group = factories.group(name=name, is_public=is_public, **fields)
             for user, role in members:
-                db.session.add(Membership(group=group, user_id=user.id, role=role))
+                factories.membership(group, user, role=role)
             db.session.commit()
             return group.id
 
@@ -108,8 +108,7 @@ def test_a_lead_manages_the_own_group_and_nothing_else(app, make_group, make_use
     assert client.get(f"/arbeitskreise/{other}/mitglieder").status_code == 403
     assert client.get(f"/arbeitskreise/{own}/bearbeiten").status_code == 403
     with app.app_context():
-        foreign = Membership(group_id=other, user_id=newcomer.id)
-        db.session.add(foreign)
+        foreign = factories.membership(other, newcomer)
         db.session.commit()
         foreign_id = foreign.id
     token_page = client.get(f"/arbeitskreise/{own}/mitglieder")
@@ -159,7 +158,7 @@ def test_an_actor_represented_in_a_group_can_only_be_archived(app, as_role, make
     person = make_user()
     group_id = make_group("AK Vertretung")
     with app.app_context():
-        db.session.add(Membership(group_id=group_id, user_id=person.id, actor_id=actor.id))
+        factories.membership(group_id, person, actor_id=actor.id)
         db.session.commit()
     assert post_form(manager, f"/akteure/{actor.id}/loeschen", {}).status_code == 409
 

@@ -15,7 +15,6 @@ from netzwerk import clock, unit_of_work
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import Role
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
@@ -23,6 +22,7 @@ from netzwerk.mail.services import deliver
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 from netzwerk.meetings.services.scheduling import MeetingData, answer, schedule_meeting
 from netzwerk.scheduler import build_scheduler, run_job
+from tests import factories
 from tests.conftest import free_port, login
 from tests.dovecot import dovecot_server, imap_session
 
@@ -41,15 +41,7 @@ def world(app, make_user):
     max_ = make_user(name="Max Mitglied", email="max.mitglied@example.org")
     make_user(name="Bernd Fremd", email="bernd.fremd@example.org")  # has an account, not invited
     with app.test_request_context(base_url=app.config["BASE_URL"]):
-        group = WorkingGroup(name="AK Energie", short_name="AK E")
-        db.session.add(group)
-        db.session.add_all(
-            [
-                Membership(group=group, user_id=u.id, role=r)
-                for u, r in ((lead, "lead"), (anna, "member"), (max_, "member"))
-            ]
-        )
-        db.session.flush()
+        group = factories.group(name="AK Energie", short_name="AK E", leads=[lead], members=[anna, max_])
         start = clock.now().replace(microsecond=0) + timedelta(days=10)
         data = MeetingData(title="Frühjahrstreffen", starts_at=start, ends_at=start + timedelta(hours=2))
         meeting, _invited = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
@@ -370,7 +362,7 @@ def test_the_copy_fallback_without_move(app, world, imap):
 
 
 def test_incoming_mails_are_purged_after_the_retention_period(app, world):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
 
     handle(app, sample("outlook_accepted.eml"))
     handle(app, sample("thunderbird_other_person.eml"))

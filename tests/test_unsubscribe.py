@@ -13,7 +13,7 @@ from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import deliver_queued
-from netzwerk.polls.models import Poll, PollSlot
+from tests import factories
 from tests.conftest import login, post_form
 from tests.test_reminders import add_meeting, local, sweep
 
@@ -23,24 +23,23 @@ PREFERENCES = ("reminder_days", "answer_reminders", "poll_reminders", "weekly_di
 
 @pytest.fixture
 def world(app, make_user):
-    from netzwerk.groups.models import Membership, WorkingGroup
-
     people = {"anna": make_user(name="Anna Abmelden", weekly_digest=True), "bert": make_user(name="Bert Bleibt")}
-    with app.app_context():
-        group = WorkingGroup(name="AK Abmelden", short_name="AK A")
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=u.id) for u in people.values())
-        db.session.commit()
-        return group.id, people
+    return factories.create(
+        app, factories.group, name="AK Abmelden", short_name="AK A", members=people.values()
+    ), people
 
 
 def add_poll(app, group_id, deadline):
-    with app.app_context():
-        slots = [PollSlot(starts_at=deadline + timedelta(days=9), ends_at=deadline + timedelta(days=9, hours=2))]
-        poll = Poll(group_id=group_id, title="Sommertreffen", deadline=deadline, slots=slots)
-        poll.created_at = deadline - timedelta(days=20)
-        db.session.add(poll)
-        db.session.commit()
+    slots = [(deadline + timedelta(days=9), deadline + timedelta(days=9, hours=2))]
+    factories.create(
+        app,
+        factories.poll,
+        group_id,
+        title="Sommertreffen",
+        deadline=deadline,
+        slots=slots,
+        created_at=deadline - timedelta(days=20),
+    )
 
 
 def send_everything(app) -> None:

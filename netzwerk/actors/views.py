@@ -63,7 +63,8 @@ from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number
 from netzwerk.groups.services import memberships_of_actor
 from netzwerk.meetings.services.minutes import meetings_attended_for_actor
 from netzwerk.partners.models import ProfileField
-from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
+from netzwerk.partners.services.links import links_of_partnerships, links_to_actor
+from netzwerk.partners.services.partnerships import partnership_of_actor
 from netzwerk.projects.services import projects_of_actor
 
 PER_PAGE = 25

@@ -20,7 +20,7 @@ from netzwerk.demo.polls import load_polls
 from netzwerk.demo.projects import load_projects
 from netzwerk.extensions import db
 from netzwerk.privacy.models import ConsentKind
-from netzwerk.privacy.services import record_consent
+from netzwerk.privacy.services.consent import record_consent
 from netzwerk.reference import municipalities
 
 DEMO_PASSWORD = "landshut-demo"  # noqa: S105 (documented demo login)

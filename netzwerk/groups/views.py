@@ -65,7 +65,7 @@ from netzwerk.groups.services import (
 )
 from netzwerk.mail.services import deliver
 from netzwerk.meetings.services.lists import group_meetings, meeting_dates
-from netzwerk.partners.services import links_to_group
+from netzwerk.partners.services.links import links_to_group
 from netzwerk.polls.services import open_polls
 from netzwerk.projects.services import projects_of_group
 

@@ -13,7 +13,7 @@ from netzwerk.mail.services import outbox_health
 from netzwerk.main.blueprint import bp
 from netzwerk.main.services import manager_overview
 from netzwerk.meetings.services.lists import meetings_for
-from netzwerk.partners.services import linked_groups
+from netzwerk.partners.services.links import linked_groups
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import job_runs, scheduler_state
 

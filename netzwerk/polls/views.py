@@ -126,7 +126,7 @@ def detail(poll_id: int):
 
 def refused(poll: Poll, refusal, category: str = "error"):
     """A step the poll's state does not allow: the reason as a message on the poll's page."""
-    flash(refusal.message, category)
+    flash(str(refusal.message), category)  # as text: a lazy string would be flashed as Markup, unescaped
     return redirect(url_for("polls.detail", poll_id=poll.id))
 
 

@@ -15,7 +15,7 @@ from netzwerk.auth.permissions import (
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, int_arg, query_text
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.partners.services import partnerships_of_actors
+from netzwerk.partners.services.partnerships import partnerships_of_actors
 from netzwerk.projects.blueprint import bp
 from netzwerk.projects.forms import ProjectForm
 from netzwerk.projects.models import Project, ProjectLead, ProjectStatus

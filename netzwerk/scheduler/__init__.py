@@ -25,8 +25,8 @@ from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.services import deliver_queued
-from netzwerk.partners.services import yearly_reminder_job
-from netzwerk.privacy.services import purge_expired
+from netzwerk.partners.services.freshness import yearly_reminder_job
+from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.reminders.services import plan_reminders
 from netzwerk.scheduler.services import active_holder, beat, job_completed, job_failed, job_is_due, job_started
 

@@ -9,7 +9,6 @@ from sqlalchemy import func, select, update
 from netzwerk import clock
 from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 from netzwerk.meetings.services.minutes import save_minutes
@@ -21,29 +20,23 @@ from netzwerk.meetings.services.scheduling import (
     register_guest,
     remind_unanswered,
 )
+from tests import factories
+from tests.answers import add_meeting
 from tests.conftest import csrf_token_from, login, post_form
-from tests.test_meeting_options import add_meeting
 
 
 @pytest.fixture
 def crowd(app, make_user):
     """A group of four members, none of them leads."""
     people = [make_user(name=f"Person {n}") for n in range(4)]
-    with app.app_context():
-        group = WorkingGroup(name="AK Innovation", is_public=True)
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=p.id) for p in people)
-        db.session.commit()
-        return group.id, people
+    return factories.create(app, factories.group, name="AK Innovation", is_public=True, members=people), people
 
 
 @pytest.fixture
 def lead(app, make_user, crowd):
     group_id, _people = crowd
     lead = make_user(name="Lea Leitung")
-    with app.app_context():
-        db.session.add(Membership(group_id=group_id, user_id=lead.id, role="lead"))
-        db.session.commit()
+    factories.create(app, factories.membership, group_id, lead, role="lead")
     return lead
 
 
