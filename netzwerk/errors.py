@@ -33,7 +33,9 @@ class DomainError(Exception):
     default_message = MESSAGES[409][1]
 
     def __init__(self, message=None):
-        # kept lazy: a service may raise outside a request (a job, the demo data), where no locale is chosen yet
+        # Kept lazy: a service may raise outside a request (a job, the demo data), where no locale is chosen yet,
+        # and ``flush(Conflict(_l(...)))`` builds the error before the flush: looking up the locale (current_user)
+        # then would autoflush the very INSERT the Conflict guards.
         self.message = self.default_message if message is None else message
         super().__init__(self.message)
 

@@ -37,7 +37,7 @@ def answer_as(app, user, meeting_id, value):
 
 def answer_links(app, meeting_id) -> list[str]:
     """The signed answer link of every invitation to the meeting, as the invitation mails carry them."""
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     with app.app_context():
         invitations = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id))

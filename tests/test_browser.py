@@ -141,7 +141,7 @@ def reachable_pages(app, make_user, make_actor):
     from datetime import date, timedelta
 
     from netzwerk.meetings.models import Task
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     with app.test_request_context():
         group = factories.group(

@@ -19,7 +19,7 @@ from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import MeetingData, answer, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, answer, schedule_meeting
 from netzwerk.scheduler import build_scheduler, run_job
 from netzwerk.unit_of_work import unit_of_work
 from tests import factories
@@ -44,7 +44,7 @@ def world(app, make_user):
         group = factories.group(name="AK Energie", short_name="AK E", leads=[lead], members=[anna, max_])
         start = clock.now().replace(microsecond=0) + timedelta(days=10)
         data = MeetingData(title="Frühjahrstreffen", starts_at=start, ends_at=start + timedelta(hours=2))
-        meeting, _mails = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
+        meeting, _invited = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
         meeting.uid = UID
         db.session.commit()
         return {"meeting": meeting.id, "anna": anna.id, "lead": lead, "max": max_.id}

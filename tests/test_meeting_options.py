@@ -245,11 +245,11 @@ def test_no_answers_once_the_meeting_has_begun(app, group_world, mailbox):  # no
 
 
 def test_an_expired_answer_link_is_refused_and_answers_nothing(app, group_world, mailbox, monkeypatch):  # noqa: F811
-    from netzwerk.meetings import services
+    from netzwerk.meetings.services import tokens
 
     schedule(group_world)
     link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/")
-    monkeypatch.setattr(services, "ANSWER_LINK_VALID_FOR", timedelta(seconds=-1))  # every link is too old now
+    monkeypatch.setattr(tokens, "ANSWER_LINK_VALID_FOR", timedelta(seconds=-1))  # every link is too old now
     visitor = app.test_client()
     page = visitor.get(link)
     assert page.status_code == 400 and "Antwort-Link ist abgelaufen" in page.text

@@ -121,7 +121,7 @@ def test_password_reset_request(app, make_user, mailbox):
 
 
 def test_answer_links(app, make_user, mailbox):
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     member = make_user()
     (meeting_id,) = open_meetings(app, 1, invited=[member])

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import abort
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -129,3 +130,13 @@ def test_a_failed_commit_of_a_job_leaves_the_session_ready_for_the_next_one(app)
             db.session.add(WorkingGroup(name="AK Danach"))
         names = db.session.scalars(select(WorkingGroup.name).order_by(WorkingGroup.name)).all()
         assert names == ["AK Danach", "AK Einmal"]
+
+
+def test_a_domain_errors_lazy_reason_is_translated_when_shown_not_when_built():
+    """``flush(Conflict(_l(...)))`` builds the error before the flush; translating then looks up the locale,
+    which loads the signed-in user and autoflushes the very INSERT the Conflict guards (the guest double click)."""
+    translated = []
+    reason = LazyString(lambda: translated.append(True) or "Sie sind bereits angemeldet.")
+    error = Conflict(reason)
+    assert translated == []
+    assert error.message is reason and str(error) == "Sie sind bereits angemeldet."

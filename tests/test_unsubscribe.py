@@ -160,7 +160,7 @@ def test_each_kind_can_be_turned_off_and_the_sweep_honours_it(app, world, mailbo
 
 def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
     from netzwerk.meetings.models import Meeting
-    from netzwerk.meetings.services import remind_unanswered
+    from netzwerk.meetings.services.scheduling import remind_unanswered
 
     group_id, people = world
     meeting_id = add_meeting(app, group_id, people, clock.now() + timedelta(days=5), answers={})
@@ -168,8 +168,8 @@ def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
         db.session.get(User, people["anna"].id).answer_reminders = False
         db.session.commit()
     with app.test_request_context():
-        mails = remind_unanswered(db.session.get(Meeting, meeting_id))
-        assert [m.recipient for m in mails] == [people["bert"].email]
+        reminded = remind_unanswered(db.session.get(Meeting, meeting_id))
+        assert [user.email for user in reminded] == [people["bert"].email]
 
 
 def forge(app, payload, salt="one-click-unsubscribe", key=None) -> str:
@@ -184,7 +184,7 @@ def test_forged_foreign_and_altered_links_are_refused_and_change_nothing(app, wo
     payload, _, signature = token.partition(".")
     with app.app_context():
         from netzwerk.meetings.models import Invitation
-        from netzwerk.meetings.services import answer_token
+        from netzwerk.meetings.services.tokens import answer_token
 
         answer_link = answer_token(db.session.scalar(select(Invitation).where(Invitation.user_id == anna.id)))
     bad_tokens = [

@@ -61,7 +61,7 @@ from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
-from netzwerk.meetings.services import meetings_attended_for_actor
+from netzwerk.meetings.services.minutes import meetings_attended_for_actor
 from netzwerk.partners.models import ProfileField
 from netzwerk.partners.services.links import links_of_partnerships, links_to_actor
 from netzwerk.partners.services.partnerships import partnership_of_actor

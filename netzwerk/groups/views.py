@@ -65,7 +65,7 @@ from netzwerk.groups.services import (
     send_group_message,
     set_status,
 )
-from netzwerk.meetings.services import group_meetings, meeting_dates
+from netzwerk.meetings.services.lists import group_meetings, meeting_dates
 from netzwerk.partners.services.links import links_to_group
 from netzwerk.polls.services import open_polls
 from netzwerk.projects.services import projects_of_group

@@ -31,7 +31,8 @@ from netzwerk.extensions import db
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting
-from netzwerk.meetings.services import answer, has_started
+from netzwerk.meetings.services.minutes import has_started
+from netzwerk.meetings.services.scheduling import answer
 
 VIA_MAIL = "per E-Mail-Antwort"
 PARTSTATS = {"ACCEPTED": Answer.YES, "DECLINED": Answer.NO, "TENTATIVE": Answer.MAYBE}

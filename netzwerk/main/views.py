@@ -12,7 +12,7 @@ from netzwerk.groups.services import groups_of
 from netzwerk.mail.services import outbox_health
 from netzwerk.main.blueprint import bp
 from netzwerk.main.services import manager_overview
-from netzwerk.meetings.services import meetings_for
+from netzwerk.meetings.services.lists import meetings_for
 from netzwerk.partners.services.links import linked_groups
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import job_runs, scheduler_state

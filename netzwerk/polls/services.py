@@ -17,7 +17,7 @@ from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Meeting
-from netzwerk.meetings.services import MeetingData, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, schedule_meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollStatus, PollVote, Vote
 
 
@@ -207,8 +207,9 @@ def close_poll(poll: Poll) -> None:
     record("poll.closed", poll, summary=poll.title)
 
 
-def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Meeting, list[OutgoingMail]]:
-    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry.
+def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Meeting, list[User]]:
+    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry
+    (the meeting and the people invited by mail).
     Finished if the poll was closed already (by someone else a moment ago)."""
     require_open(poll)
     if slot.starts_at < clock.now():
@@ -223,10 +224,10 @@ def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Mee
         online_url=poll.online_url,
         agenda=poll.description,
     )
-    meeting, mails = schedule_meeting(poll.group, data, organizer)
+    meeting, invited = schedule_meeting(poll.group, data, organizer)
     poll.meeting = meeting
     record("poll.converted", poll, summary=f"{poll.title}: {clock.to_local(slot.starts_at):%d.%m.%Y %H:%M}")
-    return meeting, mails
+    return meeting, invited
 
 
 # --- Lists -------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from netzwerk.groups.models import Membership, current_on
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import answer_token
+from netzwerk.meetings.services.tokens import answer_token
 from netzwerk.polls.models import Poll, PollReminder, PollStatus
 from netzwerk.polls.services import poll_mail, poll_table
 from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, format_days, parse_days
