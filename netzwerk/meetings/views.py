@@ -219,7 +219,7 @@ def render_detail(
 
 def refused(meeting: Meeting, refusal, category: str = "error"):
     """A step the meeting's state does not allow: the reason as a message on the meeting's page."""
-    flash(str(refusal.message), category)  # as text: a lazy string would be flashed as Markup, unescaped
+    flash(str(refusal), category)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
@@ -553,7 +553,7 @@ def register_as_guest(meeting_id: int):
     try:
         invitation = register_guest(meeting, current_user._get_current_object())
     except Conflict as refusal:  # the same person registered at the same moment (a double click): that one counts
-        flash(str(refusal.message), "info")
+        flash(str(refusal), "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting_id))
     flash(
         _("Sie sind als Gast angemeldet; die Einladung mit Kalendereintrag kommt per E-Mail.")
