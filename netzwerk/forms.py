@@ -1,6 +1,7 @@
 """The base form every form of the app derives from."""
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from netzwerk import clock, validation
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -212,10 +214,26 @@ class VersionedForm(BaseForm):
     def crossed(self, obj) -> None:
         """Another save of the same record committed between this request's check and its UPDATE (the
         version column refused it: StaleDataError). Rolled back; the form keeps what was typed and names the
-        conflict, as is_stale does."""
+        conflict, as is_stale does; ``form_status`` answers 409."""
 
         db.session.rollback()
+        self.crossed_save = True
         self.show_conflict(obj.version)  # read again after the rollback: the version now stored
+
+    def saved(self, obj, save: Callable[[], object]) -> bool:
+        """The edit form's whole round: submitted, valid, not stale, and ``save()`` (a service ending with
+        ``unit_of_work.flush()``) went through. A save that crossed another one (its ``Conflict``) is rolled back
+        and named on the form, which keeps what was typed."""
+        if not self.validate_on_submit() or self.is_stale(obj):
+            return False
+        try:
+            save()
+        except Conflict as conflict:
+            if type(conflict) is not Conflict:
+                raise  # a more particular refusal (a taken name) is the view's to show
+            self.crossed(obj)
+            return False
+        return True
 
 
 CONFLICT = _l(
@@ -275,5 +293,7 @@ def query_text(name: str, max_length: int = 100) -> str:
 
 
 def form_status(form) -> int:
-    """422 when a submitted form is shown again with errors, else 200."""
+    """409 after a crossed save, 422 when a submitted form is shown again with errors, else 200."""
+    if getattr(form, "crossed_save", False):
+        return 409
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200

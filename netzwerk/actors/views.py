@@ -235,19 +235,12 @@ def create():
 def edit(actor_id: int):
     actor = db.get_or_404(Actor, actor_id)
     form = actor_form(actor)
-    status = None
-    if form.validate_on_submit() and not form.is_stale(actor):
-        try:
-            save_actor(actor, data_from(form))
-        except Conflict:
-            form.crossed(actor)
-            status = 409
-        else:
-            flash(_("Gespeichert."), "success")
-            return redirect(url_for("actors.detail", actor_id=actor.id))
+    if form.saved(actor, lambda: save_actor(actor, data_from(form))):
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template(
         "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names(true())
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.post("/<id:actor_id>/archivieren")

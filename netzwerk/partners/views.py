@@ -165,17 +165,10 @@ def edit(partnership_id: int):
     form.set_choices([], managers(), creating=False)
     if not form.is_submitted():
         form.contact_user_id.data = str(partnership.contact_user_id or "")
-    status = None
-    if form.validate_on_submit() and not form.is_stale(partnership):
-        try:
-            save_partnership(partnership, data_from(form))
-        except Conflict:
-            form.crossed(partnership)
-            status = 409
-        else:
-            flash(_("Gespeichert."), "success")
-            return redirect(url_for("partners.detail", partnership_id=partnership.id))
-    return render_template("partners/form.html", form=form, partner=partnership), status or form_status(form)
+    if form.saved(partnership, lambda: save_partnership(partnership, data_from(form))):
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("partners.detail", partnership_id=partnership.id))
+    return render_template("partners/form.html", form=form, partner=partnership), form_status(form)
 
 
 def link_targets(partnership: Partnership) -> tuple[list[WorkingGroup], list[Actor]]:

@@ -12,7 +12,6 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
-from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, int_arg, query_text
 from netzwerk.groups.models import WorkingGroup
@@ -110,14 +109,7 @@ def create():
 def edit(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = project_form(project)
-    status = None
-    if form.validate_on_submit() and not form.is_stale(project):
-        try:
-            save_project(project, data_from(form))
-        except Conflict:
-            form.crossed(project)
-            status = 409
-        else:
-            flash(_("Gespeichert."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/form.html", form=form, project=project), status or form_status(form)
+    if form.saved(project, lambda: save_project(project, data_from(form))):
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project), form_status(form)

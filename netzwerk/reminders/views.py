@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from netzwerk import clock
 from netzwerk.auth.permissions import admin_required, login_required
-from netzwerk.errors import Conflict
 from netzwerk.forms import form_status
 from netzwerk.reminders.blueprint import bp
 from netzwerk.reminders.forms import MyRemindersForm, ReminderSettingsForm
@@ -28,24 +27,18 @@ def settings():
         form.days.data = [str(day) for day in current.day_list]
         form.send_hour.data = str(current.send_hour)
         form.answer_days.data = str(current.answer_days or "")
-    status = None
-    if form.validate_on_submit() and not form.is_stale(current):
-        try:
-            save_reminder_settings(
-                current,
-                [int(day) for day in form.days.data],
-                int(form.send_hour.data),
-                int(form.answer_days.data) if form.answer_days.data else None,
-            )
-        except Conflict:
-            form.crossed(current)
-            status = 409
-        else:
-            flash(_("Die Einstellungen für Erinnerungen sind gespeichert."), "success")
-            return redirect(url_for("reminders.settings"))
+    days, hour, answer_days = form.days.data, form.send_hour.data, form.answer_days.data
+    if form.saved(
+        current,
+        lambda: save_reminder_settings(
+            current, [int(day) for day in days], int(hour), int(answer_days) if answer_days else None
+        ),
+    ):
+        flash(_("Die Einstellungen für Erinnerungen sind gespeichert."), "success")
+        return redirect(url_for("reminders.settings"))
     now = clock.now()
     upcoming = sorted(planned_reminders(now + PREVIEW_DAYS, since=now), key=lambda planned: planned.due)
-    return render_template("reminders/settings.html", form=form, upcoming=upcoming), status or form_status(form)
+    return render_template("reminders/settings.html", form=form, upcoming=upcoming), form_status(form)
 
 
 @bp.route("/meine", methods=["GET", "POST"])
@@ -59,25 +52,21 @@ def mine():
         form.reminder_days.data = [
             str(day) for day in (defaults if user.reminder_days is None else parse_days(user.reminder_days))
         ]
-    status = None
-    if form.validate_on_submit() and not form.is_stale(user):
-        try:
-            save_own_reminders(
-                user,
-                own_days(form.reminder_days.data, defaults),
-                form.answer_reminders.data,
-                form.poll_reminders.data,
-                form.weekly_digest.data,
-            )
-        except Conflict:
-            form.crossed(user)
-            status = 409
-        else:
-            flash(_("Ihre Einstellungen für Erinnerungen sind gespeichert."), "success")
-            return redirect(url_for("reminders.mine"))
+    if form.saved(
+        user,
+        lambda: save_own_reminders(
+            user,
+            own_days(form.reminder_days.data, defaults),
+            form.answer_reminders.data,
+            form.poll_reminders.data,
+            form.weekly_digest.data,
+        ),
+    ):
+        flash(_("Ihre Einstellungen für Erinnerungen sind gespeichert."), "success")
+        return redirect(url_for("reminders.mine"))
     return render_template(
         "reminders/mine.html", form=form, defaults=defaults, settings=reminder_settings()
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 def own_days(chosen: list[str], defaults: list[int]) -> list[int] | None:

@@ -106,16 +106,9 @@ def resend_invitation(user_id: int):
 def profile():
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
-    status = None
-    if form.validate_on_submit() and not form.is_stale(user):
-        try:
-            update_profile(user, form.data)
-        except Conflict:
-            form.crossed(user)
-            status = 409
-        else:
-            flash(_("Ihr Profil ist gespeichert."), "success")
-            return redirect(url_for("users.profile"))
+    if form.saved(user, lambda: update_profile(user, form.data)):
+        flash(_("Ihr Profil ist gespeichert."), "success")
+        return redirect(url_for("users.profile"))
 
     privacy = {"consents": consent_history(user), "deletion_request": open_request_of(user)}
-    return render_template("users/profile.html", form=form, user=user, **privacy), status or form_status(form)
+    return render_template("users/profile.html", form=form, user=user, **privacy), form_status(form)
