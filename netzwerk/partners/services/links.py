@@ -13,10 +13,7 @@ from netzwerk.auth.models import Role, User
 from netzwerk.auth.permissions import linked_group_ids
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.partners.models import (
-    PartnerLink,
-    Partnership,
-)
+from netzwerk.partners.models import PartnerLink, Partnership
 
 
 def create_link(partnership: Partnership, target, about: str, since: date) -> PartnerLink:
@@ -68,21 +65,21 @@ def links_of_partnerships(ids: list[int], visible) -> dict[int, list[PartnerLink
 
 def links_to_group(group: WorkingGroup, visible_partners) -> list[PartnerLink]:
     """Current and past partners of a group, among the partners the viewer may see."""
-    query = (
-        link_options()
-        .join(Partnership, Partnership.id == PartnerLink.partnership_id)
-        .join(Actor, Actor.id == Partnership.actor_id)
-        .where(PartnerLink.group_id == group.id, visible_partners)
-    )
-    return list(db.session.scalars(query.order_by(PartnerLink.ended_on.is_not(None), Actor.name_key)))
+    return links_to(PartnerLink.group_id == group.id, visible_partners)
 
 
 def links_to_actor(actor: Actor, visible_partners) -> list[PartnerLink]:
+    """Current and past partners working with an actor, among the partners the viewer may see."""
+    return links_to(PartnerLink.actor_id == actor.id, visible_partners)
+
+
+def links_to(target, visible_partners) -> list[PartnerLink]:
+    """Links to one target, current ones first, then by the partner's name."""
     query = (
         link_options()
         .join(Partnership, Partnership.id == PartnerLink.partnership_id)
         .join(Actor, Actor.id == Partnership.actor_id)
-        .where(PartnerLink.actor_id == actor.id, visible_partners)
+        .where(target, visible_partners)
     )
     return list(db.session.scalars(query.order_by(PartnerLink.ended_on.is_not(None), Actor.name_key)))
 
