@@ -1,7 +1,8 @@
 """Failover without gaps: the active scheduler is killed with SIGKILL three times at random points while
 meeting reminders, partner-profile reminders and the retention purge are due; a standby takes over each time
-and runs at once whatever is due (not an hour or a day later), so everything arrives within MAIL_CLAIM_TIMEOUT
-plus one lease period after the last takeover."""
+and runs at once whatever is due (not an hour or a day later): after the last kill, mail never pauses for longer
+than MAIL_CLAIM_TIMEOUT plus one lease period. How fast the rest is sent depends on the machine's load; a
+pause is what a lost takeover would show."""
 
 import asyncio
 import email
@@ -9,6 +10,7 @@ import random
 import signal
 import time
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,19 +26,21 @@ from tests.scheduler_process import due_reminders, start_scheduler, wait_for
 
 CLAIM_TIMEOUT = 3  # MAIL_CLAIM_TIMEOUT as start_scheduler sets it
 LEASE = 3  # SCHEDULER_STALE_AFTER: three heartbeats of 1 s
-SLACK = 6  # time to send the rest of the mails on this shared 2-core machine
+SLACK = 4  # a busy 2-core machine: process start, first query, first SMTP connection
+FINISH_WITHIN = 120  # seconds for all mails at any load; an interval-long wait would be an hour
 
 
 class Recorder:
-    """Accepts every mail after a short pause and keeps (Message-ID, recipients)."""
+    """Accepts every mail after a short pause and keeps (Message-ID, recipients) and when each arrived."""
 
     def __init__(self, pause: float):
-        self.pause, self.received = pause, []
+        self.pause, self.received, self.arrivals = pause, [], []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         await asyncio.sleep(self.pause)
         message_id = email.message_from_bytes(envelope.original_content)["Message-ID"]
         self.received.append((str(message_id), tuple(envelope.rcpt_tos)))
+        self.arrivals.append(time.monotonic())
         return "250 Message accepted"
 
 
@@ -104,6 +108,12 @@ def everything_done(app, smtp, expected_ids: int, partner_emails: list[str]) -> 
     )
 
 
+def longest_pause_after(start: float, arrivals: list[float]) -> float:
+    """The longest time without a mail from `start` until the last mail arrived."""
+    times = [start, *sorted(t for t in arrivals if t > start)]
+    return max((later - earlier for earlier, later in pairwise(times)), default=0.0)
+
+
 def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(app, recording_smtp, tmp_path):
     port, smtp = recording_smtp
     reminders = due_reminders(app, meetings=10, members=10)
@@ -122,26 +132,23 @@ def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(app,
             time.sleep(rng.uniform(0.3, 2.5))  # a random point: mid-batch, mid-job or between jobs
             victim = next(p for p in processes if p.pid == active_pid(app))
             victim.send_signal(signal.SIGKILL)
+            last_kill = time.monotonic()
             victim.wait(timeout=10)
             kills += 1
             processes.append(start_scheduler(app, port, log))  # restarted, it stands by
             # more reminders fall due during the outage, so there is always work when the next one is killed
             expected += due_reminders(app, meetings=2, members=10, group_name=f"AK {kills}")
-        last_restart = time.monotonic()
         try:
-            wait_for(
-                lambda: everything_done(app, smtp, expected, partner_emails),
-                CLAIM_TIMEOUT + LEASE + SLACK,
-                "every mail and job after the last takeover",
-            )
+            wait_for(lambda: everything_done(app, smtp, expected, partner_emails), FINISH_WITHIN, "every mail and job")
         except AssertionError:
             raise AssertionError(f"{len(smtp.received)} of {expected} mails\n{log.read_text()[-3000:]}") from None
-        took = time.monotonic() - last_restart
     finally:
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=20)
+    longest_pause = longest_pause_after(last_kill, smtp.arrivals)
+    assert longest_pause <= CLAIM_TIMEOUT + LEASE + SLACK, f"mail paused {longest_pause:.1f} s after the last kill"
     ids = [mid for mid, _ in smtp.received]
     doubled = len(ids) - len(set(ids))
     assert len(set(ids)) == expected, log.read_text()
@@ -154,5 +161,5 @@ def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(app,
     assert health["scheduler"]["jobs"]["retention"]["last_completed_at"]
     print(
         f"\nscheduler failover: {kills} kills survived, {expected} mails ({len(partner_emails)} partner "
-        f"reminders), {doubled} doubled, all done {took:.1f} s after the last takeover"
+        f"reminders), {doubled} doubled, longest pause after the last kill {longest_pause:.1f} s"
     )
