@@ -15,17 +15,16 @@ from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 
 
-def invite_user(
-    name: str, email: str, role: str, organisation: str, invited_by: User, group=None
-) -> tuple[User, OutgoingMail]:
-    """A new account with its invitation mail; ``group``: the working group the person is invited into. A
-    Conflict if the address has an account already (a double click: the form's check saw none yet)."""
+def invite_user(name: str, email: str, role: str, organisation: str, invited_by: User, group=None) -> User:
+    """A new account, its invitation mail sent once the change is saved; ``group``: the working group the
+    person is invited into. A Conflict if the address has an account already (a double click: the form's check
+    saw none yet)."""
     user = User(name=name, email=normalise_email(email), role=role, organisation=organisation)
     db.session.add(user)
     unit_of_work.flush(Conflict(EMAIL_TAKEN))
-    mail = send_invitation(user, invited_by, group)
+    send_invitation(user, invited_by, group)
     record("user.invited", user, summary=f"{user.name} <{user.email}>", changes={"role": [None, user.role]})
-    return user, mail
+    return user
 
 
 EMAIL_TAKEN = _l("Für diese E-Mail-Adresse gibt es bereits ein Konto.")

@@ -43,9 +43,7 @@ def invite():
     status = None
     if form.validate_on_submit():
         try:
-            user, _mail = invite_user(
-                form.name.data, form.email.data, form.role.data, form.organisation.data, current_user
-            )
+            user = invite_user(form.name.data, form.email.data, form.role.data, form.organisation.data, current_user)
         except Conflict as refusal:  # the same address saved a moment ago (a double click)
             form.email.errors = [*form.email.errors, str(refusal)]
             status = 409
