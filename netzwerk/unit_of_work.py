@@ -41,15 +41,19 @@ def rollback() -> None:
     db.session.rollback()  # forget_pending drops what was registered
 
 
-def flush(conflict: Conflict | None = None) -> None:
+def flush(conflict: Conflict | None = None, *, duplicate: Conflict | None = None) -> None:
     """Write the changes now, inside the unit of work, so a service learns of a crossed save (the version
     column) or a duplicate (a unique constraint) while it can still say so: as ``conflict`` (a domain error),
-    after rolling the unit of work back."""
+    or ``duplicate`` for the unique constraint where that has a reason of its own, after rolling the unit of
+    work back."""
     try:
         db.session.flush()
-    except (StaleDataError, IntegrityError) as error:
+    except StaleDataError as error:
         rollback()
         raise conflict or Conflict() from error
+    except IntegrityError as error:
+        rollback()
+        raise duplicate or conflict or Conflict() from error
 
 
 @event.listens_for(Session, "after_soft_rollback")

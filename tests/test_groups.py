@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
@@ -384,6 +384,24 @@ def test_a_taken_name_is_refused_by_the_service(app, make_group):
         other = db.session.get(WorkingGroup, make_group("AK Anders"))
         with pytest.raises(NameTaken, match="schon einen Arbeitskreis"):
             save_group(other, GroupData(name="AK Einmalig"))
+
+
+def test_two_renames_to_one_name_at_the_same_moment_name_the_taken_name(app, make_group):
+    """The other rename is saved between this save's name check and its write: the unique constraint answers,
+    and the manager reads that the name is taken, not that the group was changed meanwhile."""
+    first, second = make_group("AK Eins"), make_group("AK Zwei")
+    with app.test_request_context():
+        group = db.session.get(WorkingGroup, second)
+
+        def rename_the_other_meanwhile(session, flush_context, instances):
+            with db.engine.begin() as other:
+                other.execute(update(WorkingGroup).where(WorkingGroup.id == first).values(name="AK Neu"))
+
+        event.listen(db.session(), "before_flush", rename_the_other_meanwhile, once=True)
+        with pytest.raises(NameTaken, match="schon einen Arbeitskreis"):
+            save_group(group, GroupData(name="AK Neu"))
+    with app.app_context():
+        assert db.session.get(WorkingGroup, second).name == "AK Zwei"
 
 
 def test_a_crossed_group_save_is_a_conflict_and_saves_nothing(app, make_group):

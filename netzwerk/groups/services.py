@@ -70,12 +70,7 @@ def save_group(group: WorkingGroup | None, data: GroupData) -> WorkingGroup:
         db.session.add(group)
     for name in GROUP_FIELDS:
         setattr(group, name, getattr(data, name))
-    try:
-        unit_of_work.flush()
-    except Conflict:
-        if creating:  # the same name saved at the same moment (the unique constraint)
-            raise NameTaken() from None
-        raise
+    unit_of_work.flush(duplicate=NameTaken())  # the same name saved at the same moment: the unique constraint
     record_save("group", group, before, {name: getattr(group, name) for name in GROUP_FIELDS}, creating)
     unit_of_work.flush()  # the raised version too
     return group
@@ -225,7 +220,7 @@ def invite_into_group(
     group: WorkingGroup, name: str, email: str, role: MemberRole, organisation: str, invited_by: User
 ) -> User:
     """A new person: the account invitation of the foundation, with the membership already attached."""
-    user, _invitation = invite_user(name, email, Role.MEMBER, organisation, invited_by, group=group)
+    user = invite_user(name, email, Role.MEMBER, organisation, invited_by, group=group)
     add_member(group, user, role, None)
     return user
 
