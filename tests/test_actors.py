@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 
 from netzwerk.actors.models import Actor, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
-from netzwerk.actors.services import normalise_name
+from netzwerk.actors.services import StillReferenced, delete_actor, normalise_name
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from tests import factories
@@ -347,6 +347,24 @@ def test_manager_edits_a_field_of_action(app, as_role):
     assert "Innovation und Digitalisierung" in manager.get("/akteure/handlungsfelder").text
     bad = post_form(manager, f"/akteure/handlungsfelder/{innovation}", {**data, "foerla_field": "quatsch"})
     assert bad.status_code == 422
+
+    other_name = "Fachkräftesicherung und soziale Strukturen"
+    taken = post_form(manager, f"/akteure/handlungsfelder/{innovation}", {**data, "name": other_name, "version": "2"})
+    assert taken.status_code == 422 and "Ein anderes Handlungsfeld heißt schon so." in taken.text
+    assert f'value="{other_name}"' in taken.text  # what was typed stays
+    with app.app_context():
+        assert db.session.get(FieldOfAction, innovation).name == "Innovation und Digitalisierung"
+
+
+def test_the_service_refuses_to_delete_an_actor_in_use(app, make_actor, make_user):
+    person = make_user(name="Konto Inhaberin")
+    actor = make_actor(name="Verbunden e.V.", contacts=[{"name": "Konto Inhaberin"}])
+    with app.test_request_context():
+        stored = db.session.get(Actor, actor.id)
+        stored.contacts[0].user_id = person.id
+        with pytest.raises(StillReferenced) as refusal:
+            delete_actor(stored)
+        assert refusal.value.reasons == ["Ansprechpersonen mit Benutzerkonto: Konto Inhaberin"]
 
 
 # --- Queries per page -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ the unit of work (netzwerk/unit_of_work.py) saves; a save ends with its flush, s
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +23,7 @@ from netzwerk.actors.models import (
 from netzwerk.actors.search import fold, search_condition
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
 from netzwerk.partners.models import PartnerLink, Partnership, actors_with_partner_link
@@ -170,9 +173,18 @@ def save_actor(actor: Actor | None, data: ActorData) -> Actor:
 FIELD_OF_ACTION_FIELDS = ("name", "short_name", "description", "is_cross_cutting", "foerla_field")
 
 
+class FieldNameTaken(Conflict):
+    """Another field of action has this name (the filters and the report name fields by it)."""
+
+    default_message = _l("Ein anderes Handlungsfeld heißt schon so.")
+
+
 def update_field_of_action(field: FieldOfAction, values: dict) -> dict:
-    """The manager's edit of a field of action (name, FöRLa mapping …), audited; returns the changes. Conflict
-    when another save crossed this one."""
+    """The manager's edit of a field of action (name, FöRLa mapping …), audited; returns the changes.
+    FieldNameTaken if another field has the name; Conflict when another save crossed this one."""
+    taken = select(FieldOfAction.id).where(FieldOfAction.name == values["name"], FieldOfAction.id != field.id)
+    if db.session.scalar(taken):
+        raise FieldNameTaken()
     before = {name: getattr(field, name) for name in FIELD_OF_ACTION_FIELDS}
     for name in FIELD_OF_ACTION_FIELDS:
         setattr(field, name, values[name])
@@ -199,22 +211,31 @@ def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:
 
 def references(actor: Actor) -> list[str]:
     """Why the actor may only be archived, not deleted."""
-    # Local: importing groups or partners runs their package __init__, which loads their views (which import
-    # this module). Not a module cycle; it goes once each domain has a blueprint.py.
-
     reasons = []
     linked = [c.name for c in actor.contacts if c.user_id]
     if linked:
-        reasons.append(f"Ansprechpersonen mit Benutzerkonto: {', '.join(linked)}")
+        reasons.append(_("Ansprechpersonen mit Benutzerkonto: %(names)s", names=", ".join(linked)))
     memberships = db.session.scalar(select(func.count()).where(Membership.actor_id == actor.id))
     if memberships:
-        reasons.append(f"vertreten in Arbeitskreisen ({memberships} Mitgliedschaften, auch frühere)")
+        reasons.append(_("vertreten in Arbeitskreisen (%(count)d Mitgliedschaften, auch frühere)", count=memberships))
     if db.session.scalar(select(Partnership.id).where(Partnership.actor_id == actor.id)):
-        reasons.append("Partnerorganisation (mit Partnerschaft, Kooperationen und Änderungsverlauf)")
+        reasons.append(_("Partnerorganisation (mit Partnerschaft, Kooperationen und Änderungsverlauf)"))
     links = db.session.scalar(select(func.count()).where(PartnerLink.actor_id == actor.id))
     if links:
-        reasons.append(f"Kooperationspartner von Partnerorganisationen ({links} Kooperationen, auch frühere)")
+        reasons.append(
+            _("Kooperationspartner von Partnerorganisationen (%(count)d Kooperationen, auch frühere)", count=links)
+        )
     return reasons
+
+
+class StillReferenced(Conflict):
+    """The actor is referenced (accounts, memberships, partnerships): deleting it would rewrite history."""
+
+    default_message = _l("Dieser Akteur wird noch verwendet und kann deshalb nur archiviert werden.")
+
+    def __init__(self, reasons: list[str]):
+        super().__init__()
+        self.reasons = reasons
 
 
 def archive(actor: Actor) -> None:
@@ -230,6 +251,10 @@ def restore(actor: Actor) -> None:
 
 
 def delete_actor(actor: Actor) -> None:
+    """Deleted for good, with a note in the audit log; StillReferenced while anything refers to it."""
+    reasons = references(actor)
+    if reasons:
+        raise StillReferenced(reasons)
     before = snapshot(actor)
     record("actor.deleted", actor, summary=actor.name, changes=changes_between(before, dict.fromkeys(before)))
     db.session.delete(actor)

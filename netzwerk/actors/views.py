@@ -14,6 +14,8 @@ from netzwerk.actors.services import (
     ActorData,
     ActorFilters,
     ContactData,
+    FieldNameTaken,
+    StillReferenced,
     archive,
     delete_actor,
     duplicates_of,
@@ -57,7 +59,6 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
-from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
@@ -261,13 +262,17 @@ def toggle_archive(actor_id: int):
 @admin_required
 def delete(actor_id: int):
     actor = db.get_or_404(Actor, actor_id)
-    blockers = references(actor)
     form = DeleteForm()
-    if form.validate_on_submit() and not blockers:
+    blockers = references(actor)
+    if form.validate_on_submit():
         name = actor.name
-        delete_actor(actor)
-        flash(_("„%(name)s“ ist gelöscht.", name=name), "success")
-        return redirect(url_for("actors.index"))
+        try:
+            delete_actor(actor)
+        except StillReferenced as refusal:
+            blockers = refusal.reasons
+        else:
+            flash(_("„%(name)s“ ist gelöscht.", name=name), "success")
+            return redirect(url_for("actors.index"))
     return render_template("actors/delete.html", actor=actor, blockers=blockers, form=form), 409 if blockers else 200
 
 
@@ -277,15 +282,6 @@ def fields():
     return render_template("actors/fields.html", fields=fields_of_action())
 
 
-def name_is_free(form: FieldOfActionForm, field: FieldOfAction) -> bool:
-    taken = db.session.scalar(
-        select(FieldOfAction.id).where(FieldOfAction.name == form.name.data, FieldOfAction.id != field.id)
-    )
-    if taken:
-        form.name.errors.append(_("Ein anderes Handlungsfeld heißt schon so."))
-    return not taken
-
-
 @bp.route("/handlungsfelder/<id:field_id>", methods=["GET", "POST"])
 @admin_required
 def edit_field(field_id: int):
@@ -293,17 +289,17 @@ def edit_field(field_id: int):
     form = FieldOfActionForm(obj=field)
     if not form.is_submitted():
         form.foerla_field.data = field.foerla_field or ""
-    status = None
-    if form.validate_on_submit() and not form.is_stale(field) and name_is_free(form, field):
-        try:
-            update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
-        except Conflict:
-            form.crossed(field)
-            status = 409
-        else:
+
+    def save():
+        update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
+
+    try:
+        if form.saved(field, save):
             flash(_("Gespeichert."), "success")
             return redirect(url_for("actors.fields"))
-    return render_template("actors/field_form.html", form=form, field=field), status or form_status(form)
+    except FieldNameTaken as refusal:
+        form.name.errors.append(str(refusal))
+    return render_template("actors/field_form.html", form=form, field=field), form_status(form)
 
 
 # --- Import and export ---------------------------------------------------------------------------------
