@@ -78,7 +78,7 @@ lint: install
 	$(MAKE) --no-print-directory typecheck
 
 # Packages whose types mypy checks (settings in setup.cfg [mypy]); the next ones to add are in CONTRIBUTING.md.
-TYPED := netzwerk/auth netzwerk/mail netzwerk/privacy $(wildcard netzwerk/clock.py)
+TYPED := netzwerk/auth netzwerk/mail netzwerk/privacy $(wildcard netzwerk/clock.py) netzwerk/validation.py
 typecheck: install
 	$(BIN)/mypy $(TYPED)
 
@@ -89,6 +89,7 @@ test: system-deps js-deps install translations lint
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install
 	$(BIN)/python -m bench.mail_outbox
+	$(BIN)/python -m bench.generate --scale 10
 	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=sqlite -q tests/test_properties.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=postgresql -q tests/test_properties.py

@@ -1,6 +1,7 @@
 """The base form every form of the app derives from."""
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,10 +19,11 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from netzwerk import clock
+from netzwerk import clock, validation
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 
 # Control characters other than tab and line breaks; NUL in particular would crash PostgreSQL.
@@ -35,13 +37,26 @@ def no_control_characters(form, field) -> None:
         raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
 
 
-PHONE_PATTERN = re.compile(r"[0-9 +()/\-.]*")
-PHONE_MESSAGE = _l("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")
+def rule_validator(rule):
+    """A WTForms validator from a rule of netzwerk/validation.py: a filled-in field gets the rule's
+    normalised value (what is saved), or the rule's German reason as its error. Put a length check after it:
+    it then measures the value as saved."""
+
+    def validate(form, field) -> None:
+        if field.data:
+            try:
+                field.data = rule(field.data)
+            except validation.Invalid as error:
+                raise ValidationError(error.reason) from error
+
+    validate.__name__ = rule.__name__
+    return validate
 
 
-def phone_number(form, field) -> None:
-    if field.data and not PHONE_PATTERN.fullmatch(field.data):
-        raise ValidationError(PHONE_MESSAGE)
+german_postal_code = rule_validator(validation.postal_code)
+web_address = rule_validator(validation.website)
+email_address = rule_validator(validation.email)
+phone_number = rule_validator(validation.phone)
 
 
 def strip_text(value):
@@ -133,7 +148,7 @@ def email_field(label, **kwargs) -> EmailField:
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
             Length(max=254, message=_l("Die E-Mail-Adresse darf höchstens %(max)d Zeichen lang sein.")),
-            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
+            email_address,
         ],
         **kwargs,
     )
@@ -199,10 +214,26 @@ class VersionedForm(BaseForm):
     def crossed(self, obj) -> None:
         """Another save of the same record committed between this request's check and its UPDATE (the
         version column refused it: StaleDataError). Rolled back; the form keeps what was typed and names the
-        conflict, as is_stale does."""
+        conflict, as is_stale does; ``form_status`` answers 409."""
 
         db.session.rollback()
+        self.crossed_save = True
         self.show_conflict(obj.version)  # read again after the rollback: the version now stored
+
+    def saved(self, obj, save: Callable[[], object]) -> bool:
+        """The edit form's whole round: submitted, valid, not stale, and ``save()`` (a service ending with
+        ``unit_of_work.flush()``) went through. A save that crossed another one (its ``Conflict``) is rolled back
+        and named on the form, which keeps what was typed."""
+        if not self.validate_on_submit() or self.is_stale(obj):
+            return False
+        try:
+            save()
+        except Conflict as conflict:
+            if type(conflict) is not Conflict:
+                raise  # a more particular refusal (a taken name) is the view's to show
+            self.crossed(obj)
+            return False
+        return True
 
 
 CONFLICT = _l(
@@ -262,5 +293,7 @@ def query_text(name: str, max_length: int = 100) -> str:
 
 
 def form_status(form) -> int:
-    """422 when a submitted form is shown again with errors, else 200."""
+    """409 after a crossed save, 422 when a submitted form is shown again with errors, else 200."""
+    if getattr(form, "crossed_save", False):
+        return 409
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200

@@ -20,13 +20,12 @@ from sqlalchemy import Column, exists, func, literal, select, union_all
 
 from netzwerk import create_app
 from netzwerk.actors.models import Actor
-from netzwerk.auth.models import AccountStatus, Role, User
-from netzwerk.auth.services import hash_password
 from netzwerk.extensions import db
+from tests import factories
 from tests.calendar_clients import CalendarCollector, compare
+from tests.factories import PASSWORD
 from tests.postgres import postgres_cluster
 
-PASSWORD = "ein langes test passwort"
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 CALENDARS = CalendarCollector()  # every calendar object of the run, checked with ical.js at the end
 
@@ -275,51 +274,14 @@ def db_session(app):
 
 # --- Factories and login ------------------------------------------------------------------------------
 
-_hash_cache: dict[str, str] = {}
-
-
-def password_hash(password: str) -> str:
-    if password not in _hash_cache:
-        _hash_cache[password] = hash_password(password)
-    return _hash_cache[password]
-
 
 @pytest.fixture
 def make_user(app):
-    counter = iter(range(1, 10_000))
+    """A committed user (tests/factories.py ``user``), readable outside the app context."""
 
-    def make(
-        role=Role.MEMBER,
-        email=None,
-        name=None,
-        status=AccountStatus.ACTIVE,
-        password=PASSWORD,
-        acknowledged=True,
-        **fields,
-    ):
-        """``acknowledged``: the user has confirmed the current Datenschutzerklärung (else the first request of
-        the signed-in user leads to the confirmation page)."""
-        n = next(counter)
+    def make(**fields):
         with app.app_context():
-            user = User(
-                email=email or f"{role}{n}@example.org",
-                name=name or f"Test {role.title()} {n}",
-                role=role,
-                status=status,
-                password_hash=password_hash(password) if password else None,
-                **fields,
-            )
-            db.session.add(user)
-            db.session.flush()
-            if acknowledged:
-                from netzwerk.privacy.models import ConsentKind
-                from netzwerk.privacy.services import record_consent
-
-                record_consent(user, ConsentKind.PRIVACY_NOTICE, True)
-            db.session.commit()
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
+            return factories.detached(factories.user(**fields))
 
     return make
 

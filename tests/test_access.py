@@ -2,8 +2,8 @@
 
 import pytest
 
-from netzwerk import clock
 from netzwerk.auth.permissions import PUBLIC, access_of
+from tests import factories
 from tests.conftest import csrf_token_from, login
 
 ANONYMOUS = "anonymous"
@@ -178,64 +178,11 @@ def test_a_view_without_declaration_is_refused(app, client):
 
 def make_group(app, member_id: int) -> tuple[int, int]:
     from netzwerk.extensions import db
-    from netzwerk.groups.models import Membership, WorkingGroup
 
     with app.app_context():
-        group = WorkingGroup(name="AK Walk", is_public=True)
-        membership = Membership(group=group, user_id=member_id)
-        db.session.add_all([group, membership])
+        membership = factories.membership(factories.group(name="AK Walk", is_public=True), member_id)
         db.session.commit()
-        return group.id, membership.id
-
-
-def make_poll(app, group_id: int) -> int:
-    from datetime import timedelta
-
-    from netzwerk.extensions import db
-    from netzwerk.polls.models import Poll, PollSlot
-
-    soon = clock.now() + timedelta(days=7)  # two slots a day apart
-    with app.app_context():
-        slots = [
-            PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=1)) for d in (0, 1)
-        ]
-        poll = Poll(group_id=group_id, title="Umfrage Walk", slots=slots)
-        db.session.add(poll)
-        db.session.commit()
-        return poll.id
-
-
-def make_partnership(app, actor_id: int) -> int:
-    from netzwerk.extensions import db
-    from netzwerk.partners.models import Partnership
-
-    with app.app_context():
-        partnership = Partnership(actor_id=actor_id, type="metropolitan_region")
-        db.session.add(partnership)
-        db.session.commit()
-        return partnership.id
-
-
-def make_news(app) -> int:
-    from netzwerk.extensions import db
-    from netzwerk.news.models import NewsItem
-
-    with app.app_context():
-        item = NewsItem(title="Walk", body="Text", publish_at=clock.now())
-        db.session.add(item)
-        db.session.commit()
-        return item.id
-
-
-def make_project(app) -> int:
-    from netzwerk.extensions import db
-    from netzwerk.projects.models import Project
-
-    with app.app_context():
-        project = Project(title="Walk", is_public=True)
-        db.session.add(project)
-        db.session.commit()
-        return project.id
+        return membership.group_id, membership.id
 
 
 def sample_url(rule, ids: dict) -> str:
@@ -272,10 +219,10 @@ def test_walk_every_rule(app, make_user, make_actor, role):
         "field_id": 1,
         "group_id": group_id,
         "membership_id": membership_id,
-        "poll_id": make_poll(app, group_id),
-        "news_id": make_news(app),
-        "project_id": make_project(app),
-        "partnership_id": make_partnership(app, actor.id),
+        "poll_id": factories.create(app, factories.poll, group_id, title="Umfrage Walk"),
+        "news_id": factories.create(app, factories.news, title="Walk", body="Text"),
+        "project_id": factories.create(app, factories.project, title="Walk", is_public=True),
+        "partnership_id": factories.create(app, factories.partnership, actor.id, type="metropolitan_region"),
         "contact_id": 1,
     }
     client = app.test_client()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.actors.staging import staging_folder
 from netzwerk.extensions import db
-from netzwerk.privacy.services import purge_expired
+from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.scheduler import run_job
 from tests.conftest import csrf_token_from, post_form
 
@@ -67,8 +67,8 @@ def test_a_messy_excel_csv_shows_every_problem_and_imports_nothing(app, as_role)
         ("5", "Gemeinde", "„Ergoldng“ als „Ergolding“ erkannt."),
         ("6", "Gemeinde", "Unbekannte Gemeinde „München“"),
         ("7", "Name der Organisation", "Steht schon in Zeile 3"),
-        ("9", "PLZ", "„8403“ ist keine fünfstellige Postleitzahl."),
-        ("9", "E-Mail der Ansprechperson", "„eva@@example“ ist keine gültige E-Mail-Adresse."),
+        ("9", "PLZ", "„8403“: Eine Postleitzahl hat fünf Ziffern"),
+        ("9", "E-Mail der Ansprechperson", "„eva@@example“: Bitte geben Sie eine gültige E-Mail-Adresse ein"),
         ("9", "Öffentlich sichtbar", "„vielleicht“: bitte ja oder nein."),
     ]
     rows = re.findall(
@@ -209,8 +209,8 @@ def test_an_upload_is_only_for_the_manager_who_made_it(as_role):
 def test_import_applies_the_form_rules_for_phone_and_website(as_role):
     manager, _ = as_role("admin")
     page = upload(manager, "liste.csv", b"Name;Telefon;Website\nA;ruf an;kein web\nB;0871 1;b.example.de\n")
-    assert "„ruf an“: Bitte nur Ziffern" in page.text
-    assert "„https://kein web“ ist keine Web-Adresse." in page.text
+    assert "„ruf an“: Bitte eine Telefonnummer aus Ziffern" in page.text
+    assert "„kein web“: Bitte eine Web-Adresse wie" in page.text
     assert page.text.count("Fehler:") == 2
 
 

@@ -10,6 +10,7 @@ from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
+from tests import factories
 from tests.conftest import count_queries, post_form
 
 
@@ -423,26 +424,20 @@ def test_the_detail_page_shows_groups_and_meetings_through_the_actors_people(app
     from datetime import date, timedelta
 
     from netzwerk import clock
-    from netzwerk.groups.models import Membership, WorkingGroup
-    from netzwerk.meetings.models import Invitation, Meeting
 
     actor = make_actor(name="Brauerei Wittmann", is_public=True)
     ida, otto = make_user(name="Ida Innung"), make_user(name="Otto Ohne")
     with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK")
-        secret = WorkingGroup(name="AK Geheim")
+        group = factories.group(name="AK Fachkräfte", short_name="AK FK")
+        secret = factories.group(name="AK Geheim")
         start = clock.now() - timedelta(days=10)
-        held = Meeting(group=group, title="Herbstsitzung", starts_at=start, ends_at=start + timedelta(hours=1))
-        missed = Meeting(group=group, title="Wintersitzung", starts_at=start, ends_at=start + timedelta(hours=1))
-        db.session.add_all(
-            [
-                Membership(group=group, user_id=ida.id, actor_id=actor.id, role="lead"),
-                Membership(group=secret, user_id=ida.id, actor_id=actor.id),
-                Membership(group=group, user_id=otto.id, start_date=date(2026, 1, 1), end_date=date(2026, 6, 30)),
-                Invitation(meeting=held, user_id=ida.id, attendance="present"),
-                Invitation(meeting=missed, user_id=ida.id, attendance="excused"),
-            ]
-        )
+        held = factories.meeting(group, title="Herbstsitzung", starts_at=start, hours=1)
+        missed = factories.meeting(group, title="Wintersitzung", starts_at=start, hours=1)
+        factories.membership(group, ida, actor_id=actor.id, role="lead")
+        factories.membership(secret, ida, actor_id=actor.id)
+        factories.membership(group, otto, start=date(2026, 1, 1), end=date(2026, 6, 30))
+        factories.invitation(held, ida, attendance="present")
+        factories.invitation(missed, ida, attendance="excused")
         db.session.commit()
     manager, _ = as_role("admin")
     page = manager.get(f"/akteure/{actor.id}").text

@@ -49,3 +49,15 @@ def test_domain_packages_are_only_a_docstring():
             if any(not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)) for node in body):
                 loaded.append(str(init.relative_to(PACKAGE.parent)))
     assert loaded == []
+
+
+def test_no_view_commits_rolls_back_or_delivers_by_hand():
+    """One unit of work per request (netzwerk/unit_of_work.py): views translate, the request hook commits."""
+    by_hand = []
+    for path in sorted(PACKAGE.glob("*/views.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in {"commit", "rollback", "deliver"}:
+                    by_hand.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}()")
+    assert by_hand == []

@@ -10,6 +10,7 @@ from netzwerk import clock
 from netzwerk.auth.models import TokenPurpose
 from netzwerk.auth.services import issue_token
 from netzwerk.extensions import db
+from tests import factories
 from tests.conftest import OUTPUT, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -123,19 +124,15 @@ def make_poll(app, group_id: int, voter_id: int) -> int:
     """A running date poll with one vote, so the table, the best slot and the lead's forms are on the page."""
     from datetime import timedelta
 
-    from netzwerk.polls.models import Poll, PollSlot, PollVote
+    from netzwerk.polls.models import PollVote
 
     soon = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
     with app.app_context():
-        slots = [
-            PollSlot(starts_at=soon + timedelta(days=d), ends_at=soon + timedelta(days=d, hours=2)) for d in (0, 2)
-        ]
-        poll = Poll(group_id=group_id, title="Termin für die Auftaktsitzung", place="Rathaus", slots=slots)
-        db.session.add(poll)
-        db.session.flush()
+        slots = [(soon + timedelta(days=d), soon + timedelta(days=d, hours=2)) for d in (0, 2)]
+        poll = factories.poll(group_id, title="Termin für die Auftaktsitzung", place="Rathaus", slots=slots)
         db.session.add_all(
             PollVote(poll_id=poll.id, slot_id=slot.id, user_id=voter_id, value=value)
-            for slot, value in zip(slots, ("yes", "if_need_be"), strict=True)
+            for slot, value in zip(poll.slots, ("yes", "if_need_be"), strict=True)
         )
         db.session.commit()
         return poll.id
@@ -154,56 +151,39 @@ def reachable_pages(app, make_user, make_actor):
     invited = make_user(status="invited", password=None, email="eingeladen@example.org")
     from datetime import date, timedelta
 
-    from netzwerk.groups.models import Membership, WorkingGroup
-    from netzwerk.meetings.models import Invitation, Meeting, Task
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.models import Task
+    from netzwerk.meetings.services.tokens import answer_token
 
     with app.test_request_context():
-        group = WorkingGroup(name="AK Barrierefrei", is_public=True, description="Für alle lesbar.", goals="Ziele")
-        meeting = Meeting(
-            group=group,
-            title="Auftakt",
-            starts_at=clock.now() + timedelta(days=3),
-            ends_at=clock.now() + timedelta(days=3, hours=2),
-            place="Rathaus",
-            agenda="1. Begrüßung",
+        group = factories.group(
+            name="AK Barrierefrei", is_public=True, description="Für alle lesbar.", goals="Ziele", leads=[invited]
         )
-        invitation = Invitation(meeting=meeting, user_id=invited.id)
-        held = Meeting(
-            group=group,
+        meeting = factories.meeting(
+            group, title="Auftakt", starts_at=clock.now() + timedelta(days=3), place="Rathaus", agenda="1. Begrüßung"
+        )
+        invitation = factories.invitation(meeting, invited)
+        held = factories.meeting(
+            group,
             title="Rückblick",
             starts_at=clock.now() - timedelta(days=3),
-            ends_at=clock.now() - timedelta(days=3, hours=-2),
             place="Rathaus",
             minutes="## TOP 1\nBegrüßung",
             decisions="- Messe im März",
             minutes_published_at=clock.now(),
+            tasks=[Task(what="Flyer drucken", who="Max", due_on=date(2027, 1, 15))],
         )
-        held.tasks = [Task(what="Flyer drucken", who="Max", due_on=date(2027, 1, 15))]
-        attended = Invitation(meeting=held, user_id=invited.id, answer="yes", attendance="present")
-        db.session.add_all(
-            [group, Membership(group=group, user_id=invited.id, role="lead"), meeting, invitation, held, attended]
-        )
+        factories.invitation(held, invited, answer="yes", attendance="present")
         db.session.commit()
         group_id, meeting_id, answer_link = group.id, meeting.id, f"/antwort/{answer_token(invitation)}"
         held_id = held.id
         partnership_id = add_partnership(actor.id, group_id)
     poll_id = make_poll(app, group_id, voter_id=invited.id)
-    with app.app_context():
-        from netzwerk.news.models import NewsItem
-
-        news = NewsItem(
-            title="Ausbildungsmesse", summary="Kurz", body="## Programm\n- Vorträge", publish_at=clock.now()
-        )
-        db.session.add(news)
-        db.session.commit()
-        news_id = news.id
-        from netzwerk.projects.models import Milestone, Project
-
-        project = Project(title="Ausbildungsmesse", is_public=True, milestones=[Milestone(title="Programm")])
-        db.session.add(project)
-        db.session.commit()
-        project_id = project.id
+    news_id = factories.create(
+        app, factories.news, title="Ausbildungsmesse", summary="Kurz", body="## Programm\n- Vorträge"
+    )
+    project_id = factories.create(
+        app, factories.project, title="Ausbildungsmesse", is_public=True, milestones=[("Programm", None)]
+    )
     reset_user = make_user(email="reset@example.org")
     privacy = privacy_pages(app, make_user, invited.id, actor.id)
     with app.test_request_context():
@@ -326,12 +306,8 @@ def privacy_pages(app, make_user, invited_id: int, actor_id: int) -> list[str]:
 
 def add_partnership(actor_id: int, group_id: int) -> int:
     """The walk's actor as a partner organisation, linked to the walk's group."""
-    from netzwerk.partners.models import PartnerLink, Partnership
-
-    partnership = Partnership(actor_id=actor_id, type="research", offers="Transfer")
-    db.session.add(partnership)
-    db.session.flush()
-    db.session.add(PartnerLink(partnership_id=partnership.id, group_id=group_id, about="Barrierefreiheit"))
+    partnership = factories.partnership(actor_id, type="research", offers="Transfer")
+    factories.partner_link(partnership, group=group_id, about="Barrierefreiheit")
     db.session.commit()
     return partnership.id
 
@@ -340,13 +316,13 @@ def assign_to_partner(app, user_id: int, actor_name: str) -> None:
     from sqlalchemy import select
 
     from netzwerk.actors.models import Actor
-    from netzwerk.partners.models import Partnership, PartnerUser
+    from netzwerk.partners.models import Partnership
 
     with app.app_context():
         partnership_id = db.session.scalar(
             select(Partnership.id).join(Actor, Actor.id == Partnership.actor_id).where(Actor.name == actor_name)
         )
-        db.session.add(PartnerUser(user_id=user_id, partnership_id=partnership_id))
+        factories.partner_user(user_id, partnership_id)
         db.session.commit()
 
 
@@ -494,18 +470,13 @@ def test_meeting_journey_lead_and_member(app, live_server, browser, make_user, m
     from icalendar import Calendar
     from sqlalchemy import select
 
-    from netzwerk.groups.models import Membership, WorkingGroup
     from netzwerk.meetings.models import Meeting
 
     lead = make_user(name="Lea Leitung")
     member = make_user(name="Max Mitglied")
-    with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", is_public=True)
-        db.session.add_all(
-            [group, Membership(group=group, user_id=lead.id, role="lead"), Membership(group=group, user_id=member.id)]
-        )
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(
+        app, factories.group, name="AK Fachkräfte", is_public=True, leads=[lead], members=[member]
+    )
 
     page = browser.new_context(locale="de-DE").new_page()
     log_in(page, live_server, lead.email)
@@ -575,16 +546,11 @@ def test_date_poll_journey_lead_starts_member_votes_lead_schedules(app, live_ser
     the poll page (with the member's vote form) and the form with errors pass axe."""
     from datetime import timedelta
 
-    from netzwerk.groups.models import Membership, WorkingGroup
-
     lead = make_user(name="Lea Leitung")
     member = make_user(name="Max Mitglied")
-    with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", is_public=True)
-        db.session.add_all([group, Membership(group=group, user_id=lead.id, role="lead")])
-        db.session.add(Membership(group=group, user_id=member.id))
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(
+        app, factories.group, name="AK Fachkräfte", is_public=True, leads=[lead], members=[member]
+    )
     first, second = clock.today() + timedelta(days=10), clock.today() + timedelta(days=11)
 
     page = browser.new_context(bypass_csp=True, locale="de-DE").new_page()
@@ -650,11 +616,7 @@ def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_se
     actor = make_actor(name="Metropolregion Beispiel e.V.", kind="partner", is_public=True, description="Alter Text")
     partner = make_user(role="partner", name="Paula Partner")
     manager = make_user(role="admin", name="Maria Manager")
-    with app.app_context():
-        from netzwerk.partners.models import Partnership
-
-        db.session.add(Partnership(actor_id=actor.id, type="metropolitan_region"))
-        db.session.commit()
+    factories.create(app, factories.partnership, actor.id, type="metropolitan_region")
     assign_to_partner(app, partner.id, actor.name)
     logo = io.BytesIO()
     Image.new("RGB", (120, 60), "navy").save(logo, "PNG")
@@ -689,18 +651,14 @@ def test_partner_updates_its_organisation_and_the_manager_undoes_it(app, live_se
 def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_user, mailbox):
     from datetime import timedelta
 
-    from netzwerk.groups.models import Membership, WorkingGroup
-    from netzwerk.meetings.models import Invitation, Meeting
-
     manager = make_user(role="admin", name="Maria Manager")
     member = make_user(name="Max Mitglied")
     with app.app_context():
-        group = WorkingGroup(name="AK Mobilität", is_public=True)
+        group = factories.group(name="AK Mobilität", is_public=True, members=[member])
         start = (clock.now() + timedelta(days=12)).replace(second=0, microsecond=0)
-        meeting = Meeting(group=group, title="Bahnanbindung", starts_at=start, ends_at=start + timedelta(hours=2))
-        meeting.place = "Rathaus Landshut"
-        db.session.add_all([group, Membership(group=group, user_id=member.id), meeting])
-        db.session.add(Invitation(meeting=meeting, user_id=member.id, answer="yes"))
+        meeting = factories.meeting(
+            group, title="Bahnanbindung", starts_at=start, place="Rathaus Landshut", answers={member: "yes"}
+        )
         db.session.commit()
         meeting_id = meeting.id
 
@@ -729,17 +687,12 @@ def test_manager_changes_and_cancels_a_meeting(app, live_server, browser, make_u
 def test_the_cancel_question_and_the_unsubscribe_pages_pass_axe(app, live_server, browser, make_user, mailbox):
     from datetime import timedelta
 
-    from netzwerk.groups.models import WorkingGroup
-    from netzwerk.meetings.models import Meeting
     from netzwerk.unsubscribe.services import CATEGORIES, unsubscribe_token
 
     manager = make_user(role="admin")
     with app.app_context():
         start = (clock.now() + timedelta(days=12)).replace(second=0, microsecond=0)
-        meeting = Meeting(
-            group=WorkingGroup(name="AK Axe"), title="Axe", starts_at=start, ends_at=start + timedelta(hours=1)
-        )
-        db.session.add(meeting)
+        meeting = factories.meeting(factories.group(name="AK Axe"), title="Axe", starts_at=start, hours=1)
         db.session.commit()
         meeting_id, token = meeting.id, unsubscribe_token(manager.id, CATEGORIES["antwort"])
     context = browser.new_context(bypass_csp=True, locale="de-DE")

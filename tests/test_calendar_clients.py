@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
+from tests import factories
 from tests.calendar_clients import CalendarObject, compare
 from tests.conftest import login, post_form, version_on
 from tests.test_calendar_feeds import feed_url_of
@@ -49,13 +49,9 @@ MEETINGS = [
 def world(app, make_user):
     lead = make_user(name="Lea Leitung", email="lea.leitung@example.org")
     member = make_user(name="Max Mitglied")
-    with app.app_context():
-        group = WorkingGroup(name="AK Energie", short_name="AK En", is_public=True)
-        db.session.add_all(
-            [group, Membership(group=group, user_id=lead.id, role="lead"), Membership(group=group, user_id=member.id)]
-        )
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(
+        app, factories.group, name="AK Energie", short_name="AK En", is_public=True, leads=[lead], members=[member]
+    )
     client = app.test_client()
     login(client, lead.email)
     return {"lead": lead, "member": member, "group": group_id, "client": client}

@@ -12,30 +12,27 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
+from netzwerk.groups.models import WorkingGroup
+from netzwerk.meetings.models import Meeting, MeetingStatus
+from tests import factories
 from tests.conftest import count_queries, login, post_form
 
 
 def add_group(app, name, members, is_public=False, meetings=()):
     """A group with current members and meetings given as (title, start UTC, status)."""
     with app.app_context():
-        group = WorkingGroup(name=name, short_name=name[:6], is_public=is_public)
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=user.id) for user in members)
+        group = factories.group(name=name, short_name=name[:6], is_public=is_public, members=members)
         for title, start, status in meetings:
-            meeting = Meeting(
-                group=group,
+            factories.meeting(
+                group,
                 title=title,
                 starts_at=start,
-                ends_at=start + timedelta(hours=2),
                 place="Rathaus Landshut",
                 online_url="https://meet.example.org/geheim",
                 status=status,
                 organizer_id=members[0].id if members else None,
+                invite=members,
             )
-            db.session.add(meeting)
-            db.session.add_all(Invitation(meeting=meeting, user_id=user.id) for user in members)
         db.session.commit()
         return group.id
 
@@ -189,21 +186,13 @@ def test_the_managers_feed_has_every_meeting(app, member_with_feed, as_role):
 
 
 def test_a_linked_partner_gets_the_meetings_the_group_shares(app, make_user, make_actor):
-    from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
-
     partner = make_user(role="partner")
     actor = make_actor(name="Flughafen München GmbH", kind="partner")
     group_id = add_group(app, "AK Mobilität", [make_user()], meetings=[("Verkehrsrunde", soon(4), "scheduled")])
     add_group(app, "AK Andere", [make_user()], meetings=[("Nicht verknüpft", soon(4), "scheduled")])
     with app.app_context():
-        partnership = Partnership(actor_id=actor.id, type="airport")
-        db.session.add_all(
-            [
-                partnership,
-                PartnerUser(user_id=partner.id, partnership=partnership),
-                PartnerLink(partnership=partnership, group_id=group_id, about="Anbindung"),
-            ]
-        )
+        partnership = factories.partnership(actor, type="airport", users=[partner])
+        factories.partner_link(partnership, group=group_id, about="Anbindung")
         db.session.commit()
     client = app.test_client()
     login(client, partner.email)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.meetings.models import Meeting
+from netzwerk.groups.models import Membership
+from tests import factories
 from tests.conftest import login, post_form
 
 UTC_HOST = ZoneInfo("UTC")
@@ -138,23 +138,14 @@ def test_at_23_30_utc_the_landshut_day_has_begun_for_memberships(app, make_user,
         staying = make_user(name="Bert Bleibt")
         ended = make_user(name="Enno Endet")
         with app.app_context():
-            group = WorkingGroup(name="AK Intern", is_public=False)
+            group = factories.group(name="AK Intern", is_public=False)
             start = day - timedelta(days=100)
-            starts = clock.now() + timedelta(days=3)
-            meeting = Meeting(
-                group=group, title="Interne Sitzung", starts_at=starts, ends_at=starts + timedelta(hours=1)
+            meeting = factories.meeting(
+                group, title="Interne Sitzung", starts_at=clock.now() + timedelta(days=3), hours=1
             )
-            db.session.add_all(
-                [
-                    group,
-                    meeting,
-                    Membership(group=group, user_id=leaving.id, start_date=start, end_date=landshut_today),
-                    Membership(
-                        group=group, user_id=staying.id, start_date=start, end_date=landshut_today + timedelta(1)
-                    ),
-                    ended_membership := Membership(group=group, user_id=ended.id, start_date=start),
-                ]
-            )
+            factories.membership(group, leaving, start=start, end=landshut_today)
+            factories.membership(group, staying, start=start, end=landshut_today + timedelta(1))
+            ended_membership = factories.membership(group, ended, start=start)
             db.session.commit()
             group_id, meeting_id, ended_id = group.id, meeting.id, ended_membership.id
 

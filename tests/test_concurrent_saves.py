@@ -8,8 +8,12 @@ import html
 import pytest
 
 from netzwerk.actors.models import Actor
+from netzwerk.auth.models import User
 from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Meeting
+from netzwerk.news.models import NewsItem
+from netzwerk.projects.models import Project
 from tests.gunicorn import at_once
 from tests.html_forms import form_with
 from tests.ops_report import report
@@ -22,12 +26,16 @@ ROUNDS = 8
 RECORDS = [
     ("Akteur", "/akteure/{actor_id}/bearbeiten", "name", Actor, "actor_id"),
     ("Sitzung", "/termine/{upcoming_meeting_id}/bearbeiten", "title", Meeting, "upcoming_meeting_id"),
+    ("Konto", "/benutzer/{user_id}/bearbeiten", "name", User, "user_id"),
+    ("Arbeitskreis", "/arbeitskreise/{group_id}/bearbeiten", "name", WorkingGroup, "group_id"),
+    ("Vorhaben", "/vorhaben/{project_id}/bearbeiten", "title", Project, "project_id"),
+    ("Meldung", "/aktuelles/{news_id}/bearbeiten", "title", NewsItem, "news_id"),
 ]
 
 
 @pytest.fixture
-def world(app, make_user, make_actor):
-    return build_world(app, make_user, make_actor)
+def world(app):
+    return build_world(app)
 
 
 def two_managers(app, make_user, people):

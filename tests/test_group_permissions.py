@@ -3,7 +3,8 @@
 import pytest
 
 from netzwerk.extensions import db
-from netzwerk.groups.models import JoinRequest, Membership, WorkingGroup
+from netzwerk.groups.models import JoinRequest, WorkingGroup
+from tests import factories
 from tests.conftest import count_queries, csrf_token_from, login, post_form
 
 PERSONAS = ("manager", "lead", "other_lead", "member", "non_member", "partner", "linked_partner", "visitor")
@@ -43,25 +44,13 @@ def world(app, make_user):
         "applicant": make_user(name="Anna Applicant"),
     }
     with app.app_context():
-        internal = WorkingGroup(name="AK Intern", is_public=False)
-        public = WorkingGroup(name="AK Offen", is_public=True)
-        other = WorkingGroup(name="AK Anderer", is_public=False)
-        lead = Membership(group=internal, user_id=people["lead"].id, role="lead")
-        member = Membership(group=internal, user_id=people["member"].id, role="member")
+        internal = factories.group(name="AK Intern", is_public=False, leads=[people["lead"]])
+        member = factories.membership(internal, people["member"])
+        public = factories.group(name="AK Offen", is_public=True)
+        factories.group(name="AK Anderer", is_public=False, leads=[people["other_lead"]])
         request = JoinRequest(group=internal, user_id=people["applicant"].id)
-        db.session.add_all(
-            [
-                internal,
-                public,
-                other,
-                lead,
-                member,
-                request,
-                Membership(group=other, user_id=people["other_lead"].id, role="lead"),
-            ]
-        )
-        db.session.flush()
-        meeting = link_partner_and_plan_meeting(internal, people["linked_partner"].id)
+        db.session.add(request)
+        meeting = link_partner_and_plan_meeting(internal, people["linked_partner"])
         db.session.commit()
         ids = {
             "internal": internal.id,
@@ -73,28 +62,13 @@ def world(app, make_user):
     return people, ids
 
 
-def link_partner_and_plan_meeting(group, partner_user_id):
-    """A partner organisation (its user: ``partner_user_id``) linked to the group, and a meeting of the group."""
-    from datetime import timedelta
-
-    from netzwerk import clock
-    from netzwerk.actors.models import Actor
-    from netzwerk.meetings.models import Meeting
-    from netzwerk.partners.models import PartnerLink, Partnership, PartnerUser
-
-    actor = Actor(name="Partner AG", name_key="partner ag", kind="partner")
-    partnership = Partnership(actor=actor, type="airport")
-    start = clock.now() + timedelta(days=1)
-    meeting = Meeting(group=group, title="Interne Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
-    db.session.add_all([actor, partnership, meeting])
-    db.session.flush()
-    db.session.add_all(
-        [
-            PartnerUser(user_id=partner_user_id, partnership_id=partnership.id),
-            PartnerLink(partnership_id=partnership.id, group_id=group.id, about="Pendeln"),
-        ]
+def link_partner_and_plan_meeting(group, partner_user):
+    """A partner organisation (its user: ``partner_user``) linked to the group, and a meeting of the group."""
+    partnership = factories.partnership(
+        factories.actor(name="Partner AG", kind="partner"), type="airport", users=[partner_user]
     )
-    return meeting
+    factories.partner_link(partnership, group=group, about="Pendeln")
+    return factories.meeting(group, title="Interne Sitzung", starts_at=factories.in_days(1), hours=1)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -216,8 +190,9 @@ def test_group_list_queries_do_not_grow(app, as_role, make_user):
     def add_groups(start, n):
         with app.app_context():
             for i in range(start, start + n):
-                group = WorkingGroup(name=f"AK {i:04d}", is_public=True, field_of_action_id=1 + i % 7)
-                db.session.add_all([group, Membership(group=group, user_id=make_user().id)])
+                factories.group(
+                    name=f"AK {i:04d}", is_public=True, field_of_action_id=1 + i % 7, members=[factories.user()]
+                )
             db.session.commit()
 
     def queries():

@@ -3,12 +3,18 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
+from netzwerk.auth.models import User
+from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.groups.models import JoinRequest, Membership, RequestStatus, WorkingGroup
+from netzwerk.groups.services import GroupData, NameTaken, decide_request, request_to_join, save_group
+from netzwerk.mail.models import OutgoingMail
+from netzwerk.unit_of_work import unit_of_work
+from tests import factories
 from tests.conftest import login, post_form
 from tests.html_forms import form_with
 
@@ -17,10 +23,9 @@ from tests.html_forms import form_with
 def make_group(app):
     def make(name="AK Fachkräfte", is_public=True, members=(), **fields):
         with app.app_context():
-            group = WorkingGroup(name=name, is_public=is_public, **fields)
-            db.session.add(group)
+            group = factories.group(name=name, is_public=is_public, **fields)
             for user, role in members:
-                db.session.add(Membership(group=group, user_id=user.id, role=role))
+                factories.membership(group, user, role=role)
             db.session.commit()
             return group.id
 
@@ -108,8 +113,7 @@ def test_a_lead_manages_the_own_group_and_nothing_else(app, make_group, make_use
     assert client.get(f"/arbeitskreise/{other}/mitglieder").status_code == 403
     assert client.get(f"/arbeitskreise/{own}/bearbeiten").status_code == 403
     with app.app_context():
-        foreign = Membership(group_id=other, user_id=newcomer.id)
-        db.session.add(foreign)
+        foreign = factories.membership(other, newcomer)
         db.session.commit()
         foreign_id = foreign.id
     token_page = client.get(f"/arbeitskreise/{own}/mitglieder")
@@ -159,7 +163,7 @@ def test_an_actor_represented_in_a_group_can_only_be_archived(app, as_role, make
     person = make_user()
     group_id = make_group("AK Vertretung")
     with app.app_context():
-        db.session.add(Membership(group_id=group_id, user_id=person.id, actor_id=actor.id))
+        factories.membership(group_id, person, actor_id=actor.id)
         db.session.commit()
     assert post_form(manager, f"/akteure/{actor.id}/loeschen", {}).status_code == 409
 
@@ -214,8 +218,6 @@ def test_join_requests_are_decided_by_the_leads_with_mail_either_way(app, make_g
     members_url = f"{detail_url}/mitglieder"
     page = lead_client.get(members_url).text
     assert "Offene Anfragen" in page and "Ich möchte mitmachen." in page
-    from netzwerk.groups.models import JoinRequest
-
     with app.app_context():
         first, second = db.session.scalars(select(JoinRequest.id).order_by(JoinRequest.id)).all()
     post_form(lead_client, f"{detail_url}/anfragen/{first}/annehmen", {}, get_url=members_url)
@@ -304,3 +306,97 @@ def test_the_manager_sees_the_addresses_in_the_search(app, make_group, make_user
     group = make_group("AK Eigen")
     manager, _ = as_role("admin")
     assert "sandra.still@example.org" in manager.get(f"/arbeitskreise/{group}/mitglieder?suche=Sandra").text
+
+
+def test_a_paused_or_closed_group_takes_no_requests_and_members_need_none(app, make_group, make_user, mailbox):
+    """The rules live in request_to_join; the page says why instead of a bare 404."""
+    lead = make_user(name="Lea Leitung")
+    member = make_user(name="Mia Mitglied")
+    applicant = make_user(name="Anton Anfrage")
+    closed_id = make_group("AK Zu", members=[(lead, "lead")], status="closed")
+    open_id = make_group("AK Auf", members=[(lead, "lead"), (member, "member")])
+    with app.test_request_context():
+        closed, open_ = db.session.get(WorkingGroup, closed_id), db.session.get(WorkingGroup, open_id)
+        with pytest.raises(Finished):
+            request_to_join(closed, db.session.get(User, applicant.id), "")
+        with pytest.raises(Conflict):
+            request_to_join(open_, db.session.get(User, member.id), "")
+    for person, group_id, reason in (
+        (applicant, closed_id, "nimmt derzeit keine neuen Mitglieder auf"),
+        (member, open_id, "Sie gehören diesem Arbeitskreis bereits an."),
+    ):
+        client = app.test_client()
+        login(client, person.email)
+        url = f"/arbeitskreise/{group_id}"
+        response = post_form(client, f"{url}/anfragen", {"message": "Darf ich?"}, get_url=url)
+        assert response.status_code == 302 and response.headers["Location"].endswith(url)
+        assert reason in client.get(url).text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JoinRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 0
+    assert mailbox.messages == []
+
+
+def test_asking_twice_makes_one_request_and_one_mail(app, make_group, make_user, mailbox):
+    lead = make_user(name="Lea Leitung")
+    applicant = make_user(name="Anton Anfrage")
+    group_id = make_group("AK Doppelklick", members=[(lead, "lead")])
+    client = app.test_client()
+    login(client, applicant.email)
+    url = f"/arbeitskreise/{group_id}"
+    for _click in range(2):
+        assert post_form(client, f"{url}/anfragen", {"message": "Hallo"}, get_url=url).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JoinRequest)) == 1
+    assert [m["To"] for m in mailbox.messages] == [lead.email]
+
+
+def test_a_join_request_is_decided_once_when_two_leads_decide_at_once(app, make_group, make_user, mailbox):
+    """The second lead still sees the request pending (loaded before the first decision was saved): one
+    conditional UPDATE decides, so the applicant becomes a member once and hears once."""
+    lead, deputy = make_user(name="Lea Leitung"), make_user(name="Dora Deputy")
+    applicant = make_user(name="Anton Anfrage")
+    group_id = make_group("AK Gleichzeitig", members=[(lead, "lead"), (deputy, "deputy")])
+    with app.test_request_context():
+        join_request = JoinRequest(group_id=group_id, user_id=applicant.id)
+        db.session.add(join_request)
+        db.session.commit()
+        request_id = join_request.id
+    with app.test_request_context():
+        seen_by_deputy = db.session.get(JoinRequest, request_id)
+        assert seen_by_deputy.status == RequestStatus.PENDING
+        with db.engine.begin() as other:  # the lead's decision, saved meanwhile
+            other.execute(update(JoinRequest).where(JoinRequest.id == request_id).values(status=RequestStatus.DECLINED))
+        with pytest.raises(Finished, match="bereits entschieden"), unit_of_work():
+            decide_request(seen_by_deputy, True, db.session.get(User, deputy.id))
+    with app.app_context():
+        assert db.session.get(JoinRequest, request_id).status == RequestStatus.DECLINED
+        members = select(Membership).where(Membership.group_id == group_id, Membership.user_id == applicant.id)
+        assert db.session.scalars(members).all() == []
+    assert mailbox.messages == []
+
+
+def test_a_taken_name_is_refused_by_the_service(app, make_group):
+    make_group("AK Einmalig")
+    with app.test_request_context():
+        with pytest.raises(NameTaken):
+            save_group(None, GroupData(name="AK Einmalig"))
+        other = db.session.get(WorkingGroup, make_group("AK Anders"))
+        with pytest.raises(NameTaken, match="schon einen Arbeitskreis"):
+            save_group(other, GroupData(name="AK Einmalig"))
+
+
+def test_a_crossed_group_save_is_a_conflict_and_saves_nothing(app, make_group):
+    group_id = make_group("AK Vorher")
+    with app.test_request_context():
+        group = db.session.get(WorkingGroup, group_id)
+        db.session.execute(  # another save committed meanwhile: the version read here is old
+            update(WorkingGroup)
+            .where(WorkingGroup.id == group_id)
+            .values(version=WorkingGroup.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(Conflict):
+            save_group(group, GroupData(name="AK Nachher"))
+    with app.app_context():
+        assert db.session.get(WorkingGroup, group_id).name == "AK Vorher"

@@ -15,14 +15,14 @@ from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import Role
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.incoming import receive
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
-from netzwerk.mail.services import deliver
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import MeetingData, answer, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, answer, schedule_meeting
 from netzwerk.scheduler import build_scheduler, run_job
+from netzwerk.unit_of_work import unit_of_work
+from tests import factories
 from tests.conftest import free_port, login
 from tests.dovecot import dovecot_server, imap_session
 
@@ -41,29 +41,21 @@ def world(app, make_user):
     max_ = make_user(name="Max Mitglied", email="max.mitglied@example.org")
     make_user(name="Bernd Fremd", email="bernd.fremd@example.org")  # has an account, not invited
     with app.test_request_context(base_url=app.config["BASE_URL"]):
-        group = WorkingGroup(name="AK Energie", short_name="AK E")
-        db.session.add(group)
-        db.session.add_all(
-            [
-                Membership(group=group, user_id=u.id, role=r)
-                for u, r in ((lead, "lead"), (anna, "member"), (max_, "member"))
-            ]
-        )
-        db.session.flush()
+        group = factories.group(name="AK Energie", short_name="AK E", leads=[lead], members=[anna, max_])
         start = clock.now().replace(microsecond=0) + timedelta(days=10)
         data = MeetingData(title="Frühjahrstreffen", starts_at=start, ends_at=start + timedelta(hours=2))
-        meeting, _mails = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
+        meeting, _invited = schedule_meeting(group, data, db.session.get(type(lead), lead.id))
         meeting.uid = UID
         db.session.commit()
         return {"meeting": meeting.id, "anna": anna.id, "lead": lead, "max": max_.id}
 
 
 def handle(app, raw: bytes):
-    """What `flask mail receive` and the IMAP poll do with one mail: handle, commit, deliver."""
+    """What `flask mail receive` and the IMAP poll do with one mail: handle it as a unit of work (committed,
+    then the mails it caused are sent)."""
     with app.test_request_context(base_url=app.config["BASE_URL"]):
-        handled = receive(raw)
-        db.session.commit()
-        deliver(handled.mails)
+        with unit_of_work():
+            handled = receive(raw)
         return handled.entry.outcome, handled.entry.reason
 
 
@@ -370,7 +362,7 @@ def test_the_copy_fallback_without_move(app, world, imap):
 
 
 def test_incoming_mails_are_purged_after_the_retention_period(app, world):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
 
     handle(app, sample("outlook_accepted.eml"))
     handle(app, sample("thunderbird_other_person.eml"))

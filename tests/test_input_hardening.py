@@ -32,8 +32,8 @@ VERSIONED_FORMS = [
 
 
 @pytest.fixture
-def world(app, make_user, make_actor):
-    return build_world(app, make_user, make_actor)
+def world(app):
+    return build_world(app)
 
 
 def url_of(app, endpoint: str, arguments: set | dict, ids: dict) -> str:

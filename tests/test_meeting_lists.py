@@ -10,8 +10,9 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.actors.models import FieldOfAction
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.meetings.models import Invitation, Meeting
+from netzwerk.groups.models import WorkingGroup
+from netzwerk.meetings.models import Meeting
+from tests import factories
 from tests.conftest import count_queries, login
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -22,15 +23,9 @@ def add_meetings(app, group_name, members, starts, field_name=None):
         group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == group_name))
         if group is None:
             field = db.session.scalar(select(FieldOfAction).where(FieldOfAction.name.startswith(field_name or "~")))
-            group = WorkingGroup(name=group_name, short_name=group_name[3:9], field_of_action=field)
-            db.session.add(group)
-            db.session.add_all(Membership(group=group, user_id=user.id) for user in members)
+            group = factories.group(name=group_name, short_name=group_name[3:9], field_of_action=field, members=members)
         for n, start in enumerate(starts):
-            meeting = Meeting(
-                group=group, title=f"{group_name} Sitzung {n + 1}", starts_at=start, ends_at=start + timedelta(hours=1)
-            )
-            db.session.add(meeting)
-            db.session.add_all(Invitation(meeting=meeting, user_id=user.id) for user in members)
+            factories.meeting(group, title=f"{group_name} Sitzung {n + 1}", starts_at=start, hours=1, invite=members)
         db.session.commit()
 
 

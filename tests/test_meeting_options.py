@@ -10,34 +10,12 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.groups.models import Membership
 from netzwerk.meetings.models import Invitation, Meeting
+from tests import factories
+from tests.answers import add_meeting, answer_as
 from tests.conftest import csrf_token_from, login, post_form
 from tests.test_meetings import group_world, meeting_form, schedule  # noqa: F401  (fixture)
-
-
-def add_meeting(app, group_id, members, capacity=None, guests_allowed=False, days=7):
-    start = (clock.now() + timedelta(days=days)).replace(second=0, microsecond=0)
-    with app.app_context():
-        meeting = Meeting(
-            group_id=group_id,
-            title="Werkstattgespräch",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            place="Hochschule Landshut",
-            capacity=capacity,
-            guests_allowed=guests_allowed,
-        )
-        db.session.add(meeting)
-        db.session.add_all(Invitation(meeting=meeting, user_id=user.id) for user in members)
-        db.session.commit()
-        return meeting.id
-
-
-def answer_as(app, user, meeting_id, value):
-    client = app.test_client()
-    login(client, user.email)
-    return post_form(client, f"/termine/{meeting_id}/antwort", {"answer": value}, get_url=f"/termine/{meeting_id}")
 
 
 def states(app, meeting_id):
@@ -49,13 +27,7 @@ def states(app, meeting_id):
 @pytest.fixture
 def crowd(app, make_user):
     people = [make_user(name=f"Person {n}") for n in range(4)]
-    with app.app_context():
-        group = WorkingGroup(name="AK Innovation", is_public=True)
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=p.id) for p in people)
-        db.session.commit()
-        group_id = group.id
-    return group_id, people
+    return factories.create(app, factories.group, name="AK Innovation", is_public=True, members=people), people
 
 
 def test_zusagen_beyond_capacity_wait_and_move_up_when_a_place_is_free(app, crowd, mailbox):
@@ -113,11 +85,7 @@ def test_raising_the_capacity_moves_people_up(app, crowd, mailbox):
 
 def test_simultaneous_zusagen_never_overbook(app, make_user):
     people = [make_user(name=f"Eilig {n}") for n in range(8)]
-    with app.app_context():
-        group = WorkingGroup(name="AK Andrang")
-        db.session.add(group)
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Andrang")
     meeting_id = add_meeting(app, group_id, people, capacity=3)
     clients = []
     for person in people:
@@ -170,11 +138,7 @@ def test_guests_register_for_open_meetings_only(app, crowd, make_user, mailbox):
 
 def test_guests_cannot_see_internal_groups_meetings(app, make_user):
     member = make_user()
-    with app.app_context():
-        group = WorkingGroup(name="AK Vertraulich", is_public=False)
-        db.session.add_all([group, Membership(group=group, user_id=member.id)])
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Vertraulich", is_public=False, members=[member])
     meeting_id = add_meeting(app, group_id, [member], guests_allowed=True)
     outsider = app.test_client()
     login(outsider, make_user().email)
@@ -281,11 +245,11 @@ def test_no_answers_once_the_meeting_has_begun(app, group_world, mailbox):  # no
 
 
 def test_an_expired_answer_link_is_refused_and_answers_nothing(app, group_world, mailbox, monkeypatch):  # noqa: F811
-    from netzwerk.meetings import services
+    from netzwerk.meetings.services import tokens
 
     schedule(group_world)
     link = mailbox.link_in(next(m for m in mailbox.messages if m["To"] == group_world["member"].email), "/antwort/")
-    monkeypatch.setattr(services, "ANSWER_LINK_VALID_FOR", timedelta(seconds=-1))  # every link is too old now
+    monkeypatch.setattr(tokens, "ANSWER_LINK_VALID_FOR", timedelta(seconds=-1))  # every link is too old now
     visitor = app.test_client()
     page = visitor.get(link)
     assert page.status_code == 400 and "Antwort-Link ist abgelaufen" in page.text

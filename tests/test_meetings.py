@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
+from tests import factories
 from tests.conftest import csrf_token_from, login, post_form, version_on
 
 
@@ -19,17 +19,9 @@ def group_world(app, make_user):
     lead = make_user(name="Lea Leitung")
     member = make_user(name="Max Mitglied")
     outsider = make_user(name="Olaf Outsider")
-    with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK", is_public=True)
-        db.session.add_all(
-            [
-                group,
-                Membership(group=group, user_id=lead.id, role="lead"),
-                Membership(group=group, user_id=member.id, role="member"),
-            ]
-        )
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(
+        app, factories.group, name="AK Fachkräfte", short_name="AK FK", is_public=True, leads=[lead], members=[member]
+    )
     client = app.test_client()
     login(client, lead.email)
     return {"lead": lead, "member": member, "outsider": outsider, "group": group_id, "client": client}

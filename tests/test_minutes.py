@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting, Task
+from tests import factories
 from tests.conftest import login, post_form
 
 
@@ -21,23 +22,13 @@ def held_meeting(app, make_user):
     nora = make_user(name="Nora Neu", notify_by_email=False)
     other_lead = make_user(name="Oskar Anderer")
     with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", is_public=True)
-        other = WorkingGroup(name="AK Mobilität")
-        start = clock.now() - timedelta(days=1)
-        meeting = Meeting(group=group, title="Herbstsitzung", starts_at=start, ends_at=start + timedelta(hours=2))
-        db.session.add_all(
-            [
-                group,
-                other,
-                meeting,
-                Membership(group=group, user_id=lead.id, role="lead"),
-                Membership(group=group, user_id=max_.id),
-                Membership(group=group, user_id=nora.id),
-                Membership(group=other, user_id=other_lead.id, role="lead"),
-                Invitation(meeting=meeting, user_id=lead.id, answer="yes"),
-                Invitation(meeting=meeting, user_id=max_.id, answer="no"),
-                Invitation(meeting=meeting, user_id=nora.id),
-            ]
+        group = factories.group(name="AK Fachkräfte", is_public=True, leads=[lead], members=[max_, nora])
+        factories.group(name="AK Mobilität", leads=[other_lead])
+        meeting = factories.meeting(
+            group,
+            title="Herbstsitzung",
+            starts_at=clock.now() - timedelta(days=1),
+            answers={lead: "yes", max_: "no", nora: None},
         )
         db.session.commit()
         invitations = {i.user.name: i.id for i in db.session.scalars(select(Invitation))}
@@ -153,9 +144,8 @@ def test_a_foreign_invitation_id_is_refused(app, held_meeting, make_user):
     with app.app_context():
         start = clock.now() - timedelta(days=3)
         group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == "AK Mobilität"))
-        elsewhere = Meeting(group=group, title="Fremd", starts_at=start, ends_at=start + timedelta(hours=1))
-        foreign = Invitation(meeting=elsewhere, user_id=held_meeting["users"]["other_lead"].id)
-        db.session.add_all([elsewhere, foreign])
+        elsewhere = factories.meeting(group, title="Fremd", starts_at=start, hours=1)
+        foreign = factories.invitation(elsewhere, held_meeting["users"]["other_lead"])
         db.session.commit()
         foreign_id = foreign.id
     data = minutes_data(held_meeting, **{"attendance-0-invitation_id": str(foreign_id)})

@@ -15,6 +15,7 @@ from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.network_picture.services import PictureFilter, network_picture
 from netzwerk.partners.models import PartnerLink, Partnership
 from netzwerk.projects.models import Project
+from tests import factories
 from tests.conftest import count_queries, login
 
 URL = "/uebersicht/netzwerkbild"
@@ -97,11 +98,12 @@ def small(app, make_user):
         field = {f.short_name: f for f in db.session.scalars(select(FieldOfAction))}
 
         def actor(name, town=None, fields=(), **extra):
-            return Actor(
+            ids = [field[f].id for f in fields]
+            return factories.actor(
                 name=name,
-                name_key=name.lower(),
+                kind=extra.pop("kind", "other"),
                 municipality_id=place.get(town),
-                fields_of_action=[field[f] for f in fields],
+                field_of_action_ids=ids,
                 **extra,
             )
 
@@ -110,24 +112,18 @@ def small(app, make_user):
         c = actor("C", "Ergolding")
         p = actor("P", kind="partner")
         gone = actor("Archiviert", "Landshut", archived_at=clock.now())
-        g1 = WorkingGroup(name="G1", field_of_action_id=field["Zuzugsregion"].id)
-        g2 = WorkingGroup(name="G2", field_of_action_id=field["Wissen und Technologie"].id)
-        closed = WorkingGroup(name="Beendet", status="closed")
-        partnership = Partnership(actor=p, type="other")
+        g1 = factories.group(name="G1", field_of_action_id=field["Zuzugsregion"].id)
+        g2 = factories.group(name="G2", field_of_action_id=field["Wissen und Technologie"].id)
+        closed = factories.group(name="Beendet", status="closed")
         long_ago = clock.today() - timedelta(days=400)
-        db.session.add_all([a, b, c, p, gone, g1, g2, closed, partnership])
-        db.session.add_all(
-            [
-                Membership(group=g1, user_id=person.id, actor=a),
-                Membership(group=g2, user_id=person.id, actor=a),
-                Membership(group=g2, user_id=person.id, actor=b),
-                Membership(group=g1, user_id=person.id, actor=c, start_date=long_ago, end_date=clock.today()),
-                Membership(group=g1, user_id=person.id, actor=gone),
-                Membership(group=closed, user_id=person.id, actor=b),
-                PartnerLink(partnership=partnership, group=g1, about="Beratung"),
-                Project(title="V", field_of_action_id=field["Wissen und Technologie"].id, actors=[b], groups=[g2]),
-            ]
-        )
+        factories.membership(g1, person, actor=a)
+        factories.membership(g2, person, actor=a)
+        factories.membership(g2, person, actor=b)
+        factories.membership(g1, person, actor=c, start=long_ago, end=clock.today())
+        factories.membership(g1, person, actor=gone)
+        factories.membership(closed, person, actor=b)
+        factories.partner_link(factories.partnership(p), group=g1, about="Beratung")
+        factories.project(title="V", field_of_action_id=field["Wissen und Technologie"].id, actors=[b], groups=[g2])
         db.session.commit()
         return {"zuzug": field["Zuzugsregion"].id, "ergolding": place["Ergolding"]}
 
@@ -150,18 +146,13 @@ def test_small_network(app, small):
 
 def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
     with app.app_context():
-        first, second, third = (Actor(name=n, name_key=n.lower()) for n in ("Erster", "Zweiter", "Dritter"))
-        p1, p2 = Partnership(actor=first, type="other"), Partnership(actor=second, type="other")
-        ended = Partnership(actor=third, type="other", status="ended")
-        db.session.add_all([first, second, third, p1, p2, ended])
-        db.session.add_all(
-            [
-                PartnerLink(partnership=p1, actor=second, about="x"),
-                PartnerLink(partnership=p2, actor=first, about="x"),
-                PartnerLink(partnership=p1, actor=third, about="x", ended_on=clock.today()),
-                PartnerLink(partnership=ended, actor=first, about="x"),
-            ]
-        )
+        first, second, third = (factories.actor(name=n, kind="other") for n in ("Erster", "Zweiter", "Dritter"))
+        p1, p2 = factories.partnership(first), factories.partnership(second)
+        ended = factories.partnership(third, status="ended")
+        factories.partner_link(p1, actor=second, about="x")
+        factories.partner_link(p2, actor=first, about="x")
+        factories.partner_link(p1, actor=third, about="x", ended_on=clock.today())
+        factories.partner_link(ended, actor=first, about="x")
         db.session.commit()
         picture = network_picture()
     assert edge_names(picture) == ["Erster-Zweiter"]

@@ -10,17 +10,16 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.news.models import NewsItem
+from tests import factories
 from tests.conftest import post_form
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def add_news(app, title, days=-1, body="Text", **fields):
-    with app.app_context():
-        item = NewsItem(title=title, body=body, publish_at=clock.now() + timedelta(days=days), **fields)
-        db.session.add(item)
-        db.session.commit()
-        return item.id
+    return factories.create(
+        app, factories.news, title=title, body=body, publish_at=clock.now() + timedelta(days=days), **fields
+    )
 
 
 def news_form(**changes):

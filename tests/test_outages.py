@@ -109,31 +109,11 @@ def outage_database(request, tmp_path):
         yield f"sqlite:///{path}", stop, start
 
 
-def plain_user_maker(app):
-    counter = iter(range(10_000))
-
-    def make():
-        from netzwerk.auth.models import AccountStatus, Role, User
-
-        n = next(counter)
-        with app.app_context():
-            user = User(email=f"ausfall{n}@example.org", name=f"Ausfall {n}", role=Role.MEMBER)
-            user.status = AccountStatus.ACTIVE
-            db.session.add(user)
-            db.session.commit()
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
-
-    return make
-
-
 def test_the_scheduler_survives_database_outages_and_sends_what_falls_due_after(outage_database, tmp_path):
-    from tests.test_scheduler_process import SlowCounter, due_reminders, start_scheduler, wait_for
+    from tests.scheduler_process import SlowCounter, due_reminders, start_scheduler, wait_for
 
     url, stop, start = outage_database
     app = migrated_app(url)
-    make_user = plain_user_maker(app)
     smtp = SlowCounter(pause=0)
     controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -150,7 +130,7 @@ def test_the_scheduler_survives_database_outages_and_sends_what_falls_due_after(
             start()
             assert process.poll() is None, log.read_text()[-3000:]
             # reminders that fall due after the outage still go out, without a restart
-            expected += due_reminders(app, meetings=1, members=3, make_user=make_user, group_name=f"AK {outage}")
+            expected += due_reminders(app, meetings=1, members=3, group_name=f"AK {outage}")
             wait_for(lambda e=expected: len(set(smtp.received)) >= e, 30, "the reminders due after the outage")
             survived += 1
     finally:

@@ -105,6 +105,11 @@ def test_a_mail_that_keeps_failing_ends_as_failed_and_can_be_resent(app, make_us
     )
     run(app)
     assert rows(app)[0].status == MailStatus.SENT and len(mailbox.messages) == 1
+    again = post_form(manager, f"/postausgang/{mail.id}/erneut", {}, get_url=f"/postausgang/{mail.id}")
+    assert again.status_code == 302  # a sent mail is not sent again; the page says why
+    assert "wird nicht erneut gesendet" in manager.get(f"/postausgang/{mail.id}").text
+    run(app)
+    assert rows(app)[0].status == MailStatus.SENT and len(mailbox.messages) == 1
 
 
 def test_a_permanent_refusal_is_not_retried(app, make_user, mailbox, moody):

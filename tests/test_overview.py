@@ -27,6 +27,7 @@ from netzwerk.overview.services import (
 )
 from netzwerk.partners.models import Partnership
 from netzwerk.projects.models import Milestone, Project
+from tests import factories
 from tests.conftest import count_queries, login
 
 TODAY = clock.today()
@@ -262,11 +263,10 @@ def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_repor
 
     with app.app_context():
         start = clock.local_midnight(TODAY - timedelta(days=20))
-        new = WorkingGroup(name="AK Neu")
-        old = WorkingGroup(name="AK Alt", created_at=clock.now() - timedelta(days=400))
-        closed = WorkingGroup(name="AK Beendet", status=GroupStatus.CLOSED)
-        db.session.add_all([new, old, closed])
-        db.session.add(Meeting(group=closed, title="Letzte Sitzung", starts_at=start, ends_at=start))
+        factories.group(name="AK Neu")
+        factories.group(name="AK Alt", created_at=clock.now() - timedelta(days=400))
+        closed = factories.group(name="AK Beendet", status=GroupStatus.CLOSED)
+        factories.meeting(closed, title="Letzte Sitzung", starts_at=start, hours=0)
         db.session.commit()
         activity = group_activity(YEAR_AGO, TOMORROW)
         assert [e.group.name for e in dormant_groups(activity)] == ["AK Alt"]

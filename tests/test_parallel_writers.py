@@ -14,13 +14,13 @@ from collections import Counter
 from sqlalchemy import select
 
 from netzwerk.extensions import db
-from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation
+from tests import factories
+from tests.answers import add_meeting, answer_links
 from tests.conftest import PASSWORD
 from tests.gunicorn import Browser, gunicorn_server
 from tests.html_forms import form_with
 from tests.ops_report import report
-from tests.test_meeting_options import add_meeting
 
 WRITERS_SECONDS = float(os.environ.get("NETZWERK_WRITERS_SECONDS", "8"))
 
@@ -53,22 +53,12 @@ def editing(browser: Browser, url: str, stop: float, codes: Counter, lock: threa
 
 
 def test_twenty_parallel_writers_get_no_locked_database_and_no_5xx(app, make_user, make_actor, smtp_server, tmp_path):
-    from netzwerk.meetings.services import answer_token
-
     people = [make_user(name=f"Schreiberin {n}") for n in range(10)]
     managers = [make_user(role="admin", name=f"Managerin {n}") for n in range(10)]
     actors = [make_actor(name=f"Betrieb {n} GmbH") for n in range(10)]
-    with app.app_context():
-        group = WorkingGroup(name="AK Dauerbetrieb")
-        db.session.add(group)
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Dauerbetrieb")
     meeting_id = add_meeting(app, group_id, people, capacity=5)
-    with app.app_context():
-        links = [
-            f"/antwort/{answer_token(i)}"
-            for i in db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id))
-        ]
+    links = answer_links(app, meeting_id)
     log = tmp_path / "gunicorn.log"
     codes, lock = Counter(), threading.Lock()
     with gunicorn_server(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server.port, log, workers=3) as base:

@@ -13,9 +13,9 @@ from netzwerk import clock
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
-from netzwerk.meetings.models import Meeting
+from netzwerk.groups.models import WorkingGroup
 from netzwerk.partners.models import PartnerLink, PartnerLogo, Partnership, PartnerUser
+from tests import factories
 from tests.conftest import csrf_token_from, login, post_form
 from tests.test_actors import count_queries
 
@@ -50,32 +50,21 @@ def world(app, make_user, make_actor):
     )
     target = make_actor(name="Zielakteur GmbH", is_public=True)
     with app.app_context():
-        a = Partnership(
-            actor_id=actor_a.id,
+        a = factories.partnership(
+            actor_a,
             type="metropolitan_region",
             offers="Angebote A",
             public_fields=["description", "website"],
+            users=[people["partner_a"]],
         )
-        b = Partnership(actor_id=actor_b.id, type="airport", offers="Angebote B")
-        internal = WorkingGroup(name="AK Intern", is_public=False)
-        public = WorkingGroup(name="AK Offen", is_public=True)
-        meeting = Meeting(
-            group=internal,
-            title="Sitzung Intern",
-            starts_at=clock.now() + timedelta(days=2),
-            ends_at=clock.now() + timedelta(days=2, hours=1),
+        b = factories.partnership(actor_b, type="airport", offers="Angebote B", users=[people["partner_b"]])
+        internal = factories.group(name="AK Intern", is_public=False, members=[people["member"]])
+        public = factories.group(name="AK Offen", is_public=True)
+        meeting = factories.meeting(
+            internal, title="Sitzung Intern", starts_at=clock.now() + timedelta(days=2), hours=1
         )
-        db.session.add_all([a, b, internal, public, meeting])
-        db.session.flush()
-        db.session.add_all(
-            [
-                PartnerUser(user_id=people["partner_a"].id, partnership_id=a.id),
-                PartnerUser(user_id=people["partner_b"].id, partnership_id=b.id),
-                PartnerLink(partnership_id=a.id, group_id=internal.id, about="Pendlerverkehr", since=date(2024, 1, 1)),
-                PartnerLink(partnership_id=b.id, actor_id=target.id, about="Ausbildung", since=date(2023, 5, 1)),
-                Membership(group=internal, user_id=people["member"].id),
-            ]
-        )
+        factories.partner_link(a, group=internal, about="Pendlerverkehr", since=date(2024, 1, 1))
+        factories.partner_link(b, actor=target, about="Ausbildung", since=date(2023, 5, 1))
         db.session.commit()
         ids = {
             "a": a.id,
@@ -265,11 +254,8 @@ def test_partner_list_queries_do_not_grow_with_partners(app, world, make_actor):
     few = count_queries(app, manager, "/partner/")
     with app.app_context():
         for n in range(15):
-            actor = Actor(name=f"Partner {n}", name_key=f"partner {n}", is_public=True, kind="partner")
-            partnership = Partnership(actor=actor, type="other")
-            db.session.add_all(
-                [actor, partnership, PartnerLink(partnership=partnership, group_id=ids["public"], about="x")]
-            )
+            actor = factories.actor(name=f"Partner {n}", is_public=True, kind="partner")
+            factories.partner_link(factories.partnership(actor), group=ids["public"], about="x")
         db.session.commit()
     assert count_queries(app, manager, "/partner/") == few
 
@@ -353,8 +339,7 @@ def test_actor_filter_queries_stay_constant(app, world):
     with app.app_context():
         partnership = db.session.get(Partnership, ids["b"])
         for n in range(30):
-            actor = Actor(name=f"Ziel {n}", name_key=f"ziel {n}", is_public=True)
-            db.session.add_all([actor, PartnerLink(partnership=partnership, actor=actor, about="x")])
+            factories.partner_link(partnership, actor=factories.actor(name=f"Ziel {n}", is_public=True), about="x")
         db.session.commit()
     assert count_queries(app, manager, "/akteure/?kooperation=1") == few
 
@@ -680,20 +665,20 @@ def test_manager_asks_for_an_update_and_the_link_leads_to_the_profile(app, world
 
 def test_yearly_reminder_goes_to_stale_partners_once(app, world):
     """A (never updated) is reminded; B updated its profile ten days ago and is not."""
-    from netzwerk.partners.services import send_yearly_reminders
+    from netzwerk.partners.services.freshness import send_yearly_reminders
 
     people, ids = world
     with app.test_request_context():
         db.session.get(Partnership, ids["b"]).profile_updated_at = clock.now() - timedelta(days=10)
-        mails = send_yearly_reminders()
+        reminded = send_yearly_reminders()
         db.session.commit()
-        assert [m.recipient for m in mails] == [people["partner_a"].email]
+        assert [user.email for user in reminded] == [people["partner_a"].email]
         assert send_yearly_reminders() == []
 
 
 def test_scheduler_job_queues_reminders_with_a_login_link(app, world, mailbox):
     from netzwerk.mail.models import OutgoingMail
-    from netzwerk.partners.services import yearly_reminder_job
+    from netzwerk.partners.services.freshness import yearly_reminder_job
     from netzwerk.scheduler import build_scheduler
     from tests.conftest import run_outbox
 
@@ -735,3 +720,37 @@ def test_manager_assigns_the_organisation_on_the_user_edit_page(app, world):
             ids["a"]
         ]
         assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.user_assigned")) == 2
+
+
+# --- The rules live in the partners services (unit of work, issue 16) -----------------------------------
+
+
+def test_an_actor_made_partner_twice_at_once_is_a_conflict_not_a_500(app, make_actor):
+    """The form offers only actors without a partnership; two saves at the same moment both pass that, and the
+    unique actor refuses the second: save_partnership names the reason as a Conflict, and nothing stays."""
+    from netzwerk.errors import Conflict
+    from netzwerk.partners.services.partnerships import PartnershipData, save_partnership
+
+    actor = make_actor(name="Doppelklick e.V.", kind="association")
+    with app.test_request_context():
+        save_partnership(None, PartnershipData(type="chamber"), db.session.get(Actor, actor.id))
+        db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            save_partnership(None, PartnershipData(type="other"), db.session.get(Actor, actor.id))
+        assert str(refused.value.message) == "Diese Organisation ist bereits Partnerorganisation."
+    with app.app_context():
+        assert db.session.scalars(select(Partnership.type).where(Partnership.actor_id == actor.id)).all() == ["chamber"]
+        assert db.session.scalar(select(func.count()).where(AuditEntry.action == "partner.created")) == 1
+
+
+def test_only_a_partners_change_can_be_undone(app, world):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.partners.services.profile import undo_change
+
+    with app.test_request_context():
+        not_a_partner_change = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action != "partner.profile_updated")
+        )
+        with pytest.raises(NotAllowed):
+            undo_change(not_a_partner_change)

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
+from tests import factories
 from tests.conftest import count_queries, csrf_token_from, login, post_form
 
 IN_TWO_WEEKS = clock.wall_clock(clock.now()) + timedelta(days=14)
@@ -28,18 +28,10 @@ def world(app, make_user):
     partner = make_user(role="partner", name="Paula Partner")
     other_lead = make_user(name="Otto Andersleiter")
     with app.app_context():
-        group = WorkingGroup(name="AK Fachkräfte", short_name="AK FK", is_public=True)
-        other = WorkingGroup(name="AK Innovation", is_public=True)
-        db.session.add_all(
-            [
-                group,
-                other,
-                Membership(group=group, user_id=lead.id, role="lead"),
-                Membership(group=group, user_id=anna.id, role="member"),
-                Membership(group=group, user_id=bernd.id, role="member"),
-                Membership(group=other, user_id=other_lead.id, role="lead"),
-            ]
+        group = factories.group(
+            name="AK Fachkräfte", short_name="AK FK", is_public=True, leads=[lead], members=[anna, bernd]
         )
+        factories.group(name="AK Innovation", is_public=True, leads=[other_lead])
         db.session.commit()
         group_id = group.id
     client = app.test_client()
@@ -405,7 +397,7 @@ def add_voters(app, group_id: int, poll_id: int, make_user, count: int) -> None:
     with app.app_context():
         slots = db.session.scalars(select(PollSlot.id).where(PollSlot.poll_id == poll_id)).all()
         for user in users:
-            db.session.add(Membership(group_id=group_id, user_id=user.id))
+            factories.membership(group_id, user)
             db.session.add_all(PollVote(poll_id=poll_id, slot_id=s, user_id=user.id, value="yes") for s in slots)
         db.session.commit()
 
@@ -436,15 +428,11 @@ def test_meine_termine_keeps_a_constant_number_of_queries_as_polls_grow(app, wor
     cast(app, anna, only_poll(app).id, "yes", "no")
     few = count_queries(app, anna, "/termine/")
     with app.app_context():
-        others = [WorkingGroup(name=f"AK {n}") for n in range(4)]
-        db.session.add_all(others)
-        db.session.flush()
         moment = clock.now() + timedelta(days=3)
-        for group in others:
-            db.session.add(Membership(group_id=group.id, user_id=world["anna"].id))
+        for number in range(4):
+            group = factories.group(name=f"AK {number}", members=[world["anna"]])
             for n in range(3):
-                slots = [PollSlot(starts_at=moment, ends_at=moment + timedelta(hours=1))]
-                db.session.add(Poll(group_id=group.id, title=f"Umfrage {group.name} {n}", slots=slots))
+                factories.poll(group, title=f"Umfrage {group.name} {n}", slots=[(moment, moment + timedelta(hours=1))])
         db.session.commit()
     page = anna.get("/termine/").text
     assert page.count("Ihre Stimme fehlt noch.") == 12 and page.count("Sie haben abgestimmt.") == 1

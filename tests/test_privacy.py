@@ -4,6 +4,7 @@
 import json
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import JSON, String, Text, func, select
 
 from netzwerk import clock
@@ -13,7 +14,8 @@ from netzwerk.extensions import db
 from netzwerk.legal.models import LegalPage
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.privacy.models import Consent, DeletionRequest
-from tests.conftest import login, post_form
+from tests import factories
+from tests.conftest import csrf_token_from, login, post_form
 
 FORMER = "ehemaliges Mitglied"
 
@@ -69,7 +71,7 @@ def test_a_user_without_acknowledgement_confirms_the_notice_before_using_the_too
 
 def test_demo_logins_have_confirmed_the_notice(app):
     from netzwerk.demo import load_demo
-    from netzwerk.privacy.services import needs_acknowledgement
+    from netzwerk.privacy.services.consent import needs_acknowledgement
 
     with app.app_context():
         users = load_demo()
@@ -155,7 +157,7 @@ def text_hits(needles: list[str]) -> list[str]:
 def build_history(app, make_user, make_actor, mailbox):
     """A person with an invitation, memberships, answers, attendance, minutes, poll answers, mails, consents,
     audit entries, a contact person entry and a deletion request, as the tool's flows leave them."""
-    from netzwerk.groups.models import GroupMessage, JoinRequest, Membership, WorkingGroup
+    from netzwerk.groups.models import GroupMessage, JoinRequest
     from netzwerk.meetings.models import Invitation, Meeting, Task
     from netzwerk.polls.models import Poll, PollSlot, PollVote
 
@@ -195,7 +197,9 @@ def build_history(app, make_user, make_actor, mailbox):
         from netzwerk.actors.models import ContactPerson
 
         db.session.scalar(select(ContactPerson).where(ContactPerson.email == EMAIL)).user_id = user.id
-        group = WorkingGroup(name="AK Datenschutz", is_public=True)
+        group = factories.group(name="AK Datenschutz", is_public=True)
+        factories.membership(group, user, start=date(2025, 1, 1))
+        factories.membership(group, lead, role="lead")
         held = Meeting(
             group=group,
             title="Rückblick",
@@ -214,12 +218,8 @@ def build_history(app, make_user, make_actor, mailbox):
             title="Termin",
             slots=[PollSlot(starts_at=now + timedelta(days=9), ends_at=now + timedelta(days=9, hours=1))],
         )
-        db.session.add(group)
-        db.session.flush()
         db.session.add_all(
             [
-                Membership(group=group, user_id=user.id, start_date=date(2025, 1, 1)),
-                Membership(group=group, user_id=lead.id, role="lead"),
                 held,
                 coming,
                 Invitation(meeting=held, user_id=user.id, answer="yes", comment=f"Gruß, {NAME}", attendance="present"),
@@ -395,7 +395,7 @@ def test_the_retention_page_flags_and_erases_old_invitations_and_inactive_accoun
 
 
 def test_the_daily_job_purges_old_mails_and_audit_entries(app):
-    from netzwerk.privacy.services import purge_expired
+    from netzwerk.privacy.services.retention import purge_expired
     from netzwerk.scheduler import build_scheduler, run_job
 
     def mail(n, status, age_days):
@@ -530,19 +530,18 @@ def test_the_barrier_feedback_form_is_throttled_per_address(app, as_role, mailbo
 def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_name(app, make_user):
     """Minutes and Rundmails that name the person lose the name; a longer name that merely starts the same stays;
     an invitation's calendar file (folded lines) loses the organiser's address."""
-    from netzwerk.groups.models import GroupMessage, WorkingGroup
+    from netzwerk.groups.models import GroupMessage
     from netzwerk.meetings.models import Meeting
-    from netzwerk.privacy.services import erase_user
+    from netzwerk.privacy.services.erasure import erase_user
 
     person = make_user(name="Anna Berg", email="anna.berg@example.org")
     start = clock.now() - timedelta(days=3)
     folded = "BEGIN:VCALENDAR\r\nORGANIZER;CN=Anna Berg:mailto:anna.be\r\n rg@example.org\r\nEND:VCALENDAR\r\n"
     with app.app_context():
-        group = WorkingGroup(name="AK Text")
-        meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=1))
-        meeting.minutes = "Anna Berg berichtet. Anna Bergmann ergänzt."
-        db.session.add(meeting)
-        db.session.flush()
+        group = factories.group(name="AK Text")
+        factories.meeting(
+            group, title="Sitzung", starts_at=start, hours=1, minutes="Anna Berg berichtet. Anna Bergmann ergänzt."
+        )
         db.session.add(GroupMessage(group_id=group.id, subject="Dank an Anna Berg", body="Gruß"))
         db.session.add(
             OutgoingMail(
@@ -564,3 +563,81 @@ def test_erasure_finds_the_name_in_free_text_and_calendars_but_only_as_a_whole_n
         assert "Anna Berg" not in db.session.scalar(select(GroupMessage.subject))
         calendar = db.session.scalar(select(OutgoingMail.calendar))
         assert "anna" not in calendar.lower() and calendar.startswith("BEGIN:VCALENDAR")
+
+
+# --- The decisions live in privacy.services.erasure (unit of work, issue 16) ------------------------------
+
+
+def open_deletion_request(app, make_user) -> int:
+    from netzwerk.privacy.services.erasure import request_deletion
+
+    make_user(role="admin")
+    member = make_user(name="Doris Daten", email="doris@example.org")
+    with app.test_request_context():
+        request_id = request_deletion(db.session.get(User, member.id), "Bitte löschen.").id
+        db.session.commit()
+    return request_id
+
+
+def test_a_second_open_deletion_request_is_a_conflict(app, make_user):
+    from netzwerk.errors import Conflict
+    from netzwerk.privacy.services.erasure import request_deletion
+
+    request_id = open_deletion_request(app, make_user)
+    with app.test_request_context():
+        person = db.session.get(DeletionRequest, request_id).user
+        with pytest.raises(Conflict):
+            request_deletion(person, "Noch einmal.")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DeletionRequest)) == 1
+
+
+def test_a_request_another_manager_decided_a_moment_ago_is_not_declined_again(app, make_user, mailbox):
+    """Both managers read the open request; the first declines. The second one's decline is refused by the
+    UPDATE of the open request (Finished), even though its copy still says "open": one decision, one mail."""
+    from netzwerk.errors import Finished
+    from netzwerk.privacy.services.erasure import decline_request
+
+    request_id = open_deletion_request(app, make_user)
+    first, second = make_user(role="admin"), make_user(role="admin")
+    first_id = first.id
+    with app.test_request_context():
+        read_by_second = db.session.get(DeletionRequest, request_id)
+        assert read_by_second.status == "open"
+        with app.app_context(), app.test_request_context():  # the first manager: a request (and session) of its own
+            decline_request(db.session.get(DeletionRequest, request_id), "Erster Grund.", first)
+            db.session.commit()
+        with pytest.raises(Finished) as refused:
+            decline_request(read_by_second, "Zweiter Grund.", second)
+        assert str(refused.value.message) == "Dieser Löschantrag ist bereits entschieden."
+        db.session.rollback()
+    with app.app_context():
+        decided = db.session.get(DeletionRequest, request_id)
+        assert (decided.decision_reason, decided.decided_by_id) == ("Erster Grund.", first_id)
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "privacy.deletion_declined"))
+        assert len(actions.all()) == 1
+
+
+def test_a_decided_request_shows_the_reason_instead_of_the_form(app, as_role, make_user):
+    request_id = open_deletion_request(app, make_user)
+    manager, _ = as_role("admin")
+    url = f"/benutzer/loeschantraege/{request_id}/ablehnen"
+    page = manager.get(url)
+    assert post_form(manager, url, {"reason": "Aufbewahrungspflicht."}).status_code == 302
+    again = manager.post(url, data={"csrf_token": csrf_token_from(page.text), "reason": "Noch einmal."})
+    assert again.status_code == 302
+    assert "Dieser Löschantrag ist bereits entschieden." in manager.get("/benutzer/").text
+    with app.app_context():
+        assert db.session.get(DeletionRequest, request_id).decision_reason == "Aufbewahrungspflicht."
+
+
+def test_erasing_the_last_manager_is_refused_by_the_service_before_anything_changes(app, make_user):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.privacy.services.erasure import erase_user
+
+    only_manager = make_user(role="admin", name="Einzige Managerin")
+    with app.test_request_context():
+        with pytest.raises(NotAllowed):
+            erase_user(db.session.get(User, only_manager.id), reason="Test")
+        assert db.session.get(User, only_manager.id).name == "Einzige Managerin"
+        assert not db.session.dirty and not db.session.new

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.privacy.registry import NOT_ABOUT_A_USER, PERSONAL_DATA
+from tests import factories
 from tests.conftest import login
 
 USER_TABLE = "user_account"
@@ -53,7 +54,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
     from netzwerk.actors.models import Actor, ContactPerson
     from netzwerk.audit.models import AuditEntry
     from netzwerk.auth.models import User, UserToken
-    from netzwerk.groups.models import GroupMessage, JoinRequest, Membership
+    from netzwerk.groups.models import GroupMessage, JoinRequest
     from netzwerk.mail.models import IncomingMail, OutgoingMail
     from netzwerk.meetings.models import Invitation, Meeting
     from netzwerk.news.models import NewsItem
@@ -82,7 +83,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
         db.session.flush()
         partnership = Partnership(actor_id=actor.id, contact_user_id=user_id)
         db.session.add(partnership)
-        db.session.flush()
+        factories.membership(shared["group"], user_id)
         db.session.add_all(
             [
                 UserToken(user_id=user_id, purpose="invitation", token_hash=f"{tag:0<64}", expires_at=now),
@@ -90,7 +91,6 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
                 AuditEntry(action="user.updated", target_type="User", target_id=user_id, summary=user.email),
                 ContactPerson(actor_id=actor.id, name=user.name, email=user.email, user_id=user_id, source="Test"),
                 ContactPerson(actor_id=shared["actor"], name=f"Namensvetter {tag}", email=user.email, source="Liste"),
-                Membership(group_id=shared["group"], user_id=user_id),
                 JoinRequest(group_id=shared["group"], user_id=user_id, message=f"Anfrage {tag}"),
                 JoinRequest(group_id=shared["group"], user_id=neutral_id, status="approved", decided_by_id=user_id),
                 GroupMessage(group_id=shared["group"], author_id=user_id, subject=f"Rundmail {tag}", body="Text"),
@@ -168,20 +168,14 @@ def exported_keys(data: dict) -> dict[str, set]:
 
 def test_the_export_holds_every_row_about_the_user_and_nothing_of_others(app, make_user, make_actor):
     from netzwerk.auth.models import User
-    from netzwerk.groups.models import WorkingGroup
-    from netzwerk.meetings.models import Meeting
 
     anna = make_user(name="Anna Auskunft", email="anna@example.org", phone="0871 111111")
     bernd = make_user(name="Bernd Beispiel", email="bernd@example.org", phone="0871 999999")
     neutral = make_user(name="Nora Neutral")
     actor = make_actor(name="Gemeinsame GmbH")
     with app.app_context():
-        group = WorkingGroup(name="AK Auskunft")
-        now = clock.now()
-        db.session.add(group)
-        db.session.flush()
-        meeting = Meeting(group_id=group.id, title="Gemeinsam", starts_at=now, ends_at=now + timedelta(hours=1))
-        db.session.add(meeting)
+        group = factories.group(name="AK Auskunft")
+        meeting = factories.meeting(group, title="Gemeinsam", starts_at=clock.now(), hours=1)
         db.session.commit()
         shared = {"group": group.id, "meeting": meeting.id, "actor": actor.id}
     populate(app, anna.id, "anna", neutral.id, shared)

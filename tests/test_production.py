@@ -107,7 +107,7 @@ def walk(app, client, ids: dict, base_url: str) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_production_answers_every_page_as_the_tested_configuration(app, production, make_user, make_actor, role):
-    people, ids = build_world(app, make_user, make_actor)
+    people, ids = build_world(app)
     tested = walk(app, client_as(app, people, role), ids, "http://localhost")
     client = production.test_client()
     if role != "anonymous":

@@ -5,19 +5,15 @@ import pytest
 from sqlalchemy import select
 
 from netzwerk.extensions import db
-from netzwerk.groups.models import WorkingGroup
 from netzwerk.projects.models import Project
+from tests import factories
 from tests.conftest import post_form
 
 
 @pytest.fixture
 def setting(app, make_actor):
     actor = make_actor(name="Hochschule Landshut", is_public=True)
-    with app.app_context():
-        group = WorkingGroup(name="AK Innovation", is_public=True)
-        db.session.add(group)
-        db.session.commit()
-        return group.id, actor.id
+    return factories.create(app, factories.group, name="AK Innovation", is_public=True), actor.id
 
 
 def project_form(group_id, actor_id, **changes):
@@ -93,14 +89,12 @@ def test_bad_project_input_is_explained_and_nothing_saved(app, as_role, setting,
 def test_partners_take_part_and_hidden_participants_stay_hidden(app, as_role, setting, make_actor):
     """A partner organisation in a project is listed as Netzwerkpartner (with its partner page, which lists the
     project); an internal actor or group is named only to those who may see it."""
-    from netzwerk.partners.models import Partnership
 
     group_id, actor_id = setting
     hidden = make_actor(name="Verschwiegene GmbH", is_public=False)
     with app.app_context():
-        partnership = Partnership(actor_id=actor_id, type="research")
-        internal = WorkingGroup(name="Interner Kreis", is_public=False)
-        db.session.add_all([partnership, internal])
+        partnership = factories.partnership(actor_id, type="research")
+        internal = factories.group(name="Interner Kreis", is_public=False)
         db.session.commit()
         partnership_id, internal_id = partnership.id, internal.id
     manager, _ = as_role("admin")

@@ -172,7 +172,7 @@ def sweep_forms(target, n: int, names: dict) -> tuple[dict, dict]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_input_gives_a_server_error_or_changes_what_it_may_not(app, make_user, make_actor, role, request):
-    people, ids = build_world(app, make_user, make_actor)
+    people, ids = build_world(app)
     clients = {name: client_as(app, people, name) for name in ("manager", role) if name != "anonymous"}
     client = clients.get(role) or client_as(app, people, role)
     with app.test_request_context():

@@ -6,12 +6,12 @@ import threading
 from sqlalchemy import func, select
 
 from netzwerk.extensions import db
-from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation
+from tests import factories
+from tests.answers import add_meeting, answer_links
 from tests.conftest import csrf_token_from, login
 from tests.gunicorn import Browser, at_once, gunicorn_server
 from tests.ops_report import report
-from tests.test_meeting_options import add_meeting
 
 
 def race(calls) -> list[int]:
@@ -33,11 +33,7 @@ def race(calls) -> list[int]:
 
 def test_the_same_guest_registering_forty_times_at_once_is_one_registration(app, make_user):
     guest = make_user(name="Gerda Doppelklick", role="partner")
-    with app.app_context():
-        group = WorkingGroup(name="AK Offen für Gäste", is_public=True)
-        db.session.add(group)
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Offen für Gäste", is_public=True)
     meeting_id = add_meeting(app, group_id, [], capacity=20, guests_allowed=True)
     clients = []
     for _ in range(40):  # forty tabs of the same person, each with its own session
@@ -60,18 +56,10 @@ def test_the_same_guest_registering_forty_times_at_once_is_one_registration(app,
 def test_fifty_zusagen_at_once_under_gunicorn_with_three_workers_confirm_twenty(app, make_user, smtp_server, tmp_path):
     """The same race across processes: real gunicorn, 3 workers, each request through the signed answer link
     (no login; the CSRF token from its GET), so only the database can keep the count."""
-    from netzwerk.meetings.services import answer_token
-
     people = [make_user(name=f"Ansturm {n}") for n in range(50)]
-    with app.app_context():
-        group = WorkingGroup(name="AK Ansturm")
-        db.session.add(group)
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Ansturm")
     meeting_id = add_meeting(app, group_id, people, capacity=20)
-    with app.app_context():
-        invitations = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id)).all()
-        links = [f"/antwort/{answer_token(invitation)}" for invitation in invitations]
+    links = answer_links(app, meeting_id)
     log = tmp_path / "gunicorn.log"
     with gunicorn_server(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server.port, log, workers=3) as base:
         browsers = [(Browser(base), link) for link in links]

@@ -10,12 +10,14 @@ from sqlalchemy import select, update
 
 from netzwerk import clock
 from netzwerk.auth.models import User
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
+from netzwerk.groups.models import Membership
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver_queued
-from netzwerk.meetings.models import Invitation, Meeting
-from netzwerk.reminders.services import plan_reminders
+from netzwerk.meetings.models import Meeting
+from netzwerk.reminders.services import plan_reminders, reminder_settings, save_own_reminders, save_reminder_settings
+from tests import factories
 from tests.conftest import login, post_form
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -33,33 +35,24 @@ def world(app, make_user):
         "no": make_user(name="Nein Sager"),
         "quiet": make_user(name="Still Person", notify_by_email=False),
     }
-    with app.app_context():
-        group = WorkingGroup(name="AK Erinnerung", short_name="AK E")
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=u.id) for u in people.values())
-        db.session.commit()
-        group_id = group.id
+    group_id = factories.create(app, factories.group, name="AK Erinnerung", short_name="AK E", members=people.values())
     return group_id, people
 
 
 def add_meeting(app, group_id, people, start, announced=None, answers=None, note=""):
     answers = answers or {"yes": "yes", "no": "no"}
-    with app.app_context():
-        meeting = Meeting(
-            group_id=group_id,
-            title="Sitzung",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            place="Rathaus Landshut",
-            agenda="1. Begrüßung",
-            reminder_note=note,
-            announced_at=announced or start - timedelta(days=30),
-        )
-        db.session.add(meeting)
-        for key, user in people.items():
-            db.session.add(Invitation(meeting=meeting, user_id=user.id, answer=answers.get(key)))
-        db.session.commit()
-        return meeting.id
+    return factories.create(
+        app,
+        factories.meeting,
+        group_id,
+        title="Sitzung",
+        starts_at=start,
+        place="Rathaus Landshut",
+        agenda="1. Begrüßung",
+        reminder_note=note,
+        announced_at=announced or start - timedelta(days=30),
+        answers={user: answers.get(key) for key, user in people.items()},
+    )
 
 
 def checkbox(page: str, value: str) -> str:
@@ -248,17 +241,16 @@ def test_the_weekly_digest_goes_out_once_on_monday_morning(app, world, mailbox):
 
 
 def test_members_who_have_not_voted_are_reminded_before_the_poll_deadline(app, world):
-    from netzwerk.polls.models import Poll, PollSlot, PollVote
+    from netzwerk.polls.models import PollVote
 
     group_id, people = world
     deadline = local("2027-06-10 12:00")
     with app.app_context():
-        slots = [PollSlot(starts_at=local("2027-06-20 18:00"), ends_at=local("2027-06-20 20:00"))]
-        poll = Poll(group_id=group_id, title="Sommertreffen", deadline=deadline, slots=slots)
-        poll.created_at = local("2027-06-01 10:00")
-        db.session.add(poll)
-        db.session.flush()
-        db.session.add(PollVote(poll_id=poll.id, slot_id=slots[0].id, user_id=people["yes"].id, value="yes"))
+        slots = [(local("2027-06-20 18:00"), local("2027-06-20 20:00"))]
+        poll = factories.poll(
+            group_id, title="Sommertreffen", deadline=deadline, slots=slots, created_at=local("2027-06-01 10:00")
+        )
+        db.session.add(PollVote(poll_id=poll.id, slot_id=poll.slots[0].id, user_id=people["yes"].id, value="yes"))
         db.session.commit()
     assert digests_of(sweep(app, local("2027-06-07 08:59"))) == []
     planned = [item for item in sweep(app, local("2027-06-07 09:00")) if item[0] == "poll_reminder"]
@@ -277,3 +269,36 @@ def test_a_scheduler_that_was_down_sends_one_current_reminder_not_all_it_missed(
     with app.app_context():
         keys = {m.key.split(":")[3] for m in db.session.scalars(select(OutgoingMail))}
     assert keys == {"1"}  # the 1-day reminder, with the answer links for who has not answered
+
+
+def test_the_settings_are_saved_by_the_services_and_a_crossed_save_is_a_conflict(app, world):
+    """The rules of both forms live in reminders/services.py; a save crossed with another one (its version
+    changed after it was read) saves nothing and is a Conflict, which the forms show as such (409)."""
+    _group_id, people = world
+    with app.test_request_context():
+        settings = reminder_settings()
+        assert save_reminder_settings(settings, [3, 14], 8, None)  # the first save stores the built-in row
+        assert save_reminder_settings(settings, [14, 3], 8, None) == {}  # nothing changed, nothing audited
+        user = db.session.get(User, people["yes"].id)
+        save_own_reminders(user, None, True, True, True)
+        db.session.commit()
+        assert (reminder_settings().days, user.reminder_days, user.weekly_digest) == ("14,3", None, True)
+        changed_meanwhile(type(settings), settings.id)
+        with pytest.raises(Conflict):
+            save_reminder_settings(settings, [1], 10, 2)
+        changed_meanwhile(User, user.id)
+        with pytest.raises(Conflict):
+            save_own_reminders(user, [], False, False, False)
+    with app.app_context():
+        assert reminder_settings().days == "14,3"
+        assert db.session.get(User, people["yes"].id).weekly_digest is True
+
+
+def changed_meanwhile(model, row_id: int) -> None:
+    """Another save committed after this session read the row: the version it holds is old."""
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )

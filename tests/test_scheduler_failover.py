@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
-from netzwerk.partners.models import Partnership, PartnerUser
 from netzwerk.scheduler.models import SchedulerHeartbeat, SchedulerJobRun
+from tests import factories
 from tests.conftest import free_port
-from tests.test_scheduler_process import due_reminders, start_scheduler, wait_for
+from tests.scheduler_process import due_reminders, start_scheduler, wait_for
 
 CLAIM_TIMEOUT = 3  # MAIL_CLAIM_TIMEOUT as start_scheduler sets it
 LEASE = 3  # SCHEDULER_STALE_AFTER: three heartbeats of 1 s
@@ -49,18 +49,15 @@ def recording_smtp():
     controller.stop()
 
 
-def stale_partners(app, make_user, make_actor, count: int) -> list[str]:
+def stale_partners(app, count: int) -> list[str]:
     """Partners whose profile was never updated: each partner user is due for the yearly reminder."""
-    users = [make_user(role="partner", name=f"Partnerin {n}") for n in range(count)]
-    actors = [make_actor(name=f"Partner {n} e.V.", kind="partner") for n in range(count)]
     with app.app_context():
-        for user, actor in zip(users, actors, strict=True):
-            partnership = Partnership(actor_id=actor.id)
-            db.session.add(partnership)
-            db.session.flush()
-            db.session.add(PartnerUser(user_id=user.id, partnership_id=partnership.id))
+        users = [factories.user(role="partner", name=f"Partnerin {n}") for n in range(count)]
+        for n, user in enumerate(users):
+            factories.partnership(factories.actor(name=f"Partner {n} e.V.", kind="partner"), users=[user])
+        emails = [user.email for user in users]
         db.session.commit()
-    return [user.email for user in users]
+    return emails
 
 
 def jobs_last_ran(app, partner_ago: timedelta, retention_ago: timedelta) -> None:
@@ -107,12 +104,10 @@ def everything_done(app, smtp, expected_ids: int, partner_emails: list[str]) -> 
     )
 
 
-def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(
-    app, make_user, make_actor, recording_smtp, tmp_path
-):
+def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(app, recording_smtp, tmp_path):
     port, smtp = recording_smtp
-    reminders = due_reminders(app, meetings=10, members=10, make_user=make_user)
-    partner_emails = stale_partners(app, make_user, make_actor, 6)
+    reminders = due_reminders(app, meetings=10, members=10)
+    partner_emails = stale_partners(app, 6)
     # the hourly partner job and the daily purge ran long ago by their interval's measure: both come due while
     # the schedulers are being killed, and would otherwise wait an hour and a day after a takeover
     jobs_last_ran(app, partner_ago=timedelta(hours=1) - timedelta(seconds=4), retention_ago=timedelta(hours=24))
@@ -131,7 +126,7 @@ def test_three_kills_of_the_active_scheduler_lose_nothing_and_delay_nothing(
             kills += 1
             processes.append(start_scheduler(app, port, log))  # restarted, it stands by
             # more reminders fall due during the outage, so there is always work when the next one is killed
-            expected += due_reminders(app, meetings=2, members=10, make_user=make_user, group_name=f"AK {kills}")
+            expected += due_reminders(app, meetings=2, members=10, group_name=f"AK {kills}")
         last_restart = time.monotonic()
         try:
             wait_for(

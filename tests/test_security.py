@@ -50,7 +50,7 @@ def test_every_route_answers_with_the_security_headers(app, make_user, make_acto
     from tests.test_access import sample_url
     from tests.world import build_world, client_as
 
-    people, ids = build_world(app, make_user, make_actor)
+    people, ids = build_world(app)
     client = client_as(app, people, role)
     checked = 0
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")  # logout last

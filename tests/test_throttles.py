@@ -13,8 +13,8 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.auth.models import ThrottleAttempt
 from netzwerk.extensions import db
-from netzwerk.groups.models import WorkingGroup
-from netzwerk.meetings.models import Invitation, Meeting
+from netzwerk.meetings.models import Invitation
+from tests import factories
 from tests.conftest import csrf_token_from, login, post_form
 
 LIMIT = 2
@@ -61,19 +61,12 @@ def stored_keys(app, kind: str) -> set[str]:
 def open_meetings(app, count: int, invited=()) -> list[int]:
     start = (clock.now() + timedelta(days=7)).replace(second=0, microsecond=0)
     with app.app_context():
-        group = WorkingGroup(name="AK Offen", is_public=True)
+        group = factories.group(name="AK Offen", is_public=True)
         meetings = [
-            Meeting(
-                group=group,
-                title=f"Werkstatt {n}",
-                starts_at=start,
-                ends_at=start + timedelta(hours=2),
-                guests_allowed=True,
-            )
-            for n in range(count)
+            factories.meeting(group, title=f"Werkstatt {n}", starts_at=start, guests_allowed=True) for n in range(count)
         ]
-        db.session.add_all(meetings)
-        db.session.add_all(Invitation(meeting=meetings[0], user_id=user.id) for user in invited)
+        for user in invited:
+            factories.invitation(meetings[0], user)
         db.session.commit()
         return [meeting.id for meeting in meetings]
 
@@ -128,7 +121,7 @@ def test_password_reset_request(app, make_user, mailbox):
 
 
 def test_answer_links(app, make_user, mailbox):
-    from netzwerk.meetings.services import answer_token
+    from netzwerk.meetings.services.tokens import answer_token
 
     member = make_user()
     (meeting_id,) = open_meetings(app, 1, invited=[member])

@@ -13,7 +13,7 @@ from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import deliver_queued
-from netzwerk.polls.models import Poll, PollSlot
+from tests import factories
 from tests.conftest import login, post_form
 from tests.test_reminders import add_meeting, local, sweep
 
@@ -23,24 +23,23 @@ PREFERENCES = ("reminder_days", "answer_reminders", "poll_reminders", "weekly_di
 
 @pytest.fixture
 def world(app, make_user):
-    from netzwerk.groups.models import Membership, WorkingGroup
-
     people = {"anna": make_user(name="Anna Abmelden", weekly_digest=True), "bert": make_user(name="Bert Bleibt")}
-    with app.app_context():
-        group = WorkingGroup(name="AK Abmelden", short_name="AK A")
-        db.session.add(group)
-        db.session.add_all(Membership(group=group, user_id=u.id) for u in people.values())
-        db.session.commit()
-        return group.id, people
+    return factories.create(
+        app, factories.group, name="AK Abmelden", short_name="AK A", members=people.values()
+    ), people
 
 
 def add_poll(app, group_id, deadline):
-    with app.app_context():
-        slots = [PollSlot(starts_at=deadline + timedelta(days=9), ends_at=deadline + timedelta(days=9, hours=2))]
-        poll = Poll(group_id=group_id, title="Sommertreffen", deadline=deadline, slots=slots)
-        poll.created_at = deadline - timedelta(days=20)
-        db.session.add(poll)
-        db.session.commit()
+    slots = [(deadline + timedelta(days=9), deadline + timedelta(days=9, hours=2))]
+    factories.create(
+        app,
+        factories.poll,
+        group_id,
+        title="Sommertreffen",
+        deadline=deadline,
+        slots=slots,
+        created_at=deadline - timedelta(days=20),
+    )
 
 
 def send_everything(app) -> None:
@@ -161,7 +160,7 @@ def test_each_kind_can_be_turned_off_and_the_sweep_honours_it(app, world, mailbo
 
 def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
     from netzwerk.meetings.models import Meeting
-    from netzwerk.meetings.services import remind_unanswered
+    from netzwerk.meetings.services.scheduling import remind_unanswered
 
     group_id, people = world
     meeting_id = add_meeting(app, group_id, people, clock.now() + timedelta(days=5), answers={})
@@ -169,8 +168,8 @@ def test_manual_reminders_of_a_lead_respect_the_choice(app, world, mailbox):
         db.session.get(User, people["anna"].id).answer_reminders = False
         db.session.commit()
     with app.test_request_context():
-        mails = remind_unanswered(db.session.get(Meeting, meeting_id))
-        assert [m.recipient for m in mails] == [people["bert"].email]
+        reminded = remind_unanswered(db.session.get(Meeting, meeting_id))
+        assert [user.email for user in reminded] == [people["bert"].email]
 
 
 def forge(app, payload, salt="one-click-unsubscribe", key=None) -> str:
@@ -185,7 +184,7 @@ def test_forged_foreign_and_altered_links_are_refused_and_change_nothing(app, wo
     payload, _, signature = token.partition(".")
     with app.app_context():
         from netzwerk.meetings.models import Invitation
-        from netzwerk.meetings.services import answer_token
+        from netzwerk.meetings.services.tokens import answer_token
 
         answer_link = answer_token(db.session.scalar(select(Invitation).where(Invitation.user_id == anna.id)))
     bad_tokens = [

@@ -1,5 +1,6 @@
 """The manager's account administration and each user's profile."""
 
+import pytest
 from sqlalchemy import select
 
 from netzwerk.audit.models import AuditEntry
@@ -130,7 +131,7 @@ def test_profile_rejects_bad_input_and_keeps_it(as_role):
     assert response.status_code == 422
     for message in (
         "Bitte geben Sie einen Namen ein.",
-        "Bitte nur Ziffern",
+        "Bitte eine Telefonnummer aus Ziffern",
         "höchstens 200 Zeichen",
         "Not a valid choice",
     ):
@@ -154,3 +155,75 @@ def test_change_password_keeps_this_session_and_ends_others(app, as_role):
     assert client.get("/profil").status_code == 200
     assert other.get("/profil").status_code == 302
     assert login(app.test_client(), user.email, new).status_code == 302
+
+
+# --- The rules live in users.services (unit of work, issue 16) -----------------------------------------
+
+
+def test_a_save_that_crossed_another_is_a_conflict_and_nothing_of_it_stays(app, make_user):
+    """update_user flushes: when another save committed after this one read the account, the version column
+    refuses the UPDATE and the service says so as a Conflict (the view keeps the typed form, 409), with the
+    whole unit of work rolled back, its audit entry too."""
+    from netzwerk.errors import Conflict
+    from netzwerk.users.services import update_user
+
+    make_user(role="admin")
+    read_before = make_user(name="Alter Name")  # as the form read it: version 1
+    user_id = read_before.id
+    with app.app_context():
+        other = db.session.get(User, user_id)
+        other.organisation, other.version = "Gemeinde Adlkofen", other.version + 1
+        db.session.commit()
+    with app.test_request_context():
+        db.session.add(read_before)
+        with pytest.raises(Conflict):
+            update_user(read_before, name="Mein neuer Name", role="member", organisation="", active=True)
+    with app.app_context():
+        stored = db.session.get(User, user_id)
+        assert (stored.name, stored.organisation, stored.version) == ("Alter Name", "Gemeinde Adlkofen", 2)
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.updated")) is None
+
+
+def test_the_last_manager_rule_is_the_services(app, make_user):
+    from netzwerk.errors import NotAllowed
+    from netzwerk.users.services import update_user
+
+    only_manager = make_user(role="admin")
+    with app.test_request_context():
+        db.session.add(only_manager)
+        with pytest.raises(NotAllowed) as refused:
+            update_user(only_manager, name=only_manager.name, role="member", organisation="", active=True)
+        assert "mindestens ein aktives Konto des Regionalmanagements" in str(refused.value.message)
+        assert only_manager.role == "admin"  # refused before anything changed
+
+
+def test_the_same_address_invited_twice_at_once_is_a_conflict_not_a_500(app, make_user):
+    """The form checks the address first; two saves at the same moment both pass that check, and the unique
+    address refuses the second: invite_user names the reason as a Conflict."""
+    from netzwerk.errors import Conflict
+    from netzwerk.users.services import invite_user
+
+    manager = make_user(role="admin")
+    with app.test_request_context():
+        invite_user("Eva Neu", "eva.neu@example.org", "member", "", manager)
+        db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(Conflict) as refused:
+            invite_user("Eva Zweimal", "Eva.Neu@example.org", "member", "", manager)
+        assert str(refused.value.message) == "Für diese E-Mail-Adresse gibt es bereits ein Konto."
+    with app.app_context():
+        assert db.session.scalars(select(User.name).where(User.email == "eva.neu@example.org")).all() == ["Eva Neu"]
+
+
+def test_resending_to_someone_who_accepted_says_so_with_the_name_escaped(app, as_role, make_user, mailbox):
+    """invite_again refuses (Finished); the view flashes the reason as text, so a name with markup stays text."""
+    manager, _ = as_role("admin")
+    accepted = make_user(name="<b>Anna</b> Aktiv")
+    response = post_form(
+        manager, f"/benutzer/{accepted.id}/einladung-erneut", {}, get_url="/benutzer/", follow_redirects=True
+    )
+    assert "&lt;b&gt;Anna&lt;/b&gt; Aktiv hat die Einladung bereits angenommen." in response.text
+    assert "<b>Anna</b>" not in response.text
+    assert mailbox.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.invitation_resent")) is None

@@ -12,10 +12,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from netzwerk.actors.models import ActorKind, FoerlaField
-from netzwerk.forms import BaseForm, MultiCheckboxField, VersionedForm, phone_number, too_long
+from netzwerk.forms import (
+    BaseForm,
+    MultiCheckboxField,
+    VersionedForm,
+    email_address,
+    german_postal_code,
+    phone_number,
+    too_long,
+    web_address,
+)
 
 
 class ContactForm(BaseForm):
@@ -25,9 +34,7 @@ class ContactForm(BaseForm):
     id = HiddenField()
     name = StringField(_l("Name"), validators=[Optional(), too_long(120)])
     function = StringField(_l("Funktion"), validators=[Optional(), too_long(120)])
-    email = EmailField(
-        _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
-    )
+    email = EmailField(_l("E-Mail"), validators=[Optional(), too_long(254), email_address])
     phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), phone_number])
 
 
@@ -70,22 +77,13 @@ class ActorForm(ContactRows, VersionedForm):
     kind = SelectField(_l("Art"), choices=ActorKind.choices())
     municipality_id = SelectField(_l("Gemeinde"), coerce=str, validate_choice=True)
     street = StringField(_l("Straße und Hausnummer"), validators=[Optional(), too_long(200)])
-    postal_code = StringField(
-        _l("PLZ"),
-        validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Eine Postleitzahl hat fünf Ziffern."))],
-    )
+    postal_code = StringField(_l("PLZ"), validators=[Optional(), german_postal_code])
     website = StringField(
         _l("Website"),
-        validators=[
-            Optional(),
-            too_long(300),
-            URL(message=_l("Bitte eine Adresse wie https://www.beispiel.de angeben.")),
-        ],
-        description=_l("Mit https:// am Anfang."),
+        validators=[Optional(), web_address, too_long(300)],
+        description=_l("z. B. www.beispiel.de; https:// wird ergänzt, wenn es fehlt."),
     )
-    email = EmailField(
-        _l("E-Mail"), validators=[Optional(), too_long(254), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))]
-    )
+    email = EmailField(_l("E-Mail"), validators=[Optional(), too_long(254), email_address])
     phone = StringField(_l("Telefon"), validators=[Optional(), too_long(40), phone_number])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), too_long(5000)])
     sectors = StringField(

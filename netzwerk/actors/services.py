@@ -1,4 +1,5 @@
-"""Rules of the actor registry: saving with history, duplicates, filters, archive and delete. No commits here."""
+"""Rules of the actor registry: saving with history, duplicates, filters, archive and delete. No commits here:
+the unit of work (netzwerk/unit_of_work.py) saves; a save ends with its flush, so a crossed save is a Conflict."""
 
 import re
 from dataclasses import dataclass, field
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.actors.models import (
     Actor,
     ActorKind,
@@ -149,18 +150,20 @@ def save_actor(actor: Actor | None, data: ActorData) -> Actor:
         before = {}
     else:
         before = snapshot(actor)
-    for name in SIMPLE_FIELDS:
-        setattr(actor, name, getattr(data, name))
-    actor.name_key = normalise_name(data.name)
-    actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
-    actor.sectors = list(sectors_named(data.sectors).values())
-    actor.fields_of_action = list(
-        db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
-    )
-    apply_contacts(actor, data.contacts)
-    refresh_search_document(actor)
-    db.session.flush()
+    with db.session.no_autoflush:  # a lookup must not write early: only the flush below turns a crossed save
+        for name in SIMPLE_FIELDS:  # into a Conflict
+            setattr(actor, name, getattr(data, name))
+        actor.name_key = normalise_name(data.name)
+        actor.municipality = db.session.get(Municipality, data.municipality_id) if data.municipality_id else None
+        actor.sectors = list(sectors_named(data.sectors).values())
+        actor.fields_of_action = list(
+            db.session.scalars(select(FieldOfAction).where(FieldOfAction.id.in_(data.field_of_action_ids)))
+        )
+        apply_contacts(actor, data.contacts)
+        refresh_search_document(actor)
+    unit_of_work.flush()  # the version column refuses a save crossed with another one: Conflict
     record_save("actor", actor, before, snapshot(actor), creating)
+    unit_of_work.flush()  # the raised version too
     return actor
 
 
@@ -168,12 +171,15 @@ FIELD_OF_ACTION_FIELDS = ("name", "short_name", "description", "is_cross_cutting
 
 
 def update_field_of_action(field: FieldOfAction, values: dict) -> dict:
-    """The manager's edit of a field of action (name, FöRLa mapping …), audited; returns the changes."""
+    """The manager's edit of a field of action (name, FöRLa mapping …), audited; returns the changes. Conflict
+    when another save crossed this one."""
     before = {name: getattr(field, name) for name in FIELD_OF_ACTION_FIELDS}
     for name in FIELD_OF_ACTION_FIELDS:
         setattr(field, name, values[name])
     after = {name: getattr(field, name) for name in FIELD_OF_ACTION_FIELDS}
-    return record_save("field_of_action", field, before, after, creating=False)
+    changes = record_save("field_of_action", field, before, after, creating=False)
+    unit_of_work.flush()
+    return changes
 
 
 def apply_contacts(actor: Actor, contacts: list[ContactData]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 
 IMPORT_KEPT_FOR = timedelta(days=1)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,60}")
@@ -43,6 +43,16 @@ def staged(token: str, uploaded_by: int) -> dict | None:
 def discard(token: str) -> None:
     if TOKEN.fullmatch(token):
         (staging_folder() / f"{token}.json").unlink(missing_ok=True)
+
+
+def discard_once_imported(token: str) -> None:
+    """The upload goes once the import is saved; a failed save keeps it for another try."""
+    unit_of_work.after_commit("discard_upload", token, discard_all)
+
+
+def discard_all(tokens: list[str]) -> None:
+    for token in tokens:
+        discard(token)
 
 
 def forget_old_uploads() -> int:

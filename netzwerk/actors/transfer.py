@@ -12,19 +12,17 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
-from netzwerk import clock
+from netzwerk import clock, validation
 from netzwerk.actors.models import Actor, ActorKind, ContactPerson, FieldOfAction, Municipality
 from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
 from netzwerk.audit.services import changes_between, record
 from netzwerk.extensions import db
-from netzwerk.forms import PHONE_MESSAGE, PHONE_PATTERN
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -237,7 +235,15 @@ class Check:
         return [p for p in self.planned if p.existing_id is not None]
 
 
-WEBSITE = re.compile(r"https?://[\w.-]+\.[a-z]{2,}(/\S*)?", re.IGNORECASE)
+# The rules of the actor and contact forms (netzwerk/validation.py), which also give the value as saved.
+RULES = {
+    "postal_code": validation.postal_code,
+    "website": validation.website,
+    "email": validation.email,
+    "contact_email": validation.email,
+    "phone": validation.phone,
+    "contact_phone": validation.phone,
+}
 # What people type in the "Art" column: the German label, the code, or the German code used before 0021.
 KIND_WORDS = (
     {fold(str(kind.label)): kind for kind in ActorKind}
@@ -336,6 +342,12 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
 
     if not values["name"]:
         problem("name", _l("Der Name fehlt."))
+    for name, rule in RULES.items():  # before the limits: they apply to the value as saved
+        if values.get(name):
+            try:
+                values[name] = rule(values[name])
+            except validation.Invalid as error:
+                problem(name, _l("„%(value)s“: %(reason)s", value=values[name], reason=error.reason))
     for name, limit in LIMITS.items():
         if len(values.get(name, "")) > limit:
             problem(name, _l("Länger als %(max)d Zeichen.", max=limit))
@@ -367,23 +379,6 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
                 is_error=False,
             )
         values["_municipality"] = municipality
-    for name in ("phone", "contact_phone"):
-        if values.get(name) and not PHONE_PATTERN.fullmatch(values[name]):
-            problem(name, _l("„%(value)s“: %(rule)s", value=values[name], rule=PHONE_MESSAGE))
-    postal_code = values.get("postal_code", "")
-    if postal_code and not re.fullmatch(r"\d{5}", postal_code):
-        problem("postal_code", _l("„%(value)s“ ist keine fünfstellige Postleitzahl.", value=postal_code))
-    for name in ("email", "contact_email"):
-        if values.get(name):
-            try:
-                values[name] = validate_email(values[name], check_deliverability=False).normalized.lower()
-            except EmailNotValidError:
-                problem(name, _l("„%(value)s“ ist keine gültige E-Mail-Adresse.", value=values[name]))
-    website = values.get("website", "")
-    if website and not website.startswith(("http://", "https://")):
-        values["website"] = website = "https://" + website
-    if website and not WEBSITE.fullmatch(website):
-        problem("website", _l("„%(value)s“ ist keine Web-Adresse.", value=website))
     fields = []
     for word in re.split(r"[;,|]", values.get("fields_of_action", "")):
         if word.strip():

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
 from netzwerk.actors.blueprint import bp
@@ -30,7 +29,7 @@ from netzwerk.actors.services import (
     update_field_of_action,
     with_list_details,
 )
-from netzwerk.actors.staging import discard, forget_old_uploads, stage, staged
+from netzwerk.actors.staging import discard_once_imported, forget_old_uploads, stage, staged
 from netzwerk.actors.transfer import (
     FIELDS,
     ImportFileError,
@@ -58,12 +57,14 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import CONTROL_CHARACTERS, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.services import memberships_of_actor
-from netzwerk.meetings.services import meetings_attended_for_actor
+from netzwerk.meetings.services.minutes import meetings_attended_for_actor
 from netzwerk.partners.models import ProfileField
-from netzwerk.partners.services import links_of_partnerships, links_to_actor, partnership_of_actor
+from netzwerk.partners.services.links import links_of_partnerships, links_to_actor
+from netzwerk.partners.services.partnerships import partnership_of_actor
 from netzwerk.projects.services import projects_of_actor
 
 PER_PAGE = 25
@@ -219,7 +220,6 @@ def create():
         duplicates = duplicates_of(data.name, data.municipality_id)
         if not duplicates or form.confirm_duplicate.data:
             actor = save_actor(None, data)
-            db.session.commit()
             flash(_("„%(name)s“ ist angelegt.", name=actor.name), "success")
             return redirect(url_for("actors.detail", actor_id=actor.id))
         form.form_errors.append(
@@ -235,20 +235,12 @@ def create():
 def edit(actor_id: int):
     actor = db.get_or_404(Actor, actor_id)
     form = actor_form(actor)
-    status = None
-    if form.validate_on_submit() and not form.is_stale(actor):
-        try:
-            save_actor(actor, data_from(form))
-            db.session.commit()
-        except StaleDataError:
-            form.crossed(actor)
-            status = 409
-        else:
-            flash(_("Gespeichert."), "success")
-            return redirect(url_for("actors.detail", actor_id=actor.id))
+    if form.saved(actor, lambda: save_actor(actor, data_from(form))):
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template(
         "actors/form.html", form=form, actor=actor, duplicates=[], sectors=sector_names(true())
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.post("/<id:actor_id>/archivieren")
@@ -261,7 +253,6 @@ def toggle_archive(actor_id: int):
     else:
         archive(actor)
         message = _("„%(name)s“ ist archiviert.", name=actor.name)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("actors.detail", actor_id=actor.id))
 
@@ -275,7 +266,6 @@ def delete(actor_id: int):
     if form.validate_on_submit() and not blockers:
         name = actor.name
         delete_actor(actor)
-        db.session.commit()
         flash(_("„%(name)s“ ist gelöscht.", name=name), "success")
         return redirect(url_for("actors.index"))
     return render_template("actors/delete.html", actor=actor, blockers=blockers, form=form), 409 if blockers else 200
@@ -303,12 +293,17 @@ def edit_field(field_id: int):
     form = FieldOfActionForm(obj=field)
     if not form.is_submitted():
         form.foerla_field.data = field.foerla_field or ""
+    status = None
     if form.validate_on_submit() and not form.is_stale(field) and name_is_free(form, field):
-        update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("actors.fields"))
-    return render_template("actors/field_form.html", form=form, field=field), form_status(form)
+        try:
+            update_field_of_action(field, {**form.data, "foerla_field": form.foerla_field.data or None})
+        except Conflict:
+            form.crossed(field)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("actors.fields"))
+    return render_template("actors/field_form.html", form=form, field=field), status or form_status(form)
 
 
 # --- Import and export ---------------------------------------------------------------------------------
@@ -368,8 +363,7 @@ def import_check(token: str):
         if not check.errors:
             source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
             created = import_rows(check, source[:200])
-            db.session.commit()
-            discard(token)
+            discard_once_imported(token)
             flash(
                 _(
                     "%(new)d Akteure importiert, %(old)d waren schon vorhanden.",

@@ -196,6 +196,20 @@ def check_token(raw: str, purpose: TokenPurpose) -> tuple[UserToken | None, str 
     return token, None
 
 
+def check_invitation(raw: str) -> tuple[UserToken | None, str | None]:
+    """``check_token`` for an invitation; a blocked account's invitation no longer counts ("inactive")."""
+    token, problem = check_token(raw, TokenPurpose.INVITATION)
+    if token is not None and token.user.status == AccountStatus.DEACTIVATED:
+        return None, "inactive"
+    return token, problem
+
+
+def activate_account(user: User, password: str) -> None:
+    """The invitation is accepted: the chosen password, and the account is active."""
+    set_password(user, password)
+    user.status = AccountStatus.ACTIVE
+
+
 def use_token(token: UserToken) -> bool:
     """Mark a token used; False if a concurrent request used it first (the UPDATE is the arbiter)."""
     result = cast(

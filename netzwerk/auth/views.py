@@ -9,7 +9,9 @@ from netzwerk.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, 
 from netzwerk.auth.models import AccountStatus, TokenPurpose, User
 from netzwerk.auth.permissions import login_required, public
 from netzwerk.auth.services import (
+    activate_account,
     authenticate,
+    check_invitation,
     check_token,
     count_attempt,
     find_user_by_email,
@@ -73,13 +75,11 @@ def login():
         if user is not None:
             start_session(user, remember=form.remember.data)
             record("auth.login", user, actor=user)
-            db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
         if verdict.throttled:
             form.form_errors.append(verdict.message() + " " + _("Sie können auch Ihr Passwort zurücksetzen."))
             return render_template("auth/login.html", form=form), 429, verdict.headers()
         record("auth.login_failed", summary=form.email.data)  # throttled attempts are not logged: no flooding
-        db.session.commit()
         form.form_errors.append(_("E-Mail-Adresse oder Passwort ist nicht richtig."))
     return render_template("auth/login.html", form=form), form_status(form)
 
@@ -90,7 +90,6 @@ def logout():
     user = current_user._get_current_object()
     user.end_all_sessions()
     record("auth.logout", user)
-    db.session.commit()
     logout_user()  # also deletes the remember-me cookie
     flash(_("Sie sind abgemeldet, auf allen Ihren Geräten."), "success")
     return redirect(url_for("main.index"))
@@ -109,11 +108,11 @@ def forgot_password():
         user = find_user_by_email(email)
         if user is not None and user.status == AccountStatus.ACTIVE:
             raw = issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_VALID_FOR"])
-            queue_mail(user.email, "password_reset", user=user, link=external_url("auth.reset_password", token=raw))
+            reset_url = external_url("auth.reset_password", token=raw)
+            queue_mail(user.email, "password_reset", user=user, link=reset_url, by_scheduler=True)
             record("auth.password_reset_requested", user, actor=user)
-        db.session.commit()
-        # The scheduler sends the mail: the answer takes the same time and says the same whether the account
-        # exists or not.
+        # The scheduler sends the mail (by_scheduler), not this request after its commit: the answer takes the
+        # same time and says the same whether the account exists or not.
         flash(
             _(
                 "Wenn zu dieser Adresse ein Konto besteht, haben wir Ihnen eine E-Mail mit einem Link geschickt. "
@@ -138,7 +137,6 @@ def reset_password(token: str):
             return token_problem_page("used", TokenPurpose.PASSWORD_RESET)
         set_password(user, form.password.data)
         record("auth.password_reset", user, actor=user)
-        db.session.commit()
         flash(_("Ihr neues Passwort ist gespeichert. Bitte melden Sie sich damit an."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), form_status(form)
@@ -147,9 +145,7 @@ def reset_password(token: str):
 @bp.route("/einladung/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token: str):
-    user_token, problem = check_token(token, TokenPurpose.INVITATION)
-    if user_token is not None and user_token.user.status == AccountStatus.DEACTIVATED:
-        user_token, problem = None, "inactive"
+    user_token, problem = check_invitation(token)
     if user_token is None:  # then problem names why
         return token_problem_page(problem or "invalid", TokenPurpose.INVITATION)
     user = user_token.user
@@ -157,10 +153,8 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         if not use_token(user_token):
             return token_problem_page("used", TokenPurpose.INVITATION)
-        set_password(user, form.password.data)
-        user.status = AccountStatus.ACTIVE
+        activate_account(user, form.password.data)
         record("user.invitation_accepted", user, actor=user)
-        db.session.commit()
         start_session(user)
         flash(_("Willkommen im Netzwerk Landshut, %(name)s! Ihr Konto ist eingerichtet.", name=user.name), "success")
         return redirect(url_for("main.index"))
@@ -182,7 +176,6 @@ def change_password():
         forgive_attempt("password", user.email, verdict)
         set_password(user, form.password.data)  # also ends the user's other sessions
         record("auth.password_changed", user)
-        db.session.commit()
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         start_session(user, remember=remembered)
         flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet."), "success")

@@ -20,8 +20,9 @@ from netzwerk.demo.polls import load_polls
 from netzwerk.demo.projects import load_projects
 from netzwerk.extensions import db
 from netzwerk.privacy.models import ConsentKind
-from netzwerk.privacy.services import record_consent
+from netzwerk.privacy.services.consent import record_consent
 from netzwerk.reference import municipalities
+from netzwerk.unit_of_work import unit_of_work
 
 DEMO_PASSWORD = "landshut-demo"  # noqa: S105 (documented demo login)
 
@@ -98,8 +99,8 @@ def demo_command() -> None:
     if demo_loaded():
         click.echo("Demo-Daten sind bereits geladen.")
         return
-    load_demo()
-    db.session.commit()
+    with unit_of_work():
+        load_demo()
     click.echo("Demo-Daten geladen. Anmeldung mit Passwort 'landshut-demo' als:")
     for email, _name, role, _org, status in DEMO_USERS:
         if status == AccountStatus.ACTIVE and email.split("@")[0] in {"manager", "mitglied", "partner"}:

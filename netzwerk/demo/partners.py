@@ -12,7 +12,8 @@ from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.partners.models import PartnerStatus, PartnerType
-from netzwerk.partners.services import PartnershipData, assign_organisation, create_link, save_partnership
+from netzwerk.partners.services.links import create_link
+from netzwerk.partners.services.partnerships import PartnershipData, assign_organisation, save_partnership
 
 # organisation (as in partners.csv) → partnership type
 PARTNERS = {

@@ -1,13 +1,16 @@
-"""Rules for working groups and memberships. No commits here."""
+"""Rules for working groups and memberships. Services decide and raise domain errors (netzwerk/errors.py); the
+unit of work (netzwerk/unit_of_work.py) commits and then sends the mails queued here."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
+from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
 from netzwerk.groups.models import (
     GroupMessage,
@@ -19,7 +22,6 @@ from netzwerk.groups.models import (
     WorkingGroup,
     current_on,
 )
-from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.users.services import invite_user
 
@@ -45,16 +47,37 @@ class GroupData:
     partners_see_meetings: bool = False
 
 
+class NameTaken(Conflict):
+    """Another group already has this name (the name is unique: the list and the mails name groups by it)."""
+
+    default_message = _l("Es gibt schon einen Arbeitskreis mit diesem Namen.")
+
+
+def require_free_name(name: str, group_id: int | None) -> None:
+    other = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == name))
+    if other and other != group_id:
+        raise NameTaken()
+
+
 def save_group(group: WorkingGroup | None, data: GroupData) -> WorkingGroup:
+    """Create (group None) or update a group, audited. NameTaken if another group has the name (also when both
+    were saved at the same moment); Conflict when another save of the group crossed this one."""
     creating = group is None
+    require_free_name(data.name, None if creating else group.id)
     before = {} if creating else {name: getattr(group, name) for name in GROUP_FIELDS}
     if creating:
         group = WorkingGroup()
         db.session.add(group)
     for name in GROUP_FIELDS:
         setattr(group, name, getattr(data, name))
-    db.session.flush()
+    try:
+        unit_of_work.flush()
+    except Conflict:
+        if creating:  # the same name saved at the same moment (the unique constraint)
+            raise NameTaken() from None
+        raise
     record_save("group", group, before, {name: getattr(group, name) for name in GROUP_FIELDS}, creating)
+    unit_of_work.flush()  # the raised version too
     return group
 
 
@@ -200,11 +223,11 @@ def leads_of(group: WorkingGroup) -> list[User]:
 
 def invite_into_group(
     group: WorkingGroup, name: str, email: str, role: MemberRole, organisation: str, invited_by: User
-) -> tuple[User, OutgoingMail]:
+) -> User:
     """A new person: the account invitation of the foundation, with the membership already attached."""
-    user, mail = invite_user(name, email, Role.MEMBER, organisation, invited_by, group=group)
+    user, _invitation = invite_user(name, email, Role.MEMBER, organisation, invited_by, group=group)
     add_member(group, user, role, None)
-    return user, mail
+    return user
 
 
 def pending_request(group: WorkingGroup, user: User) -> JoinRequest | None:
@@ -228,40 +251,65 @@ def pending_requests(group: WorkingGroup) -> list[JoinRequest]:
     )
 
 
-def request_to_join(group: WorkingGroup, user: User, message: str) -> tuple[JoinRequest, list[OutgoingMail]]:
+GROUP_NOT_TAKING_MEMBERS = _l("Der Arbeitskreis ruht oder ist beendet und nimmt derzeit keine neuen Mitglieder auf.")
+ALREADY_MEMBER = _l("Sie gehören diesem Arbeitskreis bereits an.")
+ALREADY_DECIDED = _l("Über diese Anfrage ist bereits entschieden.")
+
+
+def request_to_join(group: WorkingGroup, user: User, message: str) -> JoinRequest:
+    """Ask the leads of an active group (each gets a mail, if they want mail). Asking again while the first
+    request waits changes nothing (a double click); Finished when the group is paused or closed, Conflict when
+    the person already belongs to it."""
+    if group.status != GroupStatus.ACTIVE:
+        raise Finished(GROUP_NOT_TAKING_MEMBERS)
+    if current_membership(group, user) is not None:
+        raise Conflict(ALREADY_MEMBER)
+    waiting = pending_request(group, user)
+    if waiting is not None:
+        return waiting
     join_request = JoinRequest(group=group, user=user, message=message)
     db.session.add(join_request)
     record("group.join_requested", group, summary=user.name)
-    mails = [
-        queue_mail(lead.email, "join_request", user=lead, group=group, applicant=user, message=message)
-        for lead in leads_of(group)
-        if lead.notify_by_email and lead.is_active
-    ]
-    return join_request, mails
+    for lead in leads_of(group):
+        if lead.notify_by_email and lead.is_active:
+            queue_mail(lead.email, "join_request", user=lead, group=group, applicant=user, message=message)
+    return join_request
 
 
-def decide_request(join_request: JoinRequest, approve: bool, decided_by: User) -> OutgoingMail:
-    """Approve (the applicant becomes a member) or decline; the applicant hears either way."""
-    join_request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
-    join_request.decided_at, join_request.decided_by_id = clock.now(), decided_by.id
+def claim_decision(join_request: JoinRequest, status: RequestStatus, decided_by: User) -> bool:
+    """Decide the request in one UPDATE that only a pending request passes, so two leads deciding at the same
+    moment cannot both decide (nor both mail the applicant). False if it was decided already."""
+    result = db.session.execute(
+        update(JoinRequest)
+        .where(JoinRequest.id == join_request.id, JoinRequest.status == RequestStatus.PENDING)
+        .values(status=status, decided_at=clock.now(), decided_by_id=decided_by.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def decide_request(join_request: JoinRequest, approve: bool, decided_by: User) -> None:
+    """Approve (the applicant becomes a member) or decline; the applicant hears either way. Finished if the
+    request was decided already (by another lead a moment ago)."""
+    if not claim_decision(join_request, RequestStatus.APPROVED if approve else RequestStatus.DECLINED, decided_by):
+        raise Finished(ALREADY_DECIDED)
     group, user = join_request.group, join_request.user
     if approve and current_membership(group, user) is None:
         add_member(group, user, MemberRole.MEMBER, None)
     record("group.join_approved" if approve else "group.join_declined", group, summary=user.name)
-    return queue_mail(user.email, "join_decision", user=user, group=group, approved=approve)
+    queue_mail(user.email, "join_decision", user=user, group=group, approved=approve)
 
 
-def send_group_message(group: WorkingGroup, author: User, subject: str, body: str) -> tuple[GroupMessage, list]:
-    """A Rundmail to the current members who receive mail (notification setting, active account)."""
+def send_group_message(group: WorkingGroup, author: User, subject: str, body: str) -> GroupMessage:
+    """A Rundmail to the current members who receive mail (notification setting, active account); the message
+    kept on the group page says how many."""
     recipients = [m.user for m in current_memberships(group) if m.user.notify_by_email and m.user.is_active]
     message = GroupMessage(group_id=group.id, author=author, subject=subject, body=body, recipients=len(recipients))
     db.session.add(message)
-    mails = [
+    for user in recipients:
         queue_mail(user.email, "group_message", user=user, group=group, author=author, topic=subject, text=body)
-        for user in recipients
-    ]
     record("group.message_sent", group, summary=f"{subject} ({len(recipients)} Empfänger)")
-    return message, mails
+    return message
 
 
 def messages_of(group: WorkingGroup) -> list[GroupMessage]:

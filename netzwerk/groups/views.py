@@ -22,6 +22,7 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
+from netzwerk.errors import Conflict, DomainError, Finished
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, query_text
 from netzwerk.groups.blueprint import bp
@@ -44,6 +45,7 @@ from netzwerk.groups.models import (
 )
 from netzwerk.groups.services import (
     GroupData,
+    NameTaken,
     add_member,
     candidates,
     change_role,
@@ -63,9 +65,8 @@ from netzwerk.groups.services import (
     send_group_message,
     set_status,
 )
-from netzwerk.mail.services import deliver
-from netzwerk.meetings.services import group_meetings, meeting_dates
-from netzwerk.partners.services import links_to_group
+from netzwerk.meetings.services.lists import group_meetings, meeting_dates
+from netzwerk.partners.services.links import links_to_group
 from netzwerk.polls.services import open_polls
 from netzwerk.projects.services import projects_of_group
 
@@ -161,23 +162,18 @@ def data_from(form: GroupForm) -> GroupData:
     )
 
 
-def name_taken(form: GroupForm, group_id: int | None) -> bool:
-    other = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == form.name.data))
-    if other and other != group_id:
-        form.name.errors.append(_("Es gibt schon einen Arbeitskreis mit diesem Namen."))
-        return True
-    return False
-
-
 @bp.route("/neu", methods=["GET", "POST"])
 @admin_required
 def create():
     form = group_form()
-    if form.validate_on_submit() and not name_taken(form, None):
-        group = save_group(None, data_from(form))
-        db.session.commit()
-        flash(_("Der Arbeitskreis „%(name)s“ ist angelegt.", name=group.name), "success")
-        return redirect(url_for("groups.detail", group_id=group.id))
+    if form.validate_on_submit():
+        try:
+            group = save_group(None, data_from(form))
+        except NameTaken as refusal:
+            form.name.errors.append(str(refusal))
+        else:
+            flash(_("Der Arbeitskreis „%(name)s“ ist angelegt.", name=group.name), "success")
+            return redirect(url_for("groups.detail", group_id=group.id))
     return render_template("groups/form.html", form=form, group=None), form_status(form)
 
 
@@ -186,12 +182,19 @@ def create():
 def edit(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
     form = group_form(group)
-    if form.validate_on_submit() and not form.is_stale(group) and not name_taken(form, group.id):
-        save_group(group, data_from(form))
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("groups.detail", group_id=group.id))
-    return render_template("groups/form.html", form=form, group=group), form_status(form)
+    status = None
+    if form.validate_on_submit() and not form.is_stale(group):
+        try:
+            save_group(group, data_from(form))
+        except NameTaken as refusal:
+            form.name.errors.append(str(refusal))
+        except Conflict:
+            form.crossed(group)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=group), status or form_status(form)
 
 
 @bp.post("/<id:group_id>/status")
@@ -202,7 +205,6 @@ def change_status(group_id: int):
     if status not in set(GroupStatus):
         abort(400)
     set_status(group, GroupStatus(status))
-    db.session.commit()
     flash(_("Der Arbeitskreis ist jetzt: %(status)s.", status=group.status_label), "success")
     return redirect(url_for("groups.detail", group_id=group.id))
 
@@ -244,7 +246,6 @@ def members(group_id: int):
         user = db.get_or_404(User, int(form.user_id.data))
         actor_id = int(form.actor_id.data) if form.actor_id.data else None
         add_member(group, user, MemberRole(form.role.data), actor_id)
-        db.session.commit()
         flash(_("%(name)s gehört jetzt zum Arbeitskreis.", name=user.name), "success")
         return redirect(url_for("groups.members", group_id=group.id))
     return members_page(group, form, InviteIntoGroupForm(prefix="einladen", formdata=None))
@@ -257,7 +258,7 @@ def invite(group_id: int):
     invite_form = InviteIntoGroupForm(prefix="einladen")
     if not invite_form.validate_on_submit():
         return members_page(group, add_member_form(group), invite_form)
-    user, mail = invite_into_group(
+    user = invite_into_group(
         group,
         invite_form.name.data,
         invite_form.email.data,
@@ -265,8 +266,6 @@ def invite(group_id: int):
         invite_form.organisation.data or "",
         current_user,
     )
-    db.session.commit()
-    deliver([mail])
     flash(
         _("Die Einladung an %(email)s ist verschickt; die Mitgliedschaft beginnt sofort.", email=user.email), "success"
     )
@@ -277,17 +276,18 @@ def invite(group_id: int):
 @login_required
 def request_membership(group_id: int):
     group = get_group(group_id)
-    if not group.is_public or group.status != GroupStatus.ACTIVE or current_membership(group, current_user):
-        abort(404)
+    if not group.is_public:
+        abort(404)  # only public groups take requests; an internal one does not reveal that it exists
     if current_user.role == Role.ADMIN:
         abort(404)  # the manager adds members directly
     form = JoinRequestForm()
     if not form.validate_on_submit():
         abort(400)
-    if pending_request(group, current_user) is None:
-        _join_request, mails = request_to_join(group, current_user, form.message.data or "")
-        db.session.commit()
-        deliver(mails)
+    try:
+        request_to_join(group, current_user, form.message.data or "")
+    except DomainError as refusal:  # paused or closed, or already a member
+        flash(str(refusal), "info")
+        return redirect(url_for("groups.detail", group_id=group.id))
     flash(_("Ihre Anfrage ist bei der Leitung des Arbeitskreises. Sie erhalten die Antwort per E-Mail."), "success")
     return redirect(url_for("groups.detail", group_id=group.id))
 
@@ -301,9 +301,11 @@ def decide(group_id: int, request_id: int, decision: str):
         abort(404)
     if not JoinRequestDecisionForm().validate_on_submit():
         abort(400)
-    mail = decide_request(join_request, decision == "annehmen", current_user)
-    db.session.commit()
-    deliver([mail])
+    try:
+        decide_request(join_request, decision == "annehmen", current_user)
+    except Finished as refusal:  # another lead decided a moment ago
+        flash(str(refusal), "info")
+        return redirect(url_for("groups.members", group_id=group.id))
     flash(_("%(name)s ist benachrichtigt.", name=join_request.user.name), "success")
     return redirect(url_for("groups.members", group_id=group.id))
 
@@ -314,9 +316,7 @@ def message(group_id: int):
     group = get_managed_group(group_id)
     form = GroupMessageForm()
     if form.validate_on_submit():
-        sent, mails = send_group_message(group, current_user, form.subject.data, form.body.data)
-        db.session.commit()
-        deliver(mails)
+        sent = send_group_message(group, current_user, form.subject.data, form.body.data)
         flash(
             ngettext(
                 "Die Rundmail geht an %(num)d Mitglied.", "Die Rundmail geht an %(num)d Mitglieder.", sent.recipients
@@ -343,7 +343,6 @@ def member_role(group_id: int, membership_id: int):
     if not form.validate_on_submit():
         abort(400)
     change_role(membership, MemberRole(form.role.data))
-    db.session.commit()
     flash(_("Die Rolle von %(name)s ist geändert.", name=membership.user.name), "success")
     return redirect(url_for("groups.members", group_id=group_id))
 
@@ -353,7 +352,6 @@ def member_role(group_id: int, membership_id: int):
 def end_member(group_id: int, membership_id: int):
     membership = get_managed_membership(group_id, membership_id)
     end_membership(membership)
-    db.session.commit()
     flash(_("%(name)s gehört dem Arbeitskreis nicht mehr an.", name=membership.user.name), "success")
     return redirect(url_for("groups.members", group_id=group_id))
 
@@ -366,6 +364,5 @@ def leave(group_id: int):
     if membership is None:
         abort(404)
     end_membership(membership)
-    db.session.commit()
     flash(_("Sie haben den Arbeitskreis „%(name)s“ verlassen.", name=group.name), "success")
     return redirect(url_for("groups.index"))

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Optional
+from wtforms.validators import DataRequired, Optional
 
-from netzwerk.forms import BaseForm, VersionedForm, too_long
+from netzwerk.forms import BaseForm, VersionedForm, email_address, too_long
 
 
 class PageForm(VersionedForm):
@@ -28,10 +28,6 @@ class FeedbackForm(BaseForm):
     name = StringField(_l("Ihr Name (freiwillig)"), validators=[Optional(), too_long(120)])
     email = EmailField(
         _l("Ihre E-Mail-Adresse für eine Antwort (freiwillig)"),
-        validators=[
-            Optional(),
-            too_long(254),
-            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.")),
-        ],
+        validators=[Optional(), too_long(254), email_address],
     )
     submit = SubmitField(_l("Rückmeldung senden"))

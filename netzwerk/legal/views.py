@@ -2,13 +2,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from netzwerk.auth.permissions import admin_required, public
-from netzwerk.extensions import db
+from netzwerk.errors import Conflict
 from netzwerk.forms import form_status
 from netzwerk.legal.blueprint import bp
 from netzwerk.legal.forms import FeedbackForm, PageForm
 from netzwerk.legal.models import PAGES, LegalPage
 from netzwerk.legal.services import page_by_slug, save_page, send_feedback
-from netzwerk.mail.services import deliver
 from netzwerk.throttle import throttle_post
 
 SLUGS = "any('datenschutz', 'impressum', 'barrierefreiheit', 'leichte-sprache')"
@@ -39,9 +38,7 @@ def feedback():
         return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), 429, verdict.headers()
     if not form.validate_on_submit():
         return render_template("legal/page.html", page=get_page("barrierefreiheit"), form=form), form_status(form)
-    mails = send_feedback(form.message.data, form.page.data or "", form.name.data or "", form.email.data or "")
-    db.session.commit()
-    deliver(mails)
+    send_feedback(form.message.data, form.page.data or "", form.name.data or "", form.email.data or "")
     flash(_("Danke für Ihre Rückmeldung. Das Regionalmanagement kümmert sich darum."), "success")
     return redirect(url_for("legal.show", slug="barrierefreiheit"))
 
@@ -51,9 +48,14 @@ def feedback():
 def edit(slug: str):
     page = get_page(slug)
     form = PageForm(obj=page)
+    status = None
     if form.validate_on_submit() and not form.is_stale(page):
-        save_page(page, form.title.data, form.body.data)
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
-        return redirect(url_for("legal.show", slug=slug))
-    return render_template("legal/form.html", form=form, page=page, name=PAGES[slug]), form_status(form)
+        try:
+            save_page(page, form.title.data, form.body.data)
+        except Conflict:
+            form.crossed(page)
+            status = 409
+        else:
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("legal.show", slug=slug))
+    return render_template("legal/form.html", form=form, page=page, name=PAGES[slug]), status or form_status(form)

@@ -6,9 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from netzwerk.extensions import db
 from netzwerk.mail.incoming import receive
-from netzwerk.mail.services import deliver
+from netzwerk.unit_of_work import unit_of_work
 
 EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the mail and tries again later
 
@@ -23,12 +22,12 @@ def receive_command() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's real app
     with app.test_request_context(base_url=app.config["BASE_URL"]):  # mails render links with url_for
         try:
-            handled = receive(raw)
-            db.session.commit()
+            with unit_of_work():  # committed, then the mails it caused are sent; rolled back on an error
+                handled = receive(raw)
+                entry = handled.entry
+                outcome = "schon bearbeitet" if handled.duplicate else entry.outcome_label
+                message_id = entry.message_id
         except SQLAlchemyError:
-            db.session.rollback()
             app.logger.exception("Incoming mail: database error, the mail server will retry")
             raise SystemExit(EX_TEMPFAIL) from None
-        entry = handled.entry
-        click.echo(f"{entry.message_id}: {'schon bearbeitet' if handled.duplicate else entry.outcome_label}")
-        deliver(handled.mails)
+        click.echo(f"{message_id}: {outcome}")

@@ -1,8 +1,9 @@
 """Fetching the tool's mailbox by IMAP (when MAIL_IMAP_HOST is set): the scheduler's poll job.
 
-Each unseen message in MAIL_IMAP_FOLDER is read without marking it (BODY.PEEK), handled and committed, then
-moved to MAIL_IMAP_DONE_FOLDER. A message whose handling hit a database error stays where it is, unseen, for the
-next poll; one handled before whose move failed is recognised by its Message-ID and only moved."""
+Each unseen message in MAIL_IMAP_FOLDER is read without marking it (BODY.PEEK), handled as a unit of work of
+its own (committed, then the mails it caused are sent), then moved to MAIL_IMAP_DONE_FOLDER. A message whose
+handling hit a database error stays where it is, unseen, for the next poll; one handled before whose move
+failed is recognised by its Message-ID and only moved."""
 
 import imaplib
 import re
@@ -11,9 +12,8 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from netzwerk.extensions import db
 from netzwerk.mail.incoming import receive
-from netzwerk.mail.services import deliver
+from netzwerk.unit_of_work import unit_of_work
 
 
 def quoted(name: str) -> str:
@@ -91,13 +91,11 @@ def poll_mailbox() -> int:
             if raw is None:
                 continue
             try:
-                result = receive(raw)
-                db.session.commit()
+                with unit_of_work():
+                    receive(raw)
             except SQLAlchemyError:
-                db.session.rollback()
                 current_app.logger.exception("Incoming mail %s: database error, left for the next poll", uid)
                 continue
-            deliver(result.mails)
             move(connection, uid, done, can_move)
             handled += 1
     return handled

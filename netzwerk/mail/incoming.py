@@ -8,13 +8,14 @@ Mail sends an iTIP REPLY (RFC 5546, carried by mail as in RFC 6047) here. ``rece
 - anything else changes nothing and is listed for the manager with the reason.
 
 Every mail is recorded once by its Message-ID (the same mail twice changes nothing). Services never commit: the
-caller (``flask mail receive``, the IMAP poll) commits, then delivers the returned mails."""
+caller (``flask mail receive``, the IMAP poll) runs each mail as a unit of work, which sends the mails queued
+here once it is saved."""
 
 import email
 import email.policy
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import cast
@@ -30,7 +31,8 @@ from netzwerk.extensions import db
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, OutgoingMail
 from netzwerk.mail.services import queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting
-from netzwerk.meetings.services import answer, has_started
+from netzwerk.meetings.services.minutes import has_started
+from netzwerk.meetings.services.scheduling import answer
 
 VIA_MAIL = "per E-Mail-Antwort"
 PARTSTATS = {"ACCEPTED": Answer.YES, "DECLINED": Answer.NO, "TENTATIVE": Answer.MAYBE}
@@ -47,7 +49,6 @@ AUTO_SUBJECT = re.compile(
 @dataclass
 class Handled:
     entry: IncomingMail
-    mails: list[OutgoingMail] = field(default_factory=list)  # to deliver after the commit
     duplicate: bool = False
 
 
@@ -75,11 +76,11 @@ def receive(raw: bytes) -> Handled:
     try:
         calendars = calendar_parts(message)
         if calendars:
-            handled.mails = apply_reply(entry, calendars)
+            apply_reply(entry, calendars)
         elif is_automatic(message, sender):
             entry.outcome, entry.reason = IncomingOutcome.AUTO_REPLY, "Automatische Antwort, nicht weitergeleitet."
         else:
-            handled.mails = forward(entry, message)
+            forward(entry, message)
     except Refused as refusal:
         entry.outcome, entry.reason = IncomingOutcome.REJECTED, clean(str(refusal), 500)
     db.session.flush()
@@ -162,7 +163,7 @@ def address_of(value) -> str:
     return re.sub(r"^mailto:", "", str(value).strip(), flags=re.IGNORECASE).strip().lower()
 
 
-def apply_reply(entry: IncomingMail, calendars: list[str]) -> list[OutgoingMail]:
+def apply_reply(entry: IncomingMail, calendars: list[str]) -> None:
     calendar = parse_calendar(calendars)
     method = str(calendar.get("METHOD", "")).strip().upper()
     event = calendar.walk("VEVENT")[0]
@@ -186,13 +187,12 @@ def apply_reply(entry: IncomingMail, calendars: list[str]) -> list[OutgoingMail]
         raise Refused(f"Unbekannte Teilnahme-Angabe (PARTSTAT {partstat}): nicht übernommen.")
     if invitation.answer == value:
         entry.outcome, entry.reason = IncomingOutcome.UNCHANGED, f"{IN_GERMAN[value]} war schon eingetragen."
-        return []
+        return
     comment = clean(str(event.get("COMMENT", "")), 500) or invitation.comment
     with acting_as(invitation.user):
-        mails = answer(invitation, value, comment, via=VIA_MAIL)
+        answer(invitation, value, comment, via=VIA_MAIL)  # its mails (a place freed for the waiting list) follow
     waiting = " (Warteliste)" if invitation.waitlisted_at else ""
     entry.outcome, entry.reason = IncomingOutcome.ANSWERED, f"{IN_GERMAN[value]}{waiting} {VIA_MAIL} übernommen."
-    return mails
 
 
 def replying_invitation(entry: IncomingMail, meeting: Meeting, event) -> tuple[Invitation, vCalAddress]:
@@ -264,7 +264,7 @@ def body_text(message: EmailMessage) -> str:
     return text.replace("\x00", "").strip()[:FORWARDED_TEXT_LIMIT]
 
 
-def forward(entry: IncomingMail, message: EmailMessage) -> list[OutgoingMail]:
+def forward(entry: IncomingMail, message: EmailMessage) -> None:
     meeting, how = meeting_replied_to(message, entry.sender_email)
     if meeting is None:
         raise Refused("Keiner Sitzung zuzuordnen; nicht weitergeleitet.")
@@ -286,4 +286,3 @@ def forward(entry: IncomingMail, message: EmailMessage) -> list[OutgoingMail]:
     mail.meeting_id = meeting.id
     entry.outcome = IncomingOutcome.FORWARDED
     entry.reason = f"Weitergeleitet an die Sitzungsleitung ({how})."
-    return [mail]

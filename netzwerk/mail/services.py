@@ -15,9 +15,11 @@ from typing import cast
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 
@@ -45,9 +47,12 @@ def queue_mail(
     language: str | None = None,
     link: str | None = None,
     calendar: tuple[str, str] | None = None,
+    by_scheduler: bool = False,
     **context,
 ) -> OutgoingMail:
-    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the session.
+    """Render ``templates/mail/messages/<kind>.{subject,txt,html}`` and add the mail to the outbox (the session).
+    The unit of work sends it right after its commit; ``by_scheduler`` leaves it to the scheduler's outbox job
+    instead (a reset link: the answer must not take longer when the account exists).
 
     ``link`` is a personal login link: the bodies get a placeholder, the link is put in when sending."""
     language = language or (user.language if user is not None else None) or "de"
@@ -71,6 +76,8 @@ def queue_mail(
         calendar_method=calendar[0] if calendar else None,
     )
     db.session.add(mail)
+    if not by_scheduler:
+        unit_of_work.after_commit("mail", mail, deliver)
     return mail
 
 
@@ -172,7 +179,11 @@ def claim(mails: list[OutgoingMail]) -> list[OutgoingMail]:
     claimed = set(
         db.session.scalars(
             update(OutgoingMail)
-            .where(OutgoingMail.id.in_([mail.id for mail in mails]), OutgoingMail.status == MailStatus.QUEUED)
+            .where(
+                OutgoingMail.id.in_([mail.id for mail in mails]),
+                OutgoingMail.status == MailStatus.QUEUED,
+                OutgoingMail.due_at <= clock.now(),  # a reminder planned for later waits for its time
+            )
             .values(status=MailStatus.SENDING, claimed_at=clock.now())
             .returning(OutgoingMail.id)
         )
@@ -327,8 +338,14 @@ def drop_waiting(meeting_id: int, kinds: tuple[str, ...]) -> None:
     )
 
 
+NOT_TO_RESEND = _l("Diese E-Mail wartet bereits auf den Versand oder ist verschickt; sie wird nicht erneut gesendet.")
+
+
 def resend(mail: OutgoingMail) -> None:
-    """The manager sends a failed mail again (after fixing the address, say)."""
+    """The manager sends a failed or cancelled mail again (after fixing the address, say); the outbox job sends
+    it. Conflict for a mail that waits or went out (a second click, or the job was quicker)."""
+    if mail.status not in (MailStatus.FAILED, MailStatus.CANCELLED):
+        raise Conflict(NOT_TO_RESEND)
     mail.status, mail.due_at, mail.attempts, mail.claimed_at = MailStatus.QUEUED, clock.now(), 0, None
 
 

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from netzwerk.auth.permissions import admin_required
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import page_number, query_text
 from netzwerk.mail.blueprint import bp
@@ -51,8 +52,10 @@ def resend_mail(mail_id: int):
     mail = db.get_or_404(OutgoingMail, mail_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if mail.status in (MailStatus.FAILED, MailStatus.CANCELLED):
+    try:
         resend(mail)
-        db.session.commit()
+    except Conflict as refusal:
+        flash(str(refusal), "info")
+    else:
         flash(_("Die E-Mail ist wieder in der Warteschlange; der Scheduler verschickt sie gleich."), "success")
     return redirect(url_for("mail.detail", mail_id=mail.id))

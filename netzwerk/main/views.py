@@ -12,8 +12,8 @@ from netzwerk.groups.services import groups_of
 from netzwerk.mail.services import outbox_health
 from netzwerk.main.blueprint import bp
 from netzwerk.main.services import manager_overview
-from netzwerk.meetings.services import meetings_for
-from netzwerk.partners.services import linked_groups
+from netzwerk.meetings.services.lists import meetings_for
+from netzwerk.partners.services.links import linked_groups
 from netzwerk.reference import reference_organisations
 from netzwerk.scheduler.services import job_runs, scheduler_state
 
@@ -49,7 +49,6 @@ def set_language():
         session["language"] = language
         if current_user.is_authenticated and current_user.language != language:
             current_user.language = language
-            db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
 
 

@@ -15,10 +15,10 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from netzwerk import clock
-from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long
+from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long, web_address
 from netzwerk.meetings.models import Answer, Attendance, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
 
@@ -39,7 +39,7 @@ class MeetingForm(BaseForm):
     room = StringField(_l("Raum"), validators=[Optional(), too_long(100)])
     online_url = URLField(
         _l("Online-Link"),
-        validators=[Optional(), too_long(500), URL(message=_l("Bitte eine Adresse wie https://… angeben."))],
+        validators=[Optional(), web_address, too_long(500)],
     )
     agenda = TextAreaField(
         _l("Tagesordnung"),

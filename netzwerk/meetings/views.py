@@ -7,9 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from netzwerk import clock
 from netzwerk.actors.services import fields_of_action
@@ -21,11 +19,12 @@ from netzwerk.auth.permissions import (
     login_required,
     public,
 )
+from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.forms import date_arg, form_status, int_arg
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
-from netzwerk.mail.services import deliver, external_url
+from netzwerk.mail.services import external_url
 from netzwerk.meetings.blueprint import bp
 from netzwerk.meetings.forms import (
     AnswerForm,
@@ -36,35 +35,37 @@ from netzwerk.meetings.forms import (
     MinutesForm,
 )
 from netzwerk.meetings.models import Answer, Invitation, Meeting
-from netzwerk.meetings.services import (
+from netzwerk.meetings.services.calendar import (
+    calendar_last_modified,
+    feed_meetings,
+    group_feed_meetings,
+    meeting_calendar,
+)
+from netzwerk.meetings.services.capacity import free_places, waiting_position
+from netzwerk.meetings.services.lists import MeetingFilters, invitations_of, meetings_for, month_weeks
+from netzwerk.meetings.services.minutes import (
+    TaskData,
+    attendance_counts,
+    has_started,
+    require_minutes_possible,
+    save_minutes,
+    suggested_attendance,
+)
+from netzwerk.meetings.services.scheduling import (
     REMINDER_KINDS,
     MeetingData,
-    MeetingFilters,
-    TaskData,
     answer,
-    attendance_counts,
-    calendar_last_modified,
     cancel_meeting,
     change_meeting,
-    feed_meetings,
-    feed_token,
-    free_places,
-    group_feed_meetings,
-    has_started,
-    invitation_from_token,
-    invitations_of,
-    meeting_calendar,
-    meetings_for,
-    month_weeks,
     register_guest,
     remind_unanswered,
-    renew_feed_key,
-    save_minutes,
+    require_answerable,
+    require_cancellable,
+    require_changeable,
+    require_open_to_guests,
     schedule_series,
-    suggested_attendance,
-    user_from_feed_token,
-    waiting_position,
 )
+from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
 from netzwerk.polls.services import open_polls
 from netzwerk.throttle import throttle_post
 
@@ -216,6 +217,12 @@ def render_detail(
     ), status
 
 
+def refused(meeting: Meeting, refusal, category: str = "error"):
+    """A step the meeting's state does not allow: the reason as a message on the meeting's page."""
+    flash(str(refusal), category)
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
 @bp.post("/termine/<id:meeting_id>/antwort")
 @login_required
 def answer_in_app(meeting_id: int):
@@ -223,8 +230,7 @@ def answer_in_app(meeting_id: int):
     invitation = own_invitation(meeting)
     if invitation is None:
         abort(404)
-    if meeting.is_cancelled or has_started(meeting):
-        abort(409)  # nothing to answer any more
+    require_answerable(meeting)  # nothing to answer any more: the error page says why (409)
     form = AnswerForm()
     if not form.validate_on_submit():
         return render_detail(meeting, invitation, form, 422)
@@ -233,9 +239,7 @@ def answer_in_app(meeting_id: int):
 
 
 def save_answer(invitation: Invitation, form: AnswerForm) -> None:
-    mails = answer(invitation, Answer(form.answer.data), form.comment.data or "")
-    db.session.commit()
-    deliver(mails)
+    answer(invitation, Answer(form.answer.data), form.comment.data or "")
     if invitation.waitlisted_at:
         message = _(
             "Die Sitzung ist voll. Sie stehen auf der Warteliste (Platz %(position)d) und erhalten eine E-Mail, "
@@ -267,9 +271,13 @@ def answer_link(token: str):
     started = has_started(meeting)
     if verdict.throttled:
         form.form_errors.append(verdict.message())
-    elif form.validate_on_submit() and not meeting.is_cancelled and not started:
-        save_answer(invitation, form)
-        return redirect(url_for("meetings.answer_link", token=token))
+    elif form.validate_on_submit():
+        try:
+            save_answer(invitation, form)
+        except Finished:
+            pass  # the page says that the meeting was cancelled or has begun
+        else:
+            return redirect(url_for("meetings.answer_link", token=token))
     return (
         render_template(
             "meetings/answer.html",
@@ -293,12 +301,10 @@ def create(group_id: int):
         abort(403)
     form = MeetingForm(to_utc=clock.to_utc)
     if form.validate_on_submit():
-        meetings, mails = schedule_series(
+        meetings, invited = schedule_series(
             group, data_from(form), current_user, form.repeat.data, form.repeat_count.data or 1
         )
-        db.session.commit()
-        deliver(mails)
-        flash(scheduled_message(len(meetings), len(mails)), "success")
+        flash(scheduled_message(len(meetings), invited), "success")
         return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
     return render_template("meetings/form.html", form=form, group=group), form_status(form)
 
@@ -340,8 +346,7 @@ def data_from(form: MeetingForm) -> MeetingData:
 @login_required
 def edit(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
-    if meeting.is_cancelled:
-        abort(409)
+    require_changeable(meeting)  # a cancelled meeting: the error page says why (409)
     form = EditMeetingForm(to_utc=clock.to_utc, obj=meeting)
     form.submit.label.text = _("Änderung speichern und mitteilen")
     if not form.is_submitted():
@@ -350,14 +355,12 @@ def edit(meeting_id: int):
     status = None
     if form.validate_on_submit() and not form.is_stale(meeting):
         try:
-            mails = change_meeting(meeting, data_from(form))
-            db.session.commit()
-        except StaleDataError:
+            told = change_meeting(meeting, data_from(form))
+        except Conflict:
             form.crossed(meeting)
             status = 409
         else:
-            deliver(mails)
-            flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if mails else ""), "success")
+            flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if told else ""), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     page = render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting)
     return page, status or form_status(form)
@@ -368,14 +371,13 @@ def edit(meeting_id: int):
 def cancel(meeting_id: int):
     """Ask first (GET changes nothing), then call the meeting off with the optional reason."""
     meeting = get_managed_meeting(meeting_id)
-    if meeting.is_cancelled:
-        flash(_("Diese Sitzung ist bereits abgesagt."), "info")
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    try:
+        require_cancellable(meeting)
+    except Finished as refusal:
+        return refused(meeting, refusal, "info")
     form = CancelMeetingForm()
     if form.validate_on_submit():
-        mails = cancel_meeting(meeting, form.reason.data or "")
-        db.session.commit()
-        deliver(mails)
+        cancel_meeting(meeting, form.reason.data or "")
         flash(_("Die Sitzung ist abgesagt; die Eingeladenen sind benachrichtigt."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     return render_template(
@@ -421,7 +423,6 @@ def renew_feed():
     if not ButtonForm().validate_on_submit():
         abort(400)
     renew_feed_key(current_user)
-    db.session.commit()
     flash(_("Sie haben eine neue Kalender-Adresse. Die bisherige Adresse funktioniert nicht mehr."), "success")
     return redirect(url_for("meetings.subscribe"))
 
@@ -485,52 +486,55 @@ def rows_match_invitations(form: MinutesForm, invitations: list[Invitation]) -> 
 @login_required
 def minutes(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
-    if meeting.is_cancelled or not has_started(meeting):
-        flash(
-            _(
-                "Anwesenheit und Protokoll können ab Beginn der Sitzung erfasst werden; "
-                "abgesagte Sitzungen haben kein Protokoll."
-            ),
-            "info",
-        )
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    try:
+        require_minutes_possible(meeting)
+    except NotAllowed as refusal:
+        return refused(meeting, refusal, "info")
     invitations = sorted(invitations_of(meeting), key=lambda i: i.user.name.casefold())
     form = minutes_form(meeting, invitations)
+    status = None
     if form.validate_on_submit() and rows_match_invitations(form, invitations) and not form.is_stale(meeting):
         was_published = meeting.minutes_published_at is not None
-        mails = save_minutes(
-            meeting,
-            attendance={
-                int(row.form.invitation_id.data): (row.form.status.data, row.form.represented_by.data or "")
-                for row in form.attendance
-            },
-            minutes=form.minutes.data or "",
-            decisions=form.decisions.data or "",
-            tasks=[
-                TaskData(
-                    what=row.form.what.data,
-                    who=row.form.who.data or "",
-                    due_on=row.form.due_on.data,
-                    done=row.form.done.data,
-                )
-                for row in form.tasks
-                if row.form.what.data
-            ],
-            publish=form.publish.data,
-        )
-        db.session.commit()
-        deliver(mails)
-        flash(
-            _("Das Protokoll ist veröffentlicht; die Eingeladenen sind informiert.")
-            if meeting.minutes_published_at and not was_published
-            else _("Das Protokoll ist gespeichert."),
-            "success",
-        )
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#protokoll")
+        try:
+            save_minutes(meeting, **minutes_from(form))
+        except Conflict:
+            form.crossed(meeting)
+            status = 409
+        else:
+            flash(
+                _("Das Protokoll ist veröffentlicht; die Eingeladenen sind informiert.")
+                if meeting.minutes_published_at and not was_published
+                else _("Das Protokoll ist gespeichert."),
+                "success",
+            )
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#protokoll")
     names = {str(i.id): i.user.name for i in invitations}
     return render_template(
         "meetings/minutes_form.html", form=form, meeting=meeting, names=names, starts=clock.to_local(meeting.starts_at)
-    ), form_status(form)
+    ), status or form_status(form)
+
+
+def minutes_from(form: MinutesForm) -> dict:
+    """save_minutes' arguments from the submitted form; task rows left empty are dropped."""
+    return {
+        "attendance": {
+            int(row.form.invitation_id.data): (row.form.status.data, row.form.represented_by.data or "")
+            for row in form.attendance
+        },
+        "minutes": form.minutes.data or "",
+        "decisions": form.decisions.data or "",
+        "tasks": [
+            TaskData(
+                what=row.form.what.data,
+                who=row.form.who.data or "",
+                due_on=row.form.due_on.data,
+                done=row.form.done.data,
+            )
+            for row in form.tasks
+            if row.form.what.data
+        ],
+        "publish": form.publish.data,
+    }
 
 
 @bp.post("/termine/<id:meeting_id>/gast")
@@ -541,20 +545,16 @@ def register_as_guest(meeting_id: int):
         abort(400)
     if own_invitation(meeting) is not None:
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))  # already registered or invited
-    if not meeting.guests_allowed or meeting.is_cancelled or has_started(meeting):
-        abort(409)
+    require_open_to_guests(meeting)  # said before the throttle counts: the error page gives the reason
     verdict = throttle_post("guest", "GUEST_MAX_PER_ADDRESS")
     if verdict.throttled:
         page, status = render_detail(meeting, None, None, 429, guest_problem=verdict.message())
         return page, status, verdict.headers()
     try:
-        invitation, mails = register_guest(meeting, current_user._get_current_object())
-        db.session.commit()
-    except IntegrityError:  # the same person registered at the same moment (a double click): that one counts
-        db.session.rollback()
-        flash(_("Sie sind bereits angemeldet."), "info")
+        invitation = register_guest(meeting, current_user._get_current_object())
+    except Conflict as refusal:  # the same person registered at the same moment (a double click): that one counts
+        flash(str(refusal), "info")
         return redirect(url_for("meetings.detail", meeting_id=meeting_id))
-    deliver(mails)
     flash(
         _("Sie sind als Gast angemeldet; die Einladung mit Kalendereintrag kommt per E-Mail.")
         if not invitation.waitlisted_at
@@ -570,14 +570,10 @@ def remind(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if meeting.is_cancelled or has_started(meeting):
-        abort(409)
-    mails = remind_unanswered(meeting)
-    db.session.commit()
-    deliver(mails)
+    reminded = remind_unanswered(meeting)  # Finished (409) once the meeting was cancelled or has begun
     flash(
         ngettext(
-            "%(num)d Person ohne Antwort ist erinnert.", "%(num)d Personen ohne Antwort sind erinnert.", len(mails)
+            "%(num)d Person ohne Antwort ist erinnert.", "%(num)d Personen ohne Antwort sind erinnert.", len(reminded)
         ),
         "success",
     )

@@ -1,11 +1,11 @@
-"""Which news the public sees, and saving them. No commits here."""
+"""Which news the public sees, and saving them. No commits here: the unit of work (netzwerk/unit_of_work.py) saves."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
@@ -35,6 +35,7 @@ def latest(limit: int = FEED_SIZE) -> list[NewsItem]:
 
 
 def save_news(item: NewsItem | None, data: NewsData, author: User) -> NewsItem:
+    """Create (item None) or update a news item, audited; Conflict when another save crossed this one."""
     creating = item is None
     if creating:
         item = NewsItem(author=author)
@@ -42,8 +43,9 @@ def save_news(item: NewsItem | None, data: NewsData, author: User) -> NewsItem:
     before = plain({name: getattr(item, name) for name in data.__dict__})
     for name, value in data.__dict__.items():
         setattr(item, name, value)
-    db.session.flush()
+    unit_of_work.flush()  # the version column refuses a save crossed with another one: Conflict
     record_save("news", item, before, plain(data.__dict__), creating)
+    unit_of_work.flush()  # the raised version too
     return item
 
 

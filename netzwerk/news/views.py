@@ -7,6 +7,7 @@ from sqlalchemy import select
 from netzwerk import clock
 from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import admin_required, public
+from netzwerk.errors import Conflict
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number
 from netzwerk.mail.services import external_url
@@ -93,7 +94,6 @@ def create():
     form = NewsForm()
     if form.validate_on_submit():
         item = save_news(None, data_from(form), current_user._get_current_object())
-        db.session.commit()
         flash(saved_message(item), "success")
         return redirect(url_for("news.detail", news_id=item.id))
     return render_template("news/form.html", form=form), form_status(form)
@@ -107,12 +107,17 @@ def edit(news_id: int):
     if not form.is_submitted():
         form.publish.data = item.publish_at is not None
         form.publish_at.data = clock.wall_clock(item.publish_at) if item.publish_at else None
+    status = None
     if form.validate_on_submit() and not form.is_stale(item):
-        save_news(item, data_from(form), current_user._get_current_object())
-        db.session.commit()
-        flash(saved_message(item), "success")
-        return redirect(url_for("news.detail", news_id=item.id))
-    return render_template("news/form.html", form=form, item=item), form_status(form)
+        try:
+            save_news(item, data_from(form), current_user._get_current_object())
+        except Conflict:
+            form.crossed(item)
+            status = 409
+        else:
+            flash(saved_message(item), "success")
+            return redirect(url_for("news.detail", news_id=item.id))
+    return render_template("news/form.html", form=form, item=item), status or form_status(form)
 
 
 def saved_message(item: NewsItem) -> str:
@@ -133,6 +138,5 @@ def delete(news_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     delete_news(item)
-    db.session.commit()
     flash(_("Die Meldung ist gelöscht."), "success")
     return redirect(url_for("news.index"))

@@ -22,7 +22,7 @@ from netzwerk.overview.services import (
     quarter_start,
 )
 from netzwerk.overview.tile_map import COLUMNS, ROWS
-from netzwerk.partners.services import stale_partnerships
+from netzwerk.partners.services.freshness import stale_partnerships
 from netzwerk.scheduler.services import scheduler_state
 
 

@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Optional
 
 from netzwerk.actors.forms import ContactForm, ContactRows, MultiCheckboxField
-from netzwerk.forms import BaseForm, VersionedForm, too_long
+from netzwerk.forms import BaseForm, VersionedForm, german_postal_code, too_long, web_address
 from netzwerk.partners.models import PartnerStatus, PartnerType, ProfileField
 
 
@@ -74,17 +74,11 @@ class ProfileForm(ContactRows, VersionedForm):
     )
     website = StringField(
         _l("Website"),
-        validators=[
-            Optional(),
-            too_long(300),
-            URL(message=_l("Bitte eine Adresse wie https://www.beispiel.de angeben.")),
-        ],
-        description=_l("Mit https:// am Anfang."),
+        validators=[Optional(), web_address, too_long(300)],
+        description=_l("z. B. www.beispiel.de; https:// wird ergänzt, wenn es fehlt."),
     )
     street = StringField(_l("Straße und Hausnummer"), validators=[Optional(), too_long(200)])
-    postal_code = StringField(
-        _l("PLZ"), validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Eine Postleitzahl hat fünf Ziffern."))]
-    )
+    postal_code = StringField(_l("PLZ"), validators=[Optional(), german_postal_code])
     logo = FileField(
         _l("Logo (PNG oder JPEG, höchstens 2 MB und 4000 × 4000 Pixel)"),
         description=_l("Das Bild wird neu gespeichert; Metadaten wie Kamera- oder Ortsangaben werden entfernt."),

@@ -21,10 +21,10 @@ from netzwerk.auth.permissions import (
     visible_partnerships,
     visible_projects,
 )
+from netzwerk.errors import Conflict, DomainError
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, query_text, small_int
 from netzwerk.groups.models import GroupStatus, WorkingGroup
-from netzwerk.mail.services import deliver
 from netzwerk.partners.blueprint import bp
 from netzwerk.partners.forms import EndLinkForm, LinkForm, PartnershipForm, ProfileForm, RequestUpdateForm, UndoForm
 from netzwerk.partners.models import (
@@ -34,23 +34,19 @@ from netzwerk.partners.models import (
     PartnerType,
     ProfileField,
 )
-from netzwerk.partners.services import (
-    LogoError,
+from netzwerk.partners.services.freshness import request_update
+from netzwerk.partners.services.links import create_link, end_link, links_of_partnerships, partner_list
+from netzwerk.partners.services.logo import LogoError, current_logo_data, process_logo
+from netzwerk.partners.services.partnerships import (
     PartnershipData,
-    ProfileData,
-    UndoRefused,
     actors_without_partnership,
     all_partnerships,
-    create_link,
-    current_logo_data,
-    end_link,
-    links_of_partnerships,
     managers,
-    partner_changes,
-    partner_list,
-    process_logo,
-    request_update,
     save_partnership,
+)
+from netzwerk.partners.services.profile import (
+    ProfileData,
+    partner_changes,
     undo_change,
     update_own_profile,
 )
@@ -147,13 +143,18 @@ def create():
     form.set_choices(actors_without_partnership(), managers(), creating=True)
     if not form.is_submitted():
         form.contact_user_id.data = str(current_user.id)
+    status = None
     if form.validate_on_submit():
         actor = db.get_or_404(Actor, int(form.actor_id.data))
-        partnership = save_partnership(None, data_from(form), actor)
-        db.session.commit()
-        flash(_("„%(name)s“ ist jetzt Partnerorganisation.", name=actor.name), "success")
-        return redirect(url_for("partners.detail", partnership_id=partnership.id))
-    return render_template("partners/form.html", form=form, partner=None), form_status(form)
+        try:
+            partnership = save_partnership(None, data_from(form), actor)
+        except Conflict as refusal:  # the same actor saved a moment ago (a double click)
+            form.form_errors.append(str(refusal))
+            status = 409
+        else:
+            flash(_("„%(name)s“ ist jetzt Partnerorganisation.", name=actor.name), "success")
+            return redirect(url_for("partners.detail", partnership_id=partnership.id))
+    return render_template("partners/form.html", form=form, partner=None), status or form_status(form)
 
 
 @bp.route("/<id:partnership_id>/bearbeiten", methods=["GET", "POST"])
@@ -164,9 +165,7 @@ def edit(partnership_id: int):
     form.set_choices([], managers(), creating=False)
     if not form.is_submitted():
         form.contact_user_id.data = str(partnership.contact_user_id or "")
-    if form.validate_on_submit() and not form.is_stale(partnership):
-        save_partnership(partnership, data_from(form))
-        db.session.commit()
+    if form.saved(partnership, lambda: save_partnership(partnership, data_from(form))):
         flash(_("Gespeichert."), "success")
         return redirect(url_for("partners.detail", partnership_id=partnership.id))
     return render_template("partners/form.html", form=form, partner=partnership), form_status(form)
@@ -197,7 +196,6 @@ def create_link_view(partnership_id: int):
     if form.validate_on_submit():
         target = chosen_target(form.target.data, groups, actors)
         create_link(partnership, target, form.about.data, form.since.data)
-        db.session.commit()
         flash(_("Die Kooperation mit „%(name)s“ ist angelegt.", name=target.name), "success")
         return redirect(url_for("partners.detail", partnership_id=partnership.id))
     return render_template(
@@ -214,7 +212,6 @@ def end_link_view(partnership_id: int, link_id: int):
     if not EndLinkForm().validate_on_submit():
         abort(400)
     end_link(link)
-    db.session.commit()
     flash(_("Die Kooperation mit „%(name)s“ ist beendet; sie bleibt im Verlauf.", name=link.target_name), "success")
     return redirect(url_for("partners.detail", partnership_id=partnership_id))
 
@@ -243,11 +240,9 @@ def undo(entry_id: int):
         abort(400)
     try:
         undo_change(entry)
-    except UndoRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    except DomainError as refusal:  # raised before anything changed
+        flash(str(refusal), "error")
         return redirect(url_for("partners.changes")), 303
-    db.session.commit()
     flash(_("Die Änderung ist rückgängig gemacht."), "success")
     return redirect(url_for("partners.changes"))
 
@@ -258,15 +253,13 @@ def ask_for_update(partnership_id: int):
     partnership = db.get_or_404(Partnership, partnership_id)
     if not RequestUpdateForm().validate_on_submit():
         abort(400)
-    mails = request_update(partnership, current_user._get_current_object())
-    db.session.commit()
-    deliver(mails)
-    if mails:
+    asked = request_update(partnership, current_user._get_current_object())
+    if asked:
         flash(
             ngettext(
                 "Die Bitte um Aktualisierung ist an %(num)d Person verschickt.",
                 "Die Bitte um Aktualisierung ist an %(num)d Personen verschickt.",
-                len(mails),
+                len(asked),
             ),
             "success",
         )
@@ -343,11 +336,16 @@ def profile():
         return render_template("partners/profile_missing.html"), 404
     actor = partnership.actor
     form = profile_form(partnership)
+    status = None
     if form.validate_on_submit():
         logo = uploaded_logo(form)
         if logo is not False and not form.is_stale(actor):
-            changes = update_own_profile(partnership, profile_data(form), logo, form.remove_logo.data)
-            db.session.commit()
-            flash(_("Ihr Profil ist gespeichert.") if changes else _("Keine Änderungen."), "success")
-            return redirect(url_for("partners.profile"))
-    return render_template("partners/profile.html", form=form, partner=partnership), form_status(form)
+            try:
+                changes = update_own_profile(partnership, profile_data(form), logo, form.remove_logo.data)
+            except Conflict:
+                form.crossed(actor)
+                status = 409
+            else:
+                flash(_("Ihr Profil ist gespeichert.") if changes else _("Keine Änderungen."), "success")
+                return redirect(url_for("partners.profile"))
+    return render_template("partners/profile.html", form=form, partner=partnership), status or form_status(form)

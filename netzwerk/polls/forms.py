@@ -14,10 +14,10 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from netzwerk import clock
-from netzwerk.forms import BaseForm, RowForm, too_long
+from netzwerk.forms import BaseForm, RowForm, too_long, web_address
 
 SLOT_ROWS = 6  # empty rows on a new form; "Weitere Zeilen" adds MORE_ROWS at a time (no JavaScript needed)
 MORE_ROWS = 3
@@ -71,7 +71,7 @@ class PollForm(BaseForm):
     place = StringField(_l("Ort (Adresse, Raum)"), validators=[Optional(), too_long(300)])
     online_url = URLField(
         _l("Online-Link"),
-        validators=[Optional(), too_long(500), URL(message=_l("Bitte eine Adresse wie https://… angeben."))],
+        validators=[Optional(), web_address, too_long(500)],
     )
     description = TextAreaField(
         _l("Beschreibung"),

@@ -1,21 +1,23 @@
 """Date polls: start one (members are mailed), vote, see the table, remind, and turn a slot into a meeting.
-No commits here: the view commits once, then delivers the mails."""
+Services decide and raise domain errors (netzwerk/errors.py); the unit of work commits and sends the mails."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock
 from netzwerk.audit.services import record
 from netzwerk.auth.models import User
+from netzwerk.errors import Finished, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, WorkingGroup, current_on
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Meeting
-from netzwerk.meetings.services import MeetingData, schedule_meeting
+from netzwerk.meetings.services.scheduling import MeetingData, schedule_meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollStatus, PollVote, Vote
 
 
@@ -77,8 +79,18 @@ def votes_of(poll: Poll, user: User) -> dict[int, str]:
     return {slot_id: value for slot_id, value in rows}
 
 
+POLL_FINISHED = _l("Die Umfrage ist bereits beendet.")
+VOTING_FINISHED = _l("Die Umfrage ist beendet; Ihre Stimme kann nicht mehr geändert werden.")
+
+
+def require_open(poll: Poll, message=POLL_FINISHED) -> None:
+    if not poll.is_open:
+        raise Finished(message)
+
+
 def vote(poll: Poll, user: User, values: dict[int, Vote]) -> None:
-    """Save (or change) the person's answer for every slot."""
+    """Save (or change) the person's answer for every slot, while the poll runs."""
+    require_open(poll, VOTING_FINISHED)
     existing = {
         v.slot_id: v
         for v in db.session.scalars(select(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id))
@@ -158,6 +170,7 @@ def poll_table(poll: Poll) -> PollTable:
 def remind(poll: Poll, sent_by: User) -> list[OutgoingMail]:
     """Mail the current members who have not voted yet (and only them, unless they turned poll reminders off);
     each reminder is kept."""
+    require_open(poll)
     recipients = [user for user in poll_table(poll).not_voted if user.is_active and user.poll_reminders]
     db.session.add_all(PollReminder(poll_id=poll.id, user_id=user.id, sent_by_id=sent_by.id) for user in recipients)
     if recipients:
@@ -187,19 +200,22 @@ def claim_closing(poll: Poll) -> bool:
     return result.rowcount == 1
 
 
-def close_poll(poll: Poll) -> bool:
-    """End the poll without a meeting (e.g. no slot suits). False if it was closed already."""
+def close_poll(poll: Poll) -> None:
+    """End the poll without a meeting (e.g. no slot suits)."""
     if not claim_closing(poll):
-        return False
+        raise Finished(POLL_FINISHED)
     record("poll.closed", poll, summary=poll.title)
-    return True
 
 
-def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Meeting | None, list[OutgoingMail]]:
-    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry.
-    (None, []) if the poll was closed already."""
+def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Meeting, list[User]]:
+    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry
+    (the meeting and the people invited by mail).
+    Finished if the poll was closed already (by someone else a moment ago)."""
+    require_open(poll)
+    if slot.starts_at < clock.now():
+        raise NotAllowed(_l("Dieser Termin liegt bereits in der Vergangenheit. Bitte wählen Sie einen anderen."))
     if not claim_closing(poll):
-        return None, []
+        raise Finished(POLL_FINISHED)
     data = MeetingData(
         title=poll.title,
         starts_at=slot.starts_at,
@@ -208,10 +224,10 @@ def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Mee
         online_url=poll.online_url,
         agenda=poll.description,
     )
-    meeting, mails = schedule_meeting(poll.group, data, organizer)
+    meeting, invited = schedule_meeting(poll.group, data, organizer)
     poll.meeting = meeting
     record("poll.converted", poll, summary=f"{poll.title}: {clock.to_local(slot.starts_at):%d.%m.%Y %H:%M}")
-    return meeting, mails
+    return meeting, invited
 
 
 # --- Lists -------------------------------------------------------------------------------------------------

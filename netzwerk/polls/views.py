@@ -14,14 +14,15 @@ from netzwerk.auth.permissions import (
     can_vote_in_poll,
     login_required,
 )
+from netzwerk.errors import Finished, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.mail.services import deliver
 from netzwerk.polls.blueprint import bp
 from netzwerk.polls.forms import ActionForm, ConvertForm, PollForm
 from netzwerk.polls.models import Poll, Vote
 from netzwerk.polls.services import (
+    VOTING_FINISHED,
     PollData,
     close_poll,
     poll_table,
@@ -55,8 +56,6 @@ def create(group_id: int):
         return render_template("polls/form.html", form=form, group=group)
     if form.validate_on_submit():
         poll, mails = start_poll(group, data_from(form), current_user)
-        db.session.commit()
-        deliver(mails)
         flash(
             ngettext(
                 "Die Terminumfrage läuft; %(num)d Mitglied ist per E-Mail eingeladen.",
@@ -125,23 +124,30 @@ def detail(poll_id: int):
     return render_poll(get_visible_poll(poll_id))
 
 
+def refused(poll: Poll, refusal, category: str = "error"):
+    """A step the poll's state does not allow: the reason as a message on the poll's page."""
+    flash(str(refusal), category)
+    return redirect(url_for("polls.detail", poll_id=poll.id))
+
+
 @bp.post("/umfragen/<id:poll_id>/abstimmen")
 @login_required
 def cast_vote(poll_id: int):
     poll = get_visible_poll(poll_id)
-    if not poll.is_open:
-        flash(_("Die Umfrage ist beendet; Ihre Stimme kann nicht mehr geändert werden."), "error")
-        return redirect(url_for("polls.detail", poll_id=poll.id))
-    if not can_vote_in_poll(current_user, poll):
+    if poll.is_open and not can_vote_in_poll(current_user, poll):
         abort(403)  # e.g. the manager who is not a member of the group
     if not ActionForm().validate_on_submit():
         abort(400)
+    if not poll.is_open:  # said before any check of the ballot: nothing can change it any more
+        return refused(poll, Finished(VOTING_FINISHED))
     chosen = {slot.id: request.form.get(f"slot-{slot.id}", "") for slot in poll.slots}
     missing = [slot for slot in poll.slots if chosen[slot.id] not in set(Vote)]
     if missing:
         return render_poll(poll, chosen=chosen, vote_errors=missing, status=422)
-    vote(poll, current_user, {slot_id: Vote(value) for slot_id, value in chosen.items()})
-    db.session.commit()
+    try:
+        vote(poll, current_user, {slot_id: Vote(value) for slot_id, value in chosen.items()})
+    except Finished as refusal:
+        return refused(poll, refusal)
     flash(_("Ihre Stimme ist gespeichert. Sie können sie ändern, solange die Umfrage läuft."), "success")
     return redirect(url_for("polls.detail", poll_id=poll.id))
 
@@ -154,23 +160,16 @@ def schedule(poll_id: int):
     form = ConvertForm()
     if not form.validate_on_submit():
         abort(400)
-    if not poll.is_open:
-        flash(_("Die Umfrage ist bereits beendet."), "info")
-        return redirect(url_for("polls.detail", poll_id=poll.id))
     slot = next((s for s in poll.slots if str(s.id) == form.slot.data), None)
     if slot is None:
         flash(_("Bitte wählen Sie einen der vorgeschlagenen Termine."), "error")
         return redirect(url_for("polls.detail", poll_id=poll.id))
-    if slot.starts_at < clock.now():
-        flash(_("Dieser Termin liegt bereits in der Vergangenheit. Bitte wählen Sie einen anderen."), "error")
-        return redirect(url_for("polls.detail", poll_id=poll.id))
-    meeting, mails = schedule_from_poll(poll, slot, current_user)
-    if meeting is None:  # closed by someone else a moment ago
-        db.session.rollback()
-        flash(_("Die Umfrage ist bereits beendet."), "info")
-        return redirect(url_for("polls.detail", poll_id=poll_id))
-    db.session.commit()
-    deliver(mails)
+    try:
+        meeting, mails = schedule_from_poll(poll, slot, current_user)
+    except Finished as refusal:
+        return refused(poll, refusal, "info")
+    except NotAllowed as refusal:
+        return refused(poll, refusal)
     flash(
         ngettext(
             "Der Termin steht; die Sitzung ist geplant und %(num)d Einladung ist verschickt.",
@@ -188,12 +187,10 @@ def send_reminder(poll_id: int):
     poll = get_managed_poll(poll_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not poll.is_open:
-        flash(_("Die Umfrage ist bereits beendet."), "info")
-        return redirect(url_for("polls.detail", poll_id=poll.id))
-    mails = remind(poll, current_user)
-    db.session.commit()
-    deliver(mails)
+    try:
+        mails = remind(poll, current_user)
+    except Finished as refusal:
+        return refused(poll, refusal, "info")
     if mails:
         message = ngettext(
             "%(num)d Person ist an die Abstimmung erinnert.",
@@ -213,9 +210,10 @@ def close(poll_id: int):
     poll = get_managed_poll(poll_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if close_poll(poll):
-        db.session.commit()
-        flash(_("Die Umfrage ist beendet, ohne Termin."), "success")
+    try:
+        close_poll(poll)
+    except Finished as refusal:
+        flash(str(refusal), "info")
     else:
-        flash(_("Die Umfrage ist bereits beendet."), "info")
+        flash(_("Die Umfrage ist beendet, ohne Termin."), "success")
     return redirect(url_for("polls.detail", poll_id=poll.id))

@@ -2,7 +2,7 @@
 
 from netzwerk import signals
 from netzwerk.privacy.models import ConsentKind
-from netzwerk.privacy.services import record_consent
+from netzwerk.privacy.services.consent import record_consent
 
 
 @signals.profile_changed.connect

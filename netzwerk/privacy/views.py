@@ -6,10 +6,10 @@ from netzwerk.actors.models import ContactPerson
 from netzwerk.auth.models import User
 from netzwerk.auth.permissions import admin_required, can_manage_account, login_required
 from netzwerk.auth.services import safe_next_url
+from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.forms import form_status
 from netzwerk.legal.services import page_by_slug
-from netzwerk.mail.services import deliver
 from netzwerk.privacy.blueprint import bp
 from netzwerk.privacy.forms import (
     ContactEraseForm,
@@ -20,24 +20,24 @@ from netzwerk.privacy.forms import (
     RetentionForm,
 )
 from netzwerk.privacy.labels import LONG_TEXT, column_label, readable_columns, readable_value
-from netzwerk.privacy.models import DeletionRequest, DeletionStatus
-from netzwerk.privacy.services import (
+from netzwerk.privacy.models import DeletionRequest
+from netzwerk.privacy.services.consent import (
     NOTICE_SLUG,
-    ErasureRefused,
     acknowledge_notice,
     acknowledged_at,
+    needs_acknowledgement,
+    notice_version,
+)
+from netzwerk.privacy.services.erasure import (
     decline_request,
     erase_contact,
     erase_user,
-    export_data,
-    export_json,
-    inactive_accounts,
-    needs_acknowledgement,
-    notice_version,
     open_request_of,
     request_deletion,
-    stale_invitations,
+    require_open,
 )
+from netzwerk.privacy.services.export import export_data, export_json
+from netzwerk.privacy.services.retention import inactive_accounts, stale_invitations
 
 # Reachable before the privacy notice is confirmed: the notice itself, the legal pages, logging out.
 EXEMPT = {
@@ -71,7 +71,6 @@ def notice():
     form = NoticeForm(share_contact_details=user.share_contact_details)
     if pending and form.validate_on_submit():
         acknowledge_notice(user, form.share_contact_details.data)
-        db.session.commit()
         flash(_("Danke. Ihre Bestätigung ist gespeichert."), "success")
         return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     if not pending and request.method == "POST":
@@ -114,11 +113,13 @@ def request_deletion_view():
     existing = open_request_of(user)
     form = DeletionRequestForm()
     if existing is None and form.validate_on_submit():
-        _request, mails = request_deletion(user, form.message.data or "")
-        db.session.commit()
-        deliver(mails)
-        flash(_("Ihr Löschantrag ist beim Regionalmanagement eingegangen."), "success")
-        return redirect(url_for("users.profile"))
+        try:
+            request_deletion(user, form.message.data or "")
+        except Conflict:  # sent twice at once: the first one counts, the page shows it
+            existing = open_request_of(user)
+        else:
+            flash(_("Ihr Löschantrag ist beim Regionalmanagement eingegangen."), "success")
+            return redirect(url_for("users.profile"))
     return render_template("privacy/request_deletion.html", form=form, existing=existing), form_status(form)
 
 
@@ -133,10 +134,9 @@ def erase(user_id: int):
     if form.validate_on_submit():
         try:
             erase_user(user, by=current_user._get_current_object(), reason=_("Löschung nach Art. 17 DSGVO"))
-        except ErasureRefused:
-            form.form_errors.append(_("Das Netzwerk braucht mindestens ein aktives Konto des Regionalmanagements."))
+        except NotAllowed as refusal:
+            form.form_errors.append(str(refusal))
         else:
-            db.session.commit()
             flash(
                 _("Die Person ist gelöscht. In Verlauf und Sitzungen erscheint sie als „ehemaliges Mitglied“."),
                 "success",
@@ -151,15 +151,15 @@ def erase(user_id: int):
 @admin_required
 def decline(request_id: int):
     deletion_request = db.get_or_404(DeletionRequest, request_id)
-    if deletion_request.status != DeletionStatus.OPEN:
-        flash(_("Dieser Löschantrag ist bereits entschieden."), "info")
-        return redirect(url_for("users.index"))
     form = DeclineForm()
-    if form.validate_on_submit():
-        mail = decline_request(deletion_request, form.reason.data, current_user._get_current_object())
-        db.session.commit()
-        deliver([mail])
-        flash(_("Der Löschantrag ist abgelehnt; die Person erhält die Begründung per E-Mail."), "success")
+    try:
+        require_open(deletion_request)
+        if form.validate_on_submit():
+            decline_request(deletion_request, form.reason.data, current_user._get_current_object())
+            flash(_("Der Löschantrag ist abgelehnt; die Person erhält die Begründung per E-Mail."), "success")
+            return redirect(url_for("users.index"))
+    except Finished as refusal:
+        flash(str(refusal), "info")
         return redirect(url_for("users.index"))
     return render_template("privacy/decline.html", form=form, deletion_request=deletion_request), form_status(form)
 
@@ -172,7 +172,7 @@ def retention():
     form = RetentionForm()
     form.user_ids.choices = [(user_id, user.name) for user_id, user in candidates.items()]
     if form.validate_on_submit():
-        erased, refused = 0, []
+        erased, refusals = 0, set()
         for user_id in form.user_ids.data:
             try:
                 erase_user(
@@ -181,12 +181,11 @@ def retention():
                     reason=_("Aufbewahrungsfrist abgelaufen"),
                 )
                 erased += 1
-            except ErasureRefused:
-                refused.append(candidates[user_id].name)
-        db.session.commit()
+            except NotAllowed as refusal:  # raised before anything of that person changed
+                refusals.add(str(refusal))
         flash(_("%(n)d Konten gelöscht.", n=erased), "success")
-        if refused:
-            flash(_("Das Netzwerk braucht mindestens ein aktives Konto des Regionalmanagements."), "error")
+        for message in sorted(refusals):
+            flash(message, "error")
         return redirect(url_for("privacy.retention"))
     return render_template(
         "privacy/retention.html", form=form, invitations=invitations, inactive=inactive
@@ -203,7 +202,6 @@ def erase_contact_view(actor_id: int, contact_id: int):
     form = ContactEraseForm()
     if form.validate_on_submit():
         erase_contact(contact, form.reason.data)
-        db.session.commit()
         flash(_("Die Ansprechperson ist gelöscht, auch aus dem Änderungsprotokoll und dem Postausgang."), "success")
         return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template("privacy/erase_contact.html", form=form, contact=contact, actor=actor), form_status(form)

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerk import unit_of_work
 from netzwerk.actors.models import Actor
 from netzwerk.audit.services import record_save
 from netzwerk.auth.permissions import visible_actors, visible_groups
@@ -44,18 +45,21 @@ def audit_view(project: Project) -> dict:
 
 
 def save_project(project: Project | None, data: ProjectData) -> Project:
+    """Create (project None) or update a project, audited; Conflict when another save crossed this one."""
     creating = project is None
     if creating:
         project = Project()
         db.session.add(project)
     before = audit_view(project) if not creating else {}
-    for name in ("title", "field_of_action_id", "status", "lead", "description", "synergies", "is_public"):
-        setattr(project, name, getattr(data, name))
-    project.groups = list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(data.group_ids))))
-    project.actors = list(db.session.scalars(select(Actor).where(Actor.id.in_(data.actor_ids))))
-    project.milestones = [Milestone(title=t, due_on=d, done=done) for t, d, done in data.milestones]
-    db.session.flush()
+    with db.session.no_autoflush:  # a lookup must not write early: only the flush below turns a crossed save
+        for name in ("title", "field_of_action_id", "status", "lead", "description", "synergies", "is_public"):
+            setattr(project, name, getattr(data, name))  # into a Conflict
+        project.groups = list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(data.group_ids))))
+        project.actors = list(db.session.scalars(select(Actor).where(Actor.id.in_(data.actor_ids))))
+        project.milestones = [Milestone(title=t, due_on=d, done=done) for t, d, done in data.milestones]
+    unit_of_work.flush()  # the version column refuses a save crossed with another one: Conflict
     record_save("project", project, before, audit_view(project), creating)
+    unit_of_work.flush()  # the raised version too
     return project
 
 

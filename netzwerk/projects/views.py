@@ -15,7 +15,7 @@ from netzwerk.auth.permissions import (
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, int_arg, query_text
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.partners.services import partnerships_of_actors
+from netzwerk.partners.services.partnerships import partnerships_of_actors
 from netzwerk.projects.blueprint import bp
 from netzwerk.projects.forms import ProjectForm
 from netzwerk.projects.models import Project, ProjectLead, ProjectStatus
@@ -99,7 +99,6 @@ def create():
     form = project_form()
     if form.validate_on_submit():
         project = save_project(None, data_from(form))
-        db.session.commit()
         flash(_("Das Vorhaben ist angelegt."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, leads=ProjectLead.labels()), form_status(form)
@@ -110,9 +109,7 @@ def create():
 def edit(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = project_form(project)
-    if form.validate_on_submit() and not form.is_stale(project):
-        save_project(project, data_from(form))
-        db.session.commit()
+    if form.saved(project, lambda: save_project(project, data_from(form))):
         flash(_("Gespeichert."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/form.html", form=form, project=project), form_status(form)

@@ -3,7 +3,8 @@ now and adds each one to the outbox once (its key says what, for whom, which mee
 with the meeting as it is then. Nothing is planned ahead, so a changed or cancelled meeting needs no clean-up
 beyond reminders already waiting; a reminder due while the scheduler was down is sent when it is back, if its
 meeting has not begun. Due times are wall-clock times in Europe/Berlin ("1 day before, 09:00"), computed
-with zoneinfo, so they are right across the daylight-saving change. No commits here."""
+with zoneinfo, so they are right across the daylight-saving change. The settings are saved here too. No commits
+here: the unit of work (netzwerk/unit_of_work.py) saves."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,17 +13,18 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
+from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, current_on
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import external_url, queue_mail
 from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
-from netzwerk.meetings.services import answer_token
+from netzwerk.meetings.services.tokens import answer_token
 from netzwerk.polls.models import Poll, PollReminder, PollStatus
 from netzwerk.polls.services import poll_mail, poll_table
-from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, parse_days
+from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, format_days, parse_days
 
 DIGEST_HOUR = 7  # Monday, local time
 DIGEST_WEEKS_AHEAD = timedelta(days=14)
@@ -34,6 +36,41 @@ def reminder_settings() -> ReminderSettings:
     return db.session.scalar(select(ReminderSettings)) or ReminderSettings(
         days="7,1", send_hour=9, answer_days=3, version=1
     )
+
+
+def save_reminder_settings(
+    settings: ReminderSettings, days: list[int], send_hour: int, answer_days: int | None
+) -> dict:
+    """The manager's defaults for everyone (the first save stores the built-in row), audited; returns the
+    changes. Conflict when another manager's save crossed this one."""
+    after = {"days": format_days(days), "send_hour": send_hour, "answer_days": answer_days}
+    return apply_changes(settings, after, "reminders.settings_changed")
+
+
+def save_own_reminders(user: User, days: list[int] | None, answer: bool, polls: bool, digest: bool) -> dict:
+    """When this person is reminded; ``days`` None: the manager's defaults. Audited as a profile change;
+    Conflict when another save of the profile crossed this one."""
+    after = {
+        "reminder_days": None if days is None else format_days(days) or "-",  # "-": none (empty would read unset)
+        "answer_reminders": answer,
+        "poll_reminders": polls,
+        "weekly_digest": digest,
+    }
+    return apply_changes(user, after, "user.profile_updated")
+
+
+def apply_changes(obj: ReminderSettings | User, after: dict, action: str) -> dict:
+    """Set what changed, raise the version (the forms' optimistic lock) and audit it; flushed now, so a crossed
+    save is a Conflict while the view can still show the form."""
+    changes = changes_between({name: getattr(obj, name) for name in after}, after)
+    if changes:
+        db.session.add(obj)
+        for name, value in after.items():
+            setattr(obj, name, value)
+        obj.version += 1
+        record(action, obj, changes=changes)
+        unit_of_work.flush()
+    return changes
 
 
 def user_days(user: User, settings: ReminderSettings) -> list[int]:
@@ -125,6 +162,7 @@ def reminder_mail(planned: Planned) -> OutgoingMail:
         link=external_url("meetings.answer_link", token=answer_token(invitation)),
         meeting=meeting,
         invitation=invitation,
+        by_scheduler=True,  # the sweep plans thousands; the outbox job sends them batch by batch
     )
     # due_at keeps the planned time (already past: sent at once), so the outbox shows when it was due
     mail.key, mail.meeting_id, mail.expires_at, mail.due_at = planned.key, meeting.id, meeting.starts_at, planned.due
@@ -222,7 +260,7 @@ def plan_digests(now: datetime) -> list[OutgoingMail]:
         if key in known:
             continue
         meetings = digest_meetings(user, now)
-        mail = queue_mail(user.email, "weekly_digest", user=user, meetings=meetings)
+        mail = queue_mail(user.email, "weekly_digest", user=user, meetings=meetings, by_scheduler=True)
         mail.key = key
         if not meetings:  # kept as a record, so the sweep does not ask again this week
             mail.status, mail.last_error = MailStatus.CANCELLED, "keine Termine"

@@ -25,18 +25,20 @@ from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.services import deliver_queued
-from netzwerk.partners.services import yearly_reminder_job
-from netzwerk.privacy.services import purge_expired
+from netzwerk.partners.services.freshness import yearly_reminder_job
+from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.reminders.services import plan_reminders
 from netzwerk.scheduler.services import active_holder, beat, job_completed, job_failed, job_is_due, job_started
+from netzwerk.unit_of_work import unit_of_work
 
 scheduler_cli = AppGroup("scheduler", help="Der Hintergrundprozess für Erinnerungen und Wartung.")
 
 
 def send_due_mail() -> None:
-    """The outbox job: add the reminders and digests due by now, then send whatever is due."""
-    plan_reminders()
-    db.session.commit()
+    """The outbox job: add the reminders and digests due by now (one unit of work), then send whatever is due
+    (the outbox claims and records each batch in transactions of its own)."""
+    with unit_of_work():
+        plan_reminders()
     deliver_queued()
 
 
@@ -74,28 +76,27 @@ def run_job(app, job, *args) -> None:
     not end the scheduler (the next run retries)."""
     with app.test_request_context(base_url=app.config["BASE_URL"]):
         try:
-            job(*args)
-            db.session.commit()
+            with unit_of_work():  # rolled back on an error
+                job(*args)
         except Exception:
-            db.session.rollback()
             app.logger.exception("Scheduler job %s failed", getattr(job, "__name__", job))
         finally:
             db.session.remove()
 
 
 def run_if_due(job: PeriodicJob) -> None:
-    """One tick of a periodic job: if due, record the start, run, record the completion (each committed, so a
-    kill between start and completion leaves the job due for the next active scheduler)."""
+    """One tick of a periodic job: if due, record the start, run the job as its own unit of work, record the
+    completion. The bookkeeping commits on its own on purpose, so a kill between start and completion leaves
+    the job due for the next active scheduler, and a failed run is still recorded as failed."""
     if not job_is_due(job.name, job.every):
         db.session.rollback()
         return
     job_started(job.name)
     db.session.commit()
     try:
-        job.run()
-        db.session.commit()
+        with unit_of_work():  # committed, then its mails sent; rolled back on an error
+            job.run()
     except Exception as error:
-        db.session.rollback()
         current_app.logger.exception("Scheduler job %s failed", job.name)
         job_failed(job.name, error)
         db.session.commit()

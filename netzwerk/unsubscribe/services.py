@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from netzwerk import unit_of_work
 from netzwerk.audit.services import changes_between, record
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
@@ -95,4 +96,5 @@ def unsubscribe(user: User, category: Category) -> bool:
     setattr(user, category.field, after[category.field])
     user.version += 1
     record("user.unsubscribed", user, summary=str(category.label), changes=changes, actor=user)
+    unit_of_work.flush()  # a profile save crossed with this one: Conflict, answered with the 409 page
     return True

@@ -1,7 +1,7 @@
 from flask import render_template, request
 
 from netzwerk.auth.permissions import public
-from netzwerk.extensions import csrf, db
+from netzwerk.extensions import csrf
 from netzwerk.throttle import throttle_post
 from netzwerk.unsubscribe.blueprint import bp
 from netzwerk.unsubscribe.services import read_token, receives, unsubscribe
@@ -37,7 +37,6 @@ def one_click(token: str):
         )
     if request.method == "POST":
         unsubscribe(user, category)
-        db.session.commit()
         return render_template("unsubscribe/done.html", user=user, category=category)
     return render_template(
         "unsubscribe/confirm.html", user=user, category=category, receives=receives(user, category), token=token

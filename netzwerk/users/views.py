@@ -3,23 +3,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from netzwerk.audit.services import record
-from netzwerk.auth.models import AccountStatus, User
+from netzwerk.auth.models import User
 from netzwerk.auth.permissions import admin_required, can_manage_account, login_required
+from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
 from netzwerk.forms import form_status, page_number, query_text
-from netzwerk.mail.services import deliver
-from netzwerk.partners.services import all_partnerships, assign_organisation, organisation_of
-from netzwerk.privacy.services import consent_history, open_request_of, open_requests
+from netzwerk.partners.services.partnerships import all_partnerships, assign_organisation, organisation_of
+from netzwerk.privacy.services.consent import consent_history
+from netzwerk.privacy.services.erasure import open_request_of, open_requests
 from netzwerk.users.blueprint import bp
 from netzwerk.users.forms import InviteForm, ProfileForm, UserEditForm
-from netzwerk.users.services import (
-    invite_user,
-    send_invitation,
-    update_profile,
-    update_user,
-    would_remove_last_admin,
-)
+from netzwerk.users.services import invite_again, invite_user, update_profile, update_user
 
 
 @bp.get("/benutzer/")
@@ -46,13 +40,19 @@ def index():
 @admin_required
 def invite():
     form = InviteForm()
+    status = None
     if form.validate_on_submit():
-        user, mail = invite_user(form.name.data, form.email.data, form.role.data, form.organisation.data, current_user)
-        db.session.commit()
-        deliver([mail])
-        flash(_("Die Einladung an %(email)s ist verschickt. Der Link gilt 7 Tage.", email=user.email), "success")
-        return redirect(url_for("users.index"))
-    return render_template("users/invite.html", form=form), form_status(form)
+        try:
+            user, _mail = invite_user(
+                form.name.data, form.email.data, form.role.data, form.organisation.data, current_user
+            )
+        except Conflict as refusal:  # the same address saved a moment ago (a double click)
+            form.email.errors = [*form.email.errors, str(refusal)]
+            status = 409
+        else:
+            flash(_("Die Einladung an %(email)s ist verschickt. Der Link gilt 7 Tage.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/invite.html", form=form), status or form_status(form)
 
 
 @bp.route("/benutzer/<id:user_id>/bearbeiten", methods=["GET", "POST"])
@@ -65,10 +65,10 @@ def edit(user_id: int):
     partnerships = all_partnerships()
     current = organisation_of(user)
     form = UserEditForm(user, partnerships=partnerships, partnership_id=current.id if current else None)
+    status = None
     if form.validate_on_submit() and not form.is_stale(user):
-        if would_remove_last_admin(user, form.role.data, form.active.data):
-            form.form_errors.append(_("Das Netzwerk braucht mindestens ein aktives Konto des Regionalmanagements."))
-        else:
+        chosen = next((p for p in partnerships if str(p.id) == form.partnership_id.data), None)
+        try:
             changes = update_user(
                 user,
                 name=form.name.data,
@@ -76,26 +76,28 @@ def edit(user_id: int):
                 organisation=form.organisation.data,
                 active=form.active.data,
             )
-            chosen = next((p for p in partnerships if str(p.id) == form.partnership_id.data), None)
+        except NotAllowed as refusal:
+            form.form_errors.append(str(refusal))
+        except Conflict:
+            form.crossed(user)
+            status = 409
+        else:
             changes = assign_organisation(user, chosen) or changes
-            db.session.commit()
             flash(_("Gespeichert.") if changes else _("Keine Änderungen."), "success")
             return redirect(url_for("users.index"))
-    return render_template("users/edit.html", form=form, user=user), form_status(form)
+    return render_template("users/edit.html", form=form, user=user), status or form_status(form)
 
 
 @bp.post("/benutzer/<id:user_id>/einladung-erneut")
 @admin_required
 def resend_invitation(user_id: int):
     user = db.get_or_404(User, user_id)
-    if user.status != AccountStatus.INVITED:
-        flash(_("%(name)s hat die Einladung bereits angenommen.", name=user.name), "info")
-        return redirect(url_for("users.index"))
-    mail = send_invitation(user, current_user)
-    record("user.invitation_resent", user, summary=user.email)
-    db.session.commit()
-    deliver([mail])
-    flash(_("Die Einladung an %(email)s ist erneut verschickt.", email=user.email), "success")
+    try:
+        invite_again(user, current_user)
+    except Finished as refusal:
+        flash(str(refusal), "info")
+    else:
+        flash(_("Die Einladung an %(email)s ist erneut verschickt.", email=user.email), "success")
     return redirect(url_for("users.index"))
 
 
@@ -104,9 +106,7 @@ def resend_invitation(user_id: int):
 def profile():
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
-    if form.validate_on_submit() and not form.is_stale(user):
-        update_profile(user, form.data)
-        db.session.commit()
+    if form.saved(user, lambda: update_profile(user, form.data)):
         flash(_("Ihr Profil ist gespeichert."), "success")
         return redirect(url_for("users.profile"))
 

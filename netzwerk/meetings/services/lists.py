@@ -1,0 +1,107 @@
+"""Lists of meetings: the user's upcoming and past ones, the month calendar, a group's meetings."""
+
+import calendar as calendar_module
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from netzwerk import clock
+from netzwerk.auth.models import User
+from netzwerk.auth.permissions import partner_meeting_group_ids
+from netzwerk.dbtypes import UTCDateTime
+from netzwerk.extensions import db
+from netzwerk.groups.models import WorkingGroup
+from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
+
+
+@dataclass
+class MeetingFilters:
+    """The manager's filters over all meetings (dates are local calendar days, both inclusive)."""
+
+    group_id: int | None = None
+    field_of_action_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
+    """The user's meetings (those they are invited to; the manager: all), filtered."""
+    query = select(Meeting).options(selectinload(Meeting.group))
+    if not is_admin:
+        invited = select(Invitation.meeting_id).where(Invitation.user_id == user.id)
+        query = query.where(or_(Meeting.id.in_(invited), Meeting.group_id.in_(partner_meeting_group_ids(user))))
+    if filters.group_id:
+        query = query.where(Meeting.group_id == filters.group_id)
+    if filters.field_of_action_id:
+        query = query.join(WorkingGroup, WorkingGroup.id == Meeting.group_id).where(
+            WorkingGroup.field_of_action_id == filters.field_of_action_id
+        )
+    if filters.since:
+        query = query.where(Meeting.ends_at >= clock.local_midnight(filters.since))
+    if filters.until:
+        query = query.where(Meeting.starts_at < clock.local_midnight(filters.until + timedelta(days=1)))
+    return query
+
+
+def with_own_invitations(user: User, meetings) -> list[tuple[Meeting, Invitation | None]]:
+    own = {
+        inv.meeting_id: inv
+        for inv in db.session.scalars(
+            select(Invitation).where(Invitation.user_id == user.id, Invitation.meeting_id.in_([m.id for m in meetings]))
+        )
+    }
+    return [(meeting, own.get(meeting.id)) for meeting in meetings]
+
+
+def meetings_for(
+    user: User, upcoming: bool, is_admin: bool, filters: MeetingFilters | None = None
+) -> list[tuple[Meeting, Invitation | None]]:
+    """Upcoming or past meetings with the user's own invitation, in a fixed number of queries."""
+    now = clock.now()
+    query = meetings_query(user, is_admin, filters or MeetingFilters())
+    query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
+    meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
+    return with_own_invitations(user, meetings)
+
+
+def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, month: int):
+    """The month as weeks (Monday first) of (day, [(meeting, own invitation)]) for the calendar view."""
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    shown = replace(filters, since=weeks[0][0], until=weeks[-1][-1])
+    meetings = db.session.scalars(meetings_query(user, is_admin, shown).order_by(Meeting.starts_at)).all()
+    by_day: dict[date, list] = {}
+    for meeting, invitation in with_own_invitations(user, meetings):
+        by_day.setdefault(clock.local_date(meeting.starts_at), []).append((meeting, invitation))
+    return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past) meetings of a group for its page; past ones newest first."""
+    now = clock.now()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
+    return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
+
+
+def meeting_dates(group_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """group id → (next meeting's start, last held meeting's start), cancelled ones left out; one query."""
+    now = clock.now()
+    rows = db.session.execute(
+        select(
+            Meeting.group_id,
+            func.min(case((Meeting.starts_at >= now, Meeting.starts_at)), type_=UTCDateTime),
+            func.max(case((Meeting.ends_at < now, Meeting.starts_at)), type_=UTCDateTime),
+        )
+        .where(Meeting.group_id.in_(group_ids), Meeting.status == MeetingStatus.SCHEDULED)
+        .group_by(Meeting.group_id)
+    )
+    return {group_id: (upcoming, last) for group_id, upcoming, last in rows}
+
+
+def invitations_of(meeting: Meeting) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation).where(Invitation.meeting_id == meeting.id).options(selectinload(Invitation.user))
+        )
+    )
