@@ -57,7 +57,19 @@ def axe_results(page) -> AxeResults:
     return AxeResults(page.evaluate("options => axe.run(document, options)", WCAG))
 
 
+SCREENSHOTS = {"taken": True}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_in_one_run(request):
+    """`make test` runs both databases at once and both see the same pages: the SQLite run takes the screenshots
+    (a full-page PNG costs about 0.1 s of CPU), the PostgreSQL run would only write the same files again."""
+    SCREENSHOTS["taken"] = request.config.getoption("--db") == "sqlite"
+
+
 def screenshot(page, name: str) -> None:
+    if not SCREENSHOTS["taken"]:
+        return
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=OUTPUT / f"{name}.png", full_page=True)
 
