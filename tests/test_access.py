@@ -170,6 +170,7 @@ def test_declared_access_matches_expectation(app):
             assert declared == allowed, endpoint
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_view_without_declaration_is_refused(app, client):
     app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
     assert client.get("/undeclared").status_code == 403

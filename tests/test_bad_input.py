@@ -63,6 +63,7 @@ def test_nul_characters_in_query_strings_and_paths(app, as_role):
         assert manager.get(url).status_code in (200, 400, 404), url
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_crossed_save_gives_409_not_500(app, client):
     @public
     def crossing():
@@ -73,6 +74,7 @@ def test_a_crossed_save_gives_409_not_500(app, client):
     assert response.status_code == 409 and "gleichzeitig von jemand anderem geändert" in response.text
 
 
+@pytest.mark.own_app  # adds a route
 def test_unexpected_errors_get_a_german_500_page(app, client):
     @public
     def broken():

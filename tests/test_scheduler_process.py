@@ -26,10 +26,10 @@ def slow_smtp():
 
 def test_killed_again_and_again_no_reminder_is_lost_and_few_doubled(app, slow_smtp, tmp_path):
     port, smtp = slow_smtp
-    expected = due_reminders(app, meetings=30, members=10)
+    expected = due_reminders(app, meetings=20, members=10)
     log = tmp_path / "scheduler.log"
     kills = 0
-    for threshold in (20, 80, 140, 200):
+    for threshold in (20, 80, 140):  # three kills mid-batch; each restart first waits out the lease (3 s)
         process = start_scheduler(app, port, log)
         wait_for(lambda t=threshold: len(smtp.received) >= t, 60, f"{threshold} mails")
         process.send_signal(signal.SIGKILL)  # in the middle of a batch

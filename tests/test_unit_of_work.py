@@ -43,6 +43,7 @@ def mails_in_outbox(app) -> dict:
         return dict(db.session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_request_that_returns_is_saved_and_then_its_mails_are_sent(app, client, mailbox):
     def view():
         queue_one()
@@ -54,6 +55,7 @@ def test_a_request_that_returns_is_saved_and_then_its_mails_are_sent(app, client
     assert [message["To"] for message in mailbox.messages] == ["probe@example.org"]
 
 
+@pytest.mark.own_app  # adds a route
 def test_mails_left_to_the_scheduler_wait_for_the_outbox_job(app, client, mailbox):
     def view():
         queue_one(by_scheduler=True)
@@ -75,6 +77,7 @@ def test_mails_left_to_the_scheduler_wait_for_the_outbox_job(app, client, mailbo
     ],
     ids=["abort", "not-allowed", "conflict", "bug"],
 )
+@pytest.mark.own_app  # adds a route
 def test_an_error_page_saves_nothing_and_sends_nothing(app, client, mailbox, raise_, status, reason):
     def view():
         queue_one()
