@@ -34,7 +34,7 @@ LOCK_UPGRADE = $(if $(UPGRADE),$(if $(filter 1,$(UPGRADE)),--upgrade,--upgrade-p
 lock: | $(BIN)/pip
 	@[ -x $(BIN)/pip-compile ] || $(BIN)/pip install -q --require-hashes -r requirements.txt
 	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
-	  --all-build-deps --strip-extras --extra postgresql --extra test --extra dev \
+	  --all-build-deps --extra postgresql --extra test --extra dev \
 	  --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_UPGRADE) --output-file requirements.txt setup.cfg
 
 translations: install

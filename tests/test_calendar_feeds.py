@@ -2,14 +2,13 @@
 feed of a public group, read with a real iCalendar parser."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from netzwerk import clock
 from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
@@ -38,7 +37,7 @@ def add_group(app, name, members, is_public=False, meetings=()):
 
 
 def soon(days, hour=16):
-    return (clock.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return factories.in_days(days, hour)
 
 
 def feed_url_of(client) -> str:

@@ -30,7 +30,8 @@ def add_meetings(app, group_name, members, starts, field_name=None):
 
 
 def days(n, hour=15):
-    return (clock.now() + timedelta(days=n)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    """``hour`` o'clock in Landshut, ``n`` Landshut days from today (late in the UTC evening, UTC's date lags)."""
+    return factories.in_days(n, hour)
 
 
 def test_meine_termine_keeps_a_constant_number_of_queries(app, make_user):
