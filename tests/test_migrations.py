@@ -88,7 +88,7 @@ def test_english_codes_migration_converts_german_codes_both_ways(empty_database)
     def codes():
         found = (
             db.session.execute(text("SELECT kind FROM actor WHERE id = 1")).scalar(),
-            db.session.execute(text("SELECT type, status FROM partnership WHERE actor_id = 1")).one()._tuple(),
+            tuple(db.session.execute(text("SELECT type, status FROM partnership WHERE actor_id = 1")).one()),
             db.session.execute(text("SELECT area FROM municipality WHERE name = 'Ergolding'")).scalar(),
             db.session.execute(text("SELECT foerla_field FROM field_of_action WHERE id = 1")).scalar(),
         )
@@ -124,6 +124,28 @@ def test_english_codes_migration_converts_german_codes_both_ways(empty_database)
         downgrade(revision="0020_mail_attempts")
         assert codes() == german
         db.session.execute(actor_sql, actor_row(4, "frei", "irgendwas"))  # no CHECK
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_two_reminder_settings_rows_become_the_one_the_app_read(empty_database):
+    """0022 keeps the first of the rows two first saves at once could store, as id 1, and allows no second."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    insert = text("INSERT INTO reminder_settings (id, days, send_hour, version) VALUES (:id, :days, 9, 1)")
+    with app.app_context():
+        upgrade(revision="0021_english_codes")
+        db.session.execute(insert, [{"id": 3, "days": "7,1"}, {"id": 5, "days": "14"}])
+        db.session.commit()
+        upgrade(revision="0022_one_reminder_settings_row")
+        assert db.session.execute(text("SELECT id, days FROM reminder_settings")).all() == [(1, "7,1")]
+        with pytest.raises(IntegrityError):
+            db.session.execute(insert, {"id": 2, "days": "3"})
+        db.session.rollback()
+        downgrade(revision="0021_english_codes")
+        db.session.execute(insert, {"id": 2, "days": "3"})
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from netzwerk import clock
 from netzwerk.auth.models import User
@@ -16,6 +16,7 @@ from netzwerk.groups.models import Membership
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from netzwerk.mail.services import deliver_queued
 from netzwerk.meetings.models import Meeting
+from netzwerk.reminders.models import ReminderSettings
 from netzwerk.reminders.services import plan_reminders, reminder_settings, save_own_reminders, save_reminder_settings
 from tests import factories
 from tests.conftest import login, post_form
@@ -292,6 +293,24 @@ def test_the_settings_are_saved_by_the_services_and_a_crossed_save_is_a_conflict
     with app.app_context():
         assert reminder_settings().days == "14,3"
         assert db.session.get(User, people["yes"].id).weekly_digest is True
+
+
+def test_two_first_saves_of_the_settings_at_once_store_one_row(app, world):
+    """Both managers see the built-in defaults (no row yet); the second first-save finds the row taken: a
+    Conflict, and one row with the first one's values."""
+    with app.test_request_context():
+        settings = reminder_settings()
+
+        def the_other_saves_first(session, flush_context, instances):
+            with app.app_context():
+                save_reminder_settings(reminder_settings(), [14], 8, None)
+                db.session.commit()
+
+        event.listen(db.session(), "before_flush", the_other_saves_first, once=True)
+        with pytest.raises(Conflict):
+            save_reminder_settings(settings, [1], 10, 2)
+    with app.app_context():
+        assert [row.days for row in db.session.scalars(select(ReminderSettings))] == ["14"]
 
 
 def changed_meanwhile(model, row_id: int) -> None:

@@ -1,10 +1,11 @@
 """The manager's defaults for reminders (one row)."""
 
-from sqlalchemy import String
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netzwerk.extensions import db
 
+SETTINGS_ID = 1  # the one row: two first saves at once insert the same key, and the second is a Conflict
 DAY_CHOICES = (14, 7, 3, 2, 1, 0)  # days before a meeting a reminder can go out (0: on the day itself)
 
 
@@ -20,6 +21,7 @@ def format_days(days) -> str:
 
 class ReminderSettings(db.Model):
     __tablename__ = "reminder_settings"
+    __table_args__ = (CheckConstraint(f"id = {SETTINGS_ID}", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # built-in defaults in reminders.services.reminder_settings (a column default would turn None into 3)

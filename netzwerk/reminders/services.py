@@ -24,7 +24,7 @@ from netzwerk.meetings.models import Answer, Invitation, Meeting, MeetingStatus
 from netzwerk.meetings.services.tokens import answer_token
 from netzwerk.polls.models import Poll, PollReminder, PollStatus
 from netzwerk.polls.services import poll_mail, poll_table
-from netzwerk.reminders.models import DAY_CHOICES, ReminderSettings, format_days, parse_days
+from netzwerk.reminders.models import DAY_CHOICES, SETTINGS_ID, ReminderSettings, format_days, parse_days
 
 DIGEST_HOUR = 7  # Monday, local time
 DIGEST_WEEKS_AHEAD = timedelta(days=14)
@@ -33,8 +33,8 @@ PREVIEW_DAYS = timedelta(days=7)  # what the manager sees as coming
 
 def reminder_settings() -> ReminderSettings:
     """The manager's defaults; until first saved, an unsaved row with the built-in ones."""
-    return db.session.scalar(select(ReminderSettings)) or ReminderSettings(
-        days="7,1", send_hour=9, answer_days=3, version=1
+    return db.session.get(ReminderSettings, SETTINGS_ID) or ReminderSettings(
+        id=SETTINGS_ID, days="7,1", send_hour=9, answer_days=3, version=1
     )
 
 
