@@ -34,7 +34,7 @@ LOCK_UPGRADE = $(if $(UPGRADE),$(if $(filter 1,$(UPGRADE)),--upgrade,--upgrade-p
 lock: | $(BIN)/pip
 	@[ -x $(BIN)/pip-compile ] || $(BIN)/pip install -q --require-hashes -r requirements.txt
 	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
-	  --all-build-deps --extra postgresql --extra test --extra dev \
+	  --all-build-deps --no-strip-extras --extra postgresql --extra test --extra dev \
 	  --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_UPGRADE) --output-file requirements.txt setup.cfg
 
 translations: install
@@ -84,7 +84,7 @@ typecheck: install
 
 # The whole suite on SQLite and on a throwaway PostgreSQL cluster that the tests start themselves, side by side.
 test: system-deps js-deps install translations lint
-	tests/run-both-databases
+	tests/run-both-databases -n 2 --dist loadfile
 
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
 bench: install

@@ -30,7 +30,7 @@ class CalendarObject:
 @dataclass
 class CalendarCollector:
     objects: list[CalendarObject] = field(default_factory=list)
-    database_url: str | None = None  # of the test app last made
+    database_url: str | None = None  # of the suite's database
 
     def record_response(self, response):
         """An after_request hook of the test apps."""

@@ -4,6 +4,7 @@ import copy
 import email
 import email.policy
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -35,10 +36,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    """Each run keeps its instance folder (staged uploads, mail files, keys) to itself, so the SQLite and the
-    PostgreSQL run can go side by side and neither touches the developer's instance/. Processes the tests
-    start inherit it."""
-    if not os.environ.get("NETZWERK_INSTANCE_PATH"):
+    """Each run, and each xdist worker of a run, keeps its instance folder (staged uploads, mail files, keys) to
+    itself, so the SQLite and the PostgreSQL run can go side by side and neither touches the developer's
+    instance/. Processes the tests start inherit it."""
+    if is_xdist_worker(config) or not os.environ.get("NETZWERK_INSTANCE_PATH"):
         config.own_instance = tempfile.mkdtemp(prefix="netzwerk-test-")
         os.environ["NETZWERK_INSTANCE_PATH"] = os.path.join(config.own_instance, "instance")
 
@@ -46,6 +47,45 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if getattr(config, "own_instance", None):
         shutil.rmtree(config.own_instance, ignore_errors=True)
+
+
+def is_xdist_worker(config) -> bool:
+    return hasattr(config, "workeroutput")
+
+
+def pytest_sessionfinish(session):
+    """An xdist worker hands what its tests collected for the summary (calendars, counts) to the controller."""
+    if is_xdist_worker(session.config):
+        session.config.workeroutput["findings"] = pickle.dumps(findings())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller side of pytest_sessionfinish: one summary over all workers."""
+    if "findings" in getattr(node, "workeroutput", {}):
+        merge_findings(pickle.loads(node.workeroutput["findings"]))  # noqa: S301 (our own worker's bytes)
+
+
+def findings() -> dict:
+    from tests import ops_report, property_stats
+
+    return {
+        "calendars": CALENDARS.objects,
+        "lines": ops_report.LINES,
+        "tried": property_stats.tried,
+        "answers": property_stats.answers,
+        "reached": property_stats.reached,
+    }
+
+
+def merge_findings(more: dict) -> None:
+    from tests import ops_report, property_stats
+
+    CALENDARS.objects.extend(more["calendars"])
+    ops_report.LINES.extend(more["lines"])
+    property_stats.tried.update(more["tried"])
+    property_stats.answers.update(more["answers"])
+    property_stats.reached.update(more["reached"])
 
 
 def pytest_report_header(config):
@@ -78,7 +118,9 @@ _id_sequences: list[tuple[str, Column]] = []
 
 @pytest.fixture(scope="session")
 def migrated(database_url):
-    """The schema comes from the migrations (flask db upgrade on an empty database), never from create_all."""
+    """The schema comes from the migrations (flask db upgrade on an empty database), never from create_all.
+    Calendars are compared with the meetings stored here (not in the broken apps some tests make)."""
+    CALENDARS.database_url = database_url
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
@@ -175,7 +217,6 @@ def make_app(database_url: str, smtp_port: int, **overrides):
     config.update(overrides)
     app = create_app("testing", config)
     app.after_request(CALENDARS.record_response)
-    CALENDARS.database_url = database_url
     return app
 
 
@@ -367,7 +408,9 @@ def live_server(app):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """In CI nothing may be skipped: a skipped browser or PostgreSQL test is a missing install step. Also says
-    how many inputs the property walk tried."""
+    how many inputs the property walk tried. Under xdist only the controller reports, for all workers."""
+    if is_xdist_worker(config):
+        return
     from tests.ops_report import LINES
     from tests.property_stats import answers, reached, tried
 
