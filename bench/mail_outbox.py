@@ -20,13 +20,11 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from netzwerk import clock, create_app  # noqa: E402
-from netzwerk.auth.models import User  # noqa: E402
 from netzwerk.extensions import db  # noqa: E402
-from netzwerk.groups.models import Membership, WorkingGroup  # noqa: E402
 from netzwerk.mail.models import MailStatus, OutgoingMail  # noqa: E402
 from netzwerk.mail.services import build_message, deliver_queued  # noqa: E402
-from netzwerk.meetings.models import Invitation, Meeting  # noqa: E402
 from netzwerk.reminders.services import plan_reminders  # noqa: E402
+from tests import factories  # noqa: E402
 
 
 class Counter:
@@ -50,24 +48,22 @@ def seed(reminders: int) -> None:
     """100 members, reminders/100 meetings in two days, invited a month ago: one 7-day reminder each is due."""
     members = 100
     meetings = max(1, reminders // members)
-    users = [User(email=f"bench{n}@example.org", name=f"Bench {n}", status="active") for n in range(members)]
-    group = WorkingGroup(name="AK Benchmark")
-    db.session.add_all([group, *users])
-    db.session.flush()
-    db.session.add_all(Membership(group=group, user_id=user.id) for user in users)
-    start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
-    for n in range(meetings):
-        meeting = Meeting(
-            group=group,
-            title=f"Sitzung {n}",
-            starts_at=start + timedelta(minutes=n),
-            ends_at=start + timedelta(minutes=n, hours=1),
-            place="Rathaus Landshut",
-            announced_at=start - timedelta(days=30),
-        )
-        db.session.add(meeting)
-        db.session.flush()
-        db.session.add_all(Invitation(meeting_id=meeting.id, user_id=user.id, answer="yes") for user in users)
+    with factories.batch():
+        users = [
+            factories.user(email=f"bench{n}@example.org", name=f"Bench {n}", acknowledged=False) for n in range(members)
+        ]
+        group = factories.group(name="AK Benchmark", members=users)
+        start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
+        for n in range(meetings):
+            factories.meeting(
+                group,
+                title=f"Sitzung {n}",
+                starts_at=start + timedelta(minutes=n),
+                hours=1,
+                place="Rathaus Landshut",
+                announced_at=start - timedelta(days=30),
+                answers=dict.fromkeys(users, "yes"),
+            )
     db.session.commit()
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.extensions import db
-from netzwerk.meetings.models import Invitation, Meeting
+from netzwerk.meetings.models import Meeting
 from tests import factories
 from tests.calendar_clients import CalendarObject, compare
 from tests.conftest import login, post_form, version_on
@@ -81,11 +81,9 @@ def test_every_kind_of_calendar_gives_ical_js_the_stored_times(app, world, as_ro
         repeated = (datetime.combine(last_sunday(10), datetime.min.time()) + timedelta(hours=1, minutes=15)).replace(
             tzinfo=UTC
         )
-        second = Meeting(
-            group_id=world["group"], title="Zweite 02:15", starts_at=repeated, ends_at=repeated + timedelta(minutes=30)
+        second = factories.meeting(
+            world["group"], title="Zweite 02:15", starts_at=repeated, hours=0.5, invite=[world["lead"], world["member"]]
         )
-        db.session.add(second)
-        db.session.add_all(Invitation(meeting=second, user_id=world[who].id) for who in ("lead", "member"))
         db.session.commit()
         meetings[second.title] = second
         for title, start, end in MEETINGS:  # the form's local times are the stored UTC times

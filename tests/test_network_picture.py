@@ -8,13 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from netzwerk import clock
-from netzwerk.actors.models import Actor, FieldOfAction, Municipality
-from netzwerk.auth.models import User
+from netzwerk.actors.models import FieldOfAction, Municipality
 from netzwerk.extensions import db
-from netzwerk.groups.models import Membership, WorkingGroup
 from netzwerk.network_picture.services import PictureFilter, network_picture
-from netzwerk.partners.models import PartnerLink, Partnership
-from netzwerk.projects.models import Project
 from tests import factories
 from tests.conftest import count_queries, login
 
@@ -214,40 +210,38 @@ def grow_network(app, actors: int, groups: int, partners: int, projects: int, se
     """Generated organisations, groups, partners and projects, linked at random (every fifth actor stays alone)."""
     chance = random.Random(seed)
     with app.app_context():
-        places = list(db.session.scalars(select(Municipality.id)))
-        fields = list(db.session.scalars(select(FieldOfAction)))
-        people = [User(email=f"netz{n}@example.org", name=f"Person {n}", role="member") for n in range(20)]
-        new_groups = [
-            WorkingGroup(name=f"Generierter Arbeitskreis {n}", field_of_action_id=chance.choice(fields).id)
-            for n in range(groups)
-        ]
-        new_actors = [
-            Actor(
-                name=f"Generierte Organisation {n}",
-                name_key=f"generierte organisation {n}",
-                municipality_id=chance.choice(places),
-                fields_of_action=chance.sample(fields, 2),
-            )
-            for n in range(actors + partners)
-        ]
-        db.session.add_all(people + new_groups + new_actors)
-        db.session.flush()
-        for n, actor in enumerate(new_actors[:actors]):
-            if n % 5:
-                for group in chance.sample(new_groups, chance.choice((1, 1, 1, 2))):
-                    db.session.add(Membership(group=group, user=chance.choice(people), actor=actor))
-        for actor in new_actors[actors:]:
-            partnership = Partnership(actor=actor, type="other")
-            db.session.add(partnership)
-            db.session.add(PartnerLink(partnership=partnership, group=chance.choice(new_groups), about="x"))
-        for n in range(projects):
-            db.session.add(
-                Project(
+        with factories.batch():
+            places = list(db.session.scalars(select(Municipality.id)))
+            fields = list(db.session.scalars(select(FieldOfAction)))
+            people = [
+                factories.user(email=f"netz{n}@example.org", name=f"Person {n}", password=None, acknowledged=False)
+                for n in range(20)
+            ]
+            new_groups = [
+                factories.group(name=f"Generierter Arbeitskreis {n}", field_of_action_id=chance.choice(fields).id)
+                for n in range(groups)
+            ]
+            new_actors = [
+                factories.actor(
+                    name=f"Generierte Organisation {n}",
+                    kind="other",
+                    municipality_id=chance.choice(places),
+                    fields_of_action=chance.sample(fields, 2),
+                )
+                for n in range(actors + partners)
+            ]
+            for n, actor in enumerate(new_actors[:actors]):
+                if n % 5:
+                    for group in chance.sample(new_groups, chance.choice((1, 1, 1, 2))):
+                        factories.membership(group, chance.choice(people), actor=actor)
+            for actor in new_actors[actors:]:
+                factories.partner_link(factories.partnership(actor), group=chance.choice(new_groups), about="x")
+            for n in range(projects):
+                factories.project(
                     title=f"Generiertes Vorhaben {n}",
                     groups=chance.sample(new_groups, 2),
                     actors=chance.sample(new_actors[:actors], 3),
                 )
-            )
         db.session.commit()
 
 

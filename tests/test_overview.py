@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor, Municipality
-from netzwerk.auth.models import AccountStatus, User
 from netzwerk.demo import DEMO_PASSWORD
 from netzwerk.extensions import db
-from netzwerk.groups.models import MemberRole, Membership, WorkingGroup
-from netzwerk.meetings.models import Attendance, Invitation, Meeting
+from netzwerk.meetings.models import Attendance
 from netzwerk.overview.report import build_report
 from netzwerk.overview.services import (
     by_field_of_action,
@@ -25,8 +23,6 @@ from netzwerk.overview.services import (
     last_quarters,
     next_quarter,
 )
-from netzwerk.partners.models import Partnership
-from netzwerk.projects.models import Milestone, Project
 from tests import factories
 from tests.conftest import count_queries, login
 
@@ -200,36 +196,33 @@ def grow_network(app, times: int) -> None:
     with app.app_context():
         municipalities = db.session.scalars(select(Municipality.id)).all()
         for n in range(times):
-            actors = [
-                Actor(name=f"Generiert {n}-{i}", name_key=f"generiert {n}-{i}", municipality_id=municipalities[i % 36])
-                for i in range(100)
-            ]
-            db.session.add_all(actors)
-            users = [
-                User(email=f"gen{n}-{i}@example.org", name=f"Person {n}-{i}", status=AccountStatus.ACTIVE)
-                for i in range(10)
-            ]
-            db.session.add_all(users)
-            db.session.flush()
-            for g in range(4):
-                group = WorkingGroup(name=f"Generierter AK {n}-{g}", short_name=f"AK {n}-{g}", field_of_action_id=g + 1)
-                db.session.add(group)
-                members = [
-                    Membership(group=group, user=user, actor_id=actors[i].id, role=MemberRole.MEMBER)
-                    for i, user in enumerate(users[g : g + 4])
+            with factories.batch():
+                actors = [
+                    factories.actor(name=f"Generiert {n}-{i}", kind="other", municipality_id=municipalities[i % 36])
+                    for i in range(100)
                 ]
-                db.session.add_all(members)
-                for days in (30, 120):
-                    start = clock.local_midnight(TODAY - timedelta(days=days + n))
-                    meeting = Meeting(group=group, title="Sitzung", starts_at=start, ends_at=start + timedelta(hours=2))
-                    db.session.add(meeting)
-                    for member in members:
-                        db.session.add(Invitation(meeting=meeting, user=member.user, attendance=Attendance.PRESENT))
-            for i in range(7):
-                db.session.add(Partnership(actor=actors[50 + i]))
-            project = Project(title=f"Generiertes Vorhaben {n}")
-            project.milestones = [Milestone(title="Meilenstein", due_on=TODAY + timedelta(days=d)) for d in (5, 50)]
-            db.session.add(project)
+                users = [
+                    factories.user(name=f"Person {n}-{i}", email=f"gen{n}-{i}@example.org", acknowledged=False)
+                    for i in range(10)
+                ]
+                for g in range(4):
+                    group = factories.group(
+                        name=f"Generierter AK {n}-{g}", short_name=f"AK {n}-{g}", field_of_action_id=g + 1
+                    )
+                    members = users[g : g + 4]
+                    for i, person in enumerate(members):
+                        factories.membership(group, person, actor=actors[i])
+                    for days in (30, 120):
+                        start = clock.local_midnight(TODAY - timedelta(days=days + n))
+                        meeting = factories.meeting(group, title="Sitzung", starts_at=start)
+                        for person in members:
+                            factories.invitation(meeting, person, attendance=Attendance.PRESENT)
+                for i in range(7):
+                    factories.partnership(actors[50 + i])
+                factories.project(
+                    title=f"Generiertes Vorhaben {n}",
+                    milestones=[("Meilenstein", TODAY + timedelta(days=d)) for d in (5, 50)],
+                )
         db.session.commit()
 
 

@@ -158,7 +158,7 @@ def build_history(app, make_user, make_actor, mailbox):
     """A person with an invitation, memberships, answers, attendance, minutes, poll answers, mails, consents,
     audit entries, a contact person entry and a deletion request, as the tool's flows leave them."""
     from netzwerk.groups.models import GroupMessage, JoinRequest
-    from netzwerk.meetings.models import Invitation, Meeting, Task
+    from netzwerk.meetings.models import Task
     from netzwerk.polls.models import Poll, PollSlot, PollVote
 
     manager = make_user(role="admin", name="Maria Managerin")
@@ -200,19 +200,20 @@ def build_history(app, make_user, make_actor, mailbox):
         group = factories.group(name="AK Datenschutz", is_public=True)
         factories.membership(group, user, start=date(2025, 1, 1))
         factories.membership(group, lead, role="lead")
-        held = Meeting(
-            group=group,
+        held = factories.meeting(
+            group,
             title="Rückblick",
             starts_at=now - timedelta(days=7),
-            ends_at=now - timedelta(days=7, hours=-2),
             minutes="## TOP 1\nBericht aus dem Arbeitskreis",
             minutes_published_at=now,
             organizer_id=user.id,
         )
         held.tasks = [Task(what="Flyer drucken", who=NAME, due_on=date(2027, 1, 15))]
-        coming = Meeting(
-            group=group, title="Ausblick", starts_at=now + timedelta(days=7), ends_at=now + timedelta(days=7, hours=2)
-        )
+        coming = factories.meeting(group, title="Ausblick", starts_at=now + timedelta(days=7))
+        factories.invitation(held, user, answer="yes", comment=f"Gruß, {NAME}", attendance="present")
+        factories.invitation(held, lead, answer="yes", attendance="represented", represented_by=NAME)
+        factories.invitation(coming, user, answer="maybe")
+        factories.invitation(coming, lead)
         poll = Poll(
             group=group,
             title="Termin",
@@ -220,12 +221,6 @@ def build_history(app, make_user, make_actor, mailbox):
         )
         db.session.add_all(
             [
-                held,
-                coming,
-                Invitation(meeting=held, user_id=user.id, answer="yes", comment=f"Gruß, {NAME}", attendance="present"),
-                Invitation(meeting=held, user_id=lead.id, answer="yes", attendance="represented", represented_by=NAME),
-                Invitation(meeting=coming, user_id=user.id, answer="maybe"),
-                Invitation(meeting=coming, user_id=lead.id),
                 GroupMessage(
                     group_id=group.id, author_id=user.id, subject="Einladung zum Stammtisch", body="Bis bald!"
                 ),

@@ -51,39 +51,31 @@ def test_the_declaration_covers_every_column_pointing_at_a_user(app):
 def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None:
     """Rows about one user in every table that points at users (some decided or sent by the user, about the
     neutral third person)."""
-    from netzwerk.actors.models import Actor, ContactPerson
+    from netzwerk.actors.models import ContactPerson
     from netzwerk.audit.models import AuditEntry
     from netzwerk.auth.models import User, UserToken
     from netzwerk.groups.models import GroupMessage, JoinRequest
     from netzwerk.mail.models import IncomingMail, OutgoingMail
-    from netzwerk.meetings.models import Invitation, Meeting
     from netzwerk.news.models import NewsItem
-    from netzwerk.partners.models import Partnership, PartnerUser
-    from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
+    from netzwerk.polls.models import PollReminder, PollVote
     from netzwerk.privacy.models import Consent, DeletionRequest
 
     now = clock.now()
     with app.app_context():
         user = db.session.get(User, user_id)
-        actor = Actor(name=f"Firma {tag}", name_key=f"firma {tag}")
-        poll = Poll(
-            group_id=shared["group"],
+        actor = factories.actor(name=f"Firma {tag}", kind="other")
+        poll = factories.poll(
+            shared["group"],
             title=f"Umfrage {tag}",
             created_by_id=user_id,
-            slots=[PollSlot(starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=1))],
+            slots=[(now + timedelta(days=3), now + timedelta(days=3, hours=1))],
         )
-        meeting = Meeting(
-            group_id=shared["group"],
-            title=f"Sitzung {tag}",
-            organizer_id=user_id,
-            starts_at=now + timedelta(days=2),
-            ends_at=now + timedelta(days=2, hours=1),
+        factories.meeting(
+            shared["group"], title=f"Sitzung {tag}", organizer_id=user_id, starts_at=now + timedelta(days=2), hours=1
         )
-        db.session.add_all([actor, poll, meeting])
-        db.session.flush()
-        partnership = Partnership(actor_id=actor.id, contact_user_id=user_id)
-        db.session.add(partnership)
+        factories.partnership(actor, contact_user_id=user_id, users=[user_id])
         factories.membership(shared["group"], user_id)
+        factories.invitation(shared["meeting"], user_id, answer="yes", comment=f"Komme {tag}")
         db.session.add_all(
             [
                 UserToken(user_id=user_id, purpose="invitation", token_hash=f"{tag:0<64}", expires_at=now),
@@ -94,11 +86,9 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
                 JoinRequest(group_id=shared["group"], user_id=user_id, message=f"Anfrage {tag}"),
                 JoinRequest(group_id=shared["group"], user_id=neutral_id, status="approved", decided_by_id=user_id),
                 GroupMessage(group_id=shared["group"], author_id=user_id, subject=f"Rundmail {tag}", body="Text"),
-                Invitation(meeting_id=shared["meeting"], user_id=user_id, answer="yes", comment=f"Komme {tag}"),
                 PollVote(poll_id=poll.id, slot_id=poll.slots[0].id, user_id=user_id, value="yes"),
                 PollReminder(poll_id=poll.id, user_id=user_id, sent_by_id=neutral_id),
                 PollReminder(poll_id=poll.id, user_id=neutral_id, sent_by_id=user_id),
-                PartnerUser(user_id=user_id, partnership_id=partnership.id),
                 NewsItem(title=f"Meldung {tag}", body="Text", author_id=user_id),
                 Consent(user_id=user_id, kind="contact_details", given=True, text_version="1"),
                 DeletionRequest(user_id=user_id, message=f"Bitte löschen {tag}"),
