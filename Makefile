@@ -29,13 +29,18 @@ $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml | $(BIN)/pip
 install: $(VENV)/.installed
 
 # Re-compile requirements.txt from setup.cfg (all extras) against PyPI alone, so the hashes are PyPI's and not
-# those of a local mirror; existing pins stay unless UPGRADE=1 (all) or UPGRADE=package (one package).
+# those of a local mirror; existing pins stay unless UPGRADE=1 (all) or UPGRADE=package (one package). Then
+# requirements-production.txt: the app and PostgreSQL only (no test or dev tools on a server), held to the same
+# versions (a constraints file may carry neither hashes nor extras, hence the sed).
 LOCK_UPGRADE = $(if $(UPGRADE),$(if $(filter 1,$(UPGRADE)),--upgrade,--upgrade-package $(UPGRADE)))
+PIP_COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes \
+  --allow-unsafe --all-build-deps --no-strip-extras --index-url https://pypi.org/simple --no-emit-index-url
 lock: | $(BIN)/pip
 	@[ -x $(BIN)/pip-compile ] || $(BIN)/pip install -q --require-hashes -r requirements.txt
-	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
-	  --all-build-deps --no-strip-extras --extra postgresql --extra test --extra dev \
-	  --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_UPGRADE) --output-file requirements.txt setup.cfg
+	$(PIP_COMPILE) --extra postgresql --extra test --extra dev $(LOCK_UPGRADE) --output-file requirements.txt setup.cfg
+	sed -n 's/^\([A-Za-z0-9._-]*\)\(\[[a-z,]*\]\)\{0,1\}\(==[^ ]*\).*/\1\3/p' requirements.txt >$(VENV)/lock-constraints.txt
+	$(PIP_COMPILE) --extra postgresql --constraint $(VENV)/lock-constraints.txt \
+	  --output-file requirements-production.txt setup.cfg
 
 translations: install
 	$(BIN)/pybabel compile -d netzwerk/translations
