@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -111,8 +112,6 @@ class BaseForm(FlaskForm):
     class Meta(CleanText):
         def wrap_formdata(self, form, formdata):
             """Only form fields: Flask-WTF would also read a JSON body, whose numbers and lists no field expects."""
-            from flask import request
-
             wrapped = super().wrap_formdata(form, formdata)
             return None if wrapped is not None and formdata is _Auto and request.is_json else wrapped
 
@@ -173,8 +172,6 @@ class VersionedForm(BaseForm):
         """The version was posted, and every list of rows the page renders (min_entries) sent at least one."""
         if not self.version.raw_data or not self.version.raw_data[0].strip():
             return False
-        from flask import request
-
         return all(
             any(key.startswith(f"{field.name}-") for key in request.form)
             for field in self
@@ -247,8 +244,6 @@ MAX_PAGE = 10_000
 
 def page_number() -> int:
     """``?page=`` as a sane number: junk gives page 1, huge values are capped (no out-of-range OFFSET)."""
-    from flask import request
-
     value = request.args.get("page", "")
     if value.isascii() and value.isdigit() and len(value) <= 5:
         return max(1, min(int(value), MAX_PAGE))
@@ -266,15 +261,11 @@ def small_int(value: str | int | None) -> int | None:
 
 
 def int_arg(name: str) -> int | None:
-    from flask import request
-
     return small_int(request.args.get(name))
 
 
 def date_arg(name: str) -> tuple[date | None, bool]:
     """``?name=YYYY-MM-DD`` (what a date input sends) as (date, ok); junk gives (None, False), empty (None, True)."""
-    from flask import request
-
     value = request.args.get(name, "").strip()
     if not value:
         return None, True
@@ -287,8 +278,6 @@ def date_arg(name: str) -> tuple[date | None, bool]:
 
 def query_text(name: str, max_length: int = 100) -> str:
     """A search or filter value from the query string, trimmed and without control characters."""
-    from flask import request
-
     return CONTROL_CHARACTERS.sub("", request.args.get(name, "")).strip()[:max_length]
 
 

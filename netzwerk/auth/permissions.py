@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import and_, false, or_, select, true, union
 
 from netzwerk.actors.models import Actor, ContactPerson
 from netzwerk.auth.models import Role
@@ -69,8 +70,6 @@ def _role(user) -> str | None:
 def own_actor_ids(user):
     """The organisations a user belongs to: those listing the user as a contact person, and for a partner user
     the partner organisation the manager assigned."""
-    from sqlalchemy import select, union
-
     contacts = select(ContactPerson.actor_id).where(ContactPerson.user_id == user.id)
     if _role(user) != Role.PARTNER:
         return contacts
@@ -79,8 +78,6 @@ def own_actor_ids(user):
 
 def own_partner_actor_ids(user):
     """A subquery: the actor of the partner organisation a partner user belongs to (none for other roles)."""
-    from sqlalchemy import false, select
-
     query = select(Partnership.actor_id).join(PartnerUser, PartnerUser.partnership_id == Partnership.id)
     query = query.where(PartnerUser.user_id == user.id).correlate(None)  # never tied to an outer partnership
     return query if _role(user) == Role.PARTNER else query.where(false())
@@ -89,8 +86,6 @@ def own_partner_actor_ids(user):
 def own_partnership(user):
     """The partnership whose profile this user may edit: only a partner user's own organisation, never one
     named by a URL or a form field."""
-    from sqlalchemy import select
-
     if _role(user) != Role.PARTNER:
         return None
     return db.session.scalar(
@@ -118,8 +113,6 @@ def is_own_organisation(user, actor) -> bool:
 
 def visible_actors(user):
     """A WHERE condition: the actors this viewer may see. Archived ones only the manager filters for."""
-    from sqlalchemy import or_, true
-
     role = _role(user)
     if role in (Role.ADMIN, Role.MEMBER):
         return true()  # members read the whole registry (contact details only with consent, see below)
@@ -165,8 +158,6 @@ def can_see_contact_details(user, contact) -> bool:
 def emails_visible_to(viewer, people) -> set[int]:
     """Which of these people's email addresses the viewer may see when adding members: the manager all; a lead
     those who agreed to show their contact details, and members of a group the lead leads."""
-    from sqlalchemy import select
-
     if _role(viewer) == Role.ADMIN:
         return {person.id for person in people}
     led = select(Membership.group_id).where(Membership.user_id == viewer.id, Membership.role == "lead", current_on())
@@ -177,8 +168,6 @@ def emails_visible_to(viewer, people) -> set[int]:
 def visible_groups(user):
     """A WHERE condition: the working groups this viewer may see. Internal groups: the manager and their
     current members. Closed groups stay visible to those who could see them."""
-    from sqlalchemy import or_, select, true
-
     role = _role(user)
     if role == Role.ADMIN:
         return true()
@@ -192,8 +181,6 @@ def visible_groups(user):
 
 def linked_group_ids(user):
     """A subquery: the groups a partner user's organisation has a current link (Kooperation) with."""
-    from sqlalchemy import select
-
     return (
         select(PartnerLink.group_id)
         .join(PartnerUser, PartnerUser.partnership_id == PartnerLink.partnership_id)
@@ -205,8 +192,6 @@ def linked_group_ids(user):
 def partner_meeting_group_ids(user):
     """A subquery: the groups whose meetings a partner user sees without an invitation (linked, and the group
     allows it); empty for everyone else."""
-    from sqlalchemy import false, select
-
     query = select(WorkingGroup.id).where(
         WorkingGroup.partners_see_meetings, WorkingGroup.id.in_(linked_group_ids(user))
     )
@@ -292,8 +277,6 @@ def can_manage_poll(user, poll) -> bool:
 def visible_partnerships(user):
     """A WHERE condition: the partners this viewer may list. Visitors and members: public, not-ended partners of
     actors that are not archived; a partner user also its own; the manager all."""
-    from sqlalchemy import and_, or_, true
-
     role = _role(user)
     if role == Role.ADMIN:
         return true()
@@ -338,8 +321,6 @@ def can_view_link(user, link) -> bool:
 def visible_links(user):
     """A WHERE condition on PartnerLink for lists: links whose partner and whose group or actor the viewer may
     see."""
-    from sqlalchemy import and_, or_, select, true
-
     if _role(user) == Role.ADMIN:
         return true()
     # correlate(None): these ask about the link's group and actor, never about an actor of an outer query
@@ -365,8 +346,6 @@ def visible_links(user):
 
 def visible_projects(user):
     """A WHERE condition: the manager and members see every project, partners and visitors the public ones."""
-    from sqlalchemy import true
-
     return true() if _role(user) in (Role.ADMIN, Role.MEMBER) else Project.is_public
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
@@ -86,7 +87,5 @@ def send_yearly_reminders() -> list[User]:
 def yearly_reminder_job() -> int:
     """The scheduler's daily job (outside any request): queue the yearly reminders; the outbox job sends them.
     Links in mails come from BASE_URL, so a request context on it lets url_for build them."""
-    from flask import current_app
-
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return len(send_yearly_reminders())
