@@ -242,9 +242,10 @@ CONFLICT = _l(
 MAX_PAGE = 10_000
 
 
-def page_number() -> int:
-    """``?page=`` as a sane number: junk gives page 1, huge values are capped (no out-of-range OFFSET)."""
-    value = request.args.get("page", "")
+def page_number(name: str = "page") -> int:
+    """``?page=`` (or ``?<name>=``) as a sane number: junk gives page 1, huge values are capped (no
+    out-of-range OFFSET)."""
+    value = request.args.get(name, "")
     if value.isascii() and value.isdigit() and len(value) <= 5:
         return max(1, min(int(value), MAX_PAGE))
     return 1

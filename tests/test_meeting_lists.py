@@ -12,6 +12,7 @@ from netzwerk.actors.models import FieldOfAction
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Meeting
+from netzwerk.meetings.services.lists import LIST_SIZE
 from tests import factories
 from tests.conftest import count_queries, login
 
@@ -150,3 +151,50 @@ def test_the_group_list_shows_the_next_meeting_and_when_the_group_last_met(app, 
     manager, _ = as_role("admin")
     quiet = manager.get("/arbeitskreise/").text.split("AK Ruhig</a>")[1].split("</li>")[0]
     assert "keine geplant" in quiet and "noch nie" in quiet
+
+
+def test_long_lists_come_in_pages_with_the_filters_kept(app, make_user, as_role):
+    member = make_user()
+    add_meetings(app, "AK Lang", [member], [days(k) for k in range(1, 31)] + [days(-k) for k in range(1, 28)])
+    client = app.test_client()
+    login(client, member.email)
+    first = client.get("/termine/").text
+    assert first.count("AK Lang Sitzung") == 2 * LIST_SIZE
+    assert "AK Lang Sitzung 1</a>" in first and "AK Lang Sitzung 26</a>" not in first  # soonest first
+    assert "AK Lang Sitzung 31</a>" in first and "AK Lang Sitzung 56</a>" not in first  # latest past first
+    assert 'href="/termine/?kommende=2#kommende"' in first and 'href="/termine/?vergangene=2#vergangene"' in first
+    second = client.get("/termine/?kommende=2&vergangene=2").text
+    assert re.findall(r"AK Lang Sitzung (\d+)</a>", second) == [str(n) for n in (*range(26, 31), 56, 57)]
+    assert "Nächste Seite" not in second and second.count("Vorherige Seite") == 2
+    assert count_queries(app, client, "/termine/?kommende=2") == count_queries(app, client, "/termine/")
+    for junk in ("0", "-1", "abc", "99999999999"):
+        assert client.get(f"/termine/?kommende={junk}&vergangene={junk}").status_code == 200
+    manager, _ = as_role("admin")
+    with app.app_context():
+        group_id = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == "AK Lang"))
+    filtered = manager.get(f"/termine/?arbeitskreis={group_id}").text
+    assert f"/termine/?arbeitskreis={group_id}&amp;kommende=2#kommende" in filtered
+
+
+def test_the_start_page_shows_the_next_five_meetings(app, make_user):
+    member = make_user()
+    add_meetings(app, "AK Start", [member], [days(k) for k in range(1, 9)])
+    client = app.test_client()
+    login(client, member.email)
+    assert re.findall(r"AK Start Sitzung (\d+)</a>", client.get("/").text) == ["1", "2", "3", "4", "5"]
+
+
+def test_a_group_page_shows_a_page_of_meetings_each_way(app, make_user):
+    member = make_user()
+    add_meetings(app, "AK Jahre", [member], [days(k) for k in range(1, 13)] + [days(-k) for k in range(1, 13)])
+    with app.app_context():
+        group_id = db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.name == "AK Jahre"))
+    client = app.test_client()
+    login(client, member.email)
+    url = f"/arbeitskreise/{group_id}"
+    first = client.get(url).text
+    assert re.findall(r"AK Jahre Sitzung (\d+)</a>", first) == [str(n) for n in (*range(1, 11), *range(13, 23))]
+    assert f'href="{url}?vergangene=2#vergangene"' in first
+    later = client.get(f"{url}?kommende=2&vergangene=2").text
+    assert re.findall(r"AK Jahre Sitzung (\d+)</a>", later) == ["11", "12", "23", "24"]
+    assert count_queries(app, client, f"{url}?kommende=2") == count_queries(app, client, url)

@@ -24,7 +24,7 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.errors import Conflict, DomainError, Finished
 from netzwerk.extensions import db
-from netzwerk.forms import form_status, query_text
+from netzwerk.forms import form_status, page_number, query_text
 from netzwerk.groups.blueprint import bp
 from netzwerk.groups.forms import (
     AddMemberForm,
@@ -114,7 +114,8 @@ def detail(group_id: int):
         and group.status == GroupStatus.ACTIVE
     )
     meetings_visible = can_see_group_meetings(current_user, group)  # members; linked partners if allowed
-    upcoming, past = group_meetings(group) if meetings_visible else ([], [])
+    pages = page_number("kommende"), page_number("vergangene")
+    upcoming, past = group_meetings(group, *pages) if meetings_visible else ([], [])
     return render_template(
         "groups/detail.html",
         group=group,

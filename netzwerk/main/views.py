@@ -34,9 +34,9 @@ def index():
             memberships=memberships,
             partnership=own_partnership(current_user),
             linked_groups=linked_groups(current_user),
-            meetings=meetings_for(current_user, upcoming=True, is_admin=False)[:5],
+            meetings=meetings_for(current_user, upcoming=True, is_admin=False, size=5),
         )
-    upcoming = meetings_for(current_user, upcoming=True, is_admin=False)[:5]
+    upcoming = meetings_for(current_user, upcoming=True, is_admin=False, size=5)
     return render_template("main/member.html", meetings=upcoming, memberships=memberships)
 
 

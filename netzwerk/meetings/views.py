@@ -21,7 +21,7 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
-from netzwerk.forms import date_arg, form_status, int_arg
+from netzwerk.forms import date_arg, form_status, int_arg, page_number
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url
@@ -105,8 +105,8 @@ def index():
     filters, problems = filters_from_request(is_admin)
     return render_template(
         "meetings/index.html",
-        upcoming=meetings_for(current_user, upcoming=True, is_admin=is_admin, filters=filters),
-        past=meetings_for(current_user, upcoming=False, is_admin=is_admin, filters=filters),
+        upcoming=meetings_for(current_user, True, is_admin, filters, page=page_number("kommende")),
+        past=meetings_for(current_user, False, is_admin, filters, page=page_number("vergangene")),
         polls=open_polls(current_user, is_admin=is_admin),
         filters=filters,
         problems=problems,

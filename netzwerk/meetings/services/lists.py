@@ -55,15 +55,57 @@ def with_own_invitations(user: User, meetings) -> list[tuple[Meeting, Invitation
     return [(meeting, own.get(meeting.id)) for meeting in meetings]
 
 
-def meetings_for(
-    user: User, upcoming: bool, is_admin: bool, filters: MeetingFilters | None = None
-) -> list[tuple[Meeting, Invitation | None]]:
-    """Upcoming or past meetings with the user's own invitation, in a fixed number of queries."""
+LIST_SIZE = 25  # meetings per page of Meine Termine / Alle Sitzungen, for upcoming and past each
+GROUP_PAGE_SIZE = 10  # upcoming and past meetings per page on a group's page
+
+
+@dataclass
+class MeetingWindow:
+    """One page of a meeting list. Whether more follow comes from reading one row beyond the page, so no page
+    counts all the meetings there are."""
+
+    rows: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def window(query, page: int, size: int) -> MeetingWindow:
+    meetings = db.session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
+    return MeetingWindow(list(meetings[:size]), page, len(meetings) > size)
+
+
+def upcoming_or_past(query, upcoming: bool):
+    """Meetings not yet over, soonest first, or those over, latest first."""
     now = clock.now()
-    query = meetings_query(user, is_admin, filters or MeetingFilters())
-    query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
-    meetings = db.session.scalars(query.order_by(Meeting.starts_at if upcoming else Meeting.starts_at.desc())).all()
-    return with_own_invitations(user, meetings)
+    if upcoming:
+        return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
+    return query.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+
+
+def meetings_for(
+    user: User,
+    upcoming: bool,
+    is_admin: bool,
+    filters: MeetingFilters | None = None,
+    page: int = 1,
+    size: int = LIST_SIZE,
+) -> MeetingWindow:
+    """Page ``page`` of the upcoming (soonest first) or past (latest first) meetings, in a fixed number of
+    queries whatever the number of meetings."""
+    query = upcoming_or_past(meetings_query(user, is_admin, filters or MeetingFilters()), upcoming)
+    meetings = window(query, page, size)
+    meetings.rows = with_own_invitations(user, meetings.rows)
+    return meetings
 
 
 def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, month: int):
@@ -77,11 +119,15 @@ def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, 
     return [[(day, by_day.get(day, [])) for day in week] for week in weeks]
 
 
-def group_meetings(group: WorkingGroup) -> tuple[list[Meeting], list[Meeting]]:
-    """(upcoming, past) meetings of a group for its page; past ones newest first."""
-    now = clock.now()
-    meetings = db.session.scalars(select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
-    return [m for m in meetings if m.ends_at >= now], [m for m in reversed(meetings) if m.ends_at < now]
+def group_meetings(
+    group: WorkingGroup, upcoming_page: int = 1, past_page: int = 1, size: int = GROUP_PAGE_SIZE
+) -> tuple[MeetingWindow, MeetingWindow]:
+    """(upcoming, past) meetings of a group for its page, a page of each; past ones latest first."""
+    query = select(Meeting).where(Meeting.group_id == group.id)
+    return (
+        window(upcoming_or_past(query, True), upcoming_page, size),
+        window(upcoming_or_past(query, False), past_page, size),
+    )
 
 
 def meeting_dates(group_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
