@@ -1,21 +1,30 @@
 """Working groups: the manager runs them, leads manage their own members, memberships keep their history."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select, update
 
 from netzwerk import clock
+from netzwerk.actors.models import FieldOfAction
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import User
 from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
 from netzwerk.groups.models import JoinRequest, Membership, RequestStatus, WorkingGroup
-from netzwerk.groups.services import GroupData, NameTaken, decide_request, request_to_join, save_group
+from netzwerk.groups.services import (
+    GROUPS_PER_PAGE,
+    GroupData,
+    NameTaken,
+    decide_request,
+    request_to_join,
+    save_group,
+)
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.unit_of_work import unit_of_work
 from tests import factories
-from tests.conftest import login, post_form
+from tests.conftest import count_queries, login, post_form
 from tests.html_forms import form_with
 
 
@@ -418,3 +427,29 @@ def test_a_crossed_group_save_is_a_conflict_and_saves_nothing(app, make_group):
             save_group(group, GroupData(name="AK Nachher"))
     with app.app_context():
         assert db.session.get(WorkingGroup, group_id).name == "AK Vorher"
+
+
+def test_the_groups_list_comes_in_pages_in_field_order_with_constant_queries(app, make_user):
+    member = make_user()
+    with app.app_context():
+        fields = db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)).all()
+        field_names = [field.name for field in fields]
+        for n in range(GROUPS_PER_PAGE + 5):  # the last five have no field of action
+            field = fields[n % len(fields)] if n < GROUPS_PER_PAGE else None
+            factories.group(name=f"AK Seite {n:02d}", field_of_action=field, is_public=True, members=[member])
+        db.session.commit()
+    client = app.test_client()
+    first = client.get("/arbeitskreise/").text
+    shown = re.findall(r">AK Seite (\d+)</a>", first)
+    assert len(shown) == GROUPS_PER_PAGE and '/arbeitskreise/?page=2#inhalt"' in first
+    headings = re.findall(r"<h2>([^<]+)</h2>", first)
+    assert headings == field_names  # each field once, in its order
+    second = client.get("/arbeitskreise/?page=2").text
+    assert re.findall(r">AK Seite (\d+)</a>", second) == [str(n) for n in range(GROUPS_PER_PAGE, GROUPS_PER_PAGE + 5)]
+    assert "Ohne Handlungsfeld" in second and "1 Mitglied" in second and "Nächste Seite" not in second
+    few = count_queries(app, client, "/arbeitskreise/")
+    with app.app_context():
+        for n in range(100):
+            factories.group(name=f"AK Mehr {n:03d}", field_of_action_id=1, is_public=True, members=[member])
+        db.session.commit()
+    assert count_queries(app, client, "/arbeitskreise/") == few

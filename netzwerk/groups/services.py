@@ -4,10 +4,11 @@ unit of work (netzwerk/unit_of_work.py) commits and then sends the mails queued 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock, unit_of_work
+from netzwerk.actors.models import FieldOfAction
 from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.errors import Conflict, Finished
@@ -23,6 +24,7 @@ from netzwerk.groups.models import (
     current_on,
 )
 from netzwerk.mail.services import queue_mail
+from netzwerk.pagination import Window, window
 from netzwerk.users.services import invite_user
 
 GROUP_FIELDS = (
@@ -83,21 +85,30 @@ def set_status(group: WorkingGroup, status: GroupStatus) -> None:
         group.version += 1
 
 
-def list_query(visible) -> Select:
-    """Groups the viewer may see, with their current member counts, in one query."""
-    members = (
-        select(Membership.group_id, func.count().label("members"))
-        .where(current_on())
-        .group_by(Membership.group_id)
-        .subquery()
-    )
-    return (
-        select(WorkingGroup, func.coalesce(members.c.members, 0))
-        .outerjoin(members, members.c.group_id == WorkingGroup.id)
+GROUPS_PER_PAGE = 50
+
+
+def list_page(visible, page: int) -> Window:
+    """A page of the groups the viewer may see, in the order of the fields of action (groups without one last),
+    active before closed, then by name."""
+    query = (
+        select(WorkingGroup)
+        .outerjoin(FieldOfAction, FieldOfAction.id == WorkingGroup.field_of_action_id)
         .where(visible)
         .options(selectinload(WorkingGroup.field_of_action))
-        .order_by(WorkingGroup.status, WorkingGroup.name)
+        .order_by(FieldOfAction.id.is_(None), FieldOfAction.position, WorkingGroup.status, WorkingGroup.name)
     )
+    return window(query, page, GROUPS_PER_PAGE)
+
+
+def member_counts(group_ids: list[int]) -> dict[int, int]:
+    """group id → number of current members, for the groups on a page only."""
+    rows = db.session.execute(
+        select(Membership.group_id, func.count())
+        .where(Membership.group_id.in_(group_ids), current_on())
+        .group_by(Membership.group_id)
+    )
+    return {group_id: count for group_id, count in rows}
 
 
 def current_memberships(group: WorkingGroup) -> list[Membership]:

@@ -54,7 +54,8 @@ from netzwerk.groups.services import (
     decide_request,
     end_membership,
     invite_into_group,
-    list_query,
+    list_page,
+    member_counts,
     messages_of,
     past_memberships,
     pending_request,
@@ -90,14 +91,13 @@ def get_managed_group(group_id: int) -> WorkingGroup:
 @bp.get("/")
 @public
 def index():
-    rows = db.session.execute(list_query(visible_groups(current_user))).all()
-    by_field: dict = {}
-    for group, members in rows:
-        by_field.setdefault(group.field_of_action, []).append((group, members))
-    order = {field: field.position for field in by_field if field is not None}
-    sections = sorted(by_field.items(), key=lambda item: order.get(item[0], 999))
-    dates = meeting_dates([group.id for group, _members in rows])
-    return render_template("groups/index.html", sections=sections, dates=dates)
+    page = list_page(visible_groups(current_user), page_number())
+    ids = [group.id for group in page]
+    counts = member_counts(ids)
+    sections: dict = {}  # field of action → its groups on this page, in the page's order
+    for group in page:
+        sections.setdefault(group.field_of_action, []).append((group, counts.get(group.id, 0)))
+    return render_template("groups/index.html", sections=sections.items(), dates=meeting_dates(ids), page=page)
 
 
 @bp.get("/<id:group_id>")

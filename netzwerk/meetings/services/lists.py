@@ -14,6 +14,7 @@ from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
+from netzwerk.pagination import Window, window
 
 
 @dataclass
@@ -59,31 +60,6 @@ LIST_SIZE = 25  # meetings per page of Meine Termine / Alle Sitzungen, for upcom
 GROUP_PAGE_SIZE = 10  # upcoming and past meetings per page on a group's page
 
 
-@dataclass
-class MeetingWindow:
-    """One page of a meeting list. Whether more follow comes from reading one row beyond the page, so no page
-    counts all the meetings there are."""
-
-    rows: list
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-def window(query, page: int, size: int) -> MeetingWindow:
-    meetings = db.session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
-    return MeetingWindow(list(meetings[:size]), page, len(meetings) > size)
-
-
 def upcoming_or_past(query, upcoming: bool):
     """Meetings not yet over, soonest first, or those over, latest first."""
     now = clock.now()
@@ -99,7 +75,7 @@ def meetings_for(
     filters: MeetingFilters | None = None,
     page: int = 1,
     size: int = LIST_SIZE,
-) -> MeetingWindow:
+) -> Window:
     """Page ``page`` of the upcoming (soonest first) or past (latest first) meetings, in a fixed number of
     queries whatever the number of meetings."""
     query = upcoming_or_past(meetings_query(user, is_admin, filters or MeetingFilters()), upcoming)
@@ -121,7 +97,7 @@ def month_weeks(user: User, is_admin: bool, filters: MeetingFilters, year: int, 
 
 def group_meetings(
     group: WorkingGroup, upcoming_page: int = 1, past_page: int = 1, size: int = GROUP_PAGE_SIZE
-) -> tuple[MeetingWindow, MeetingWindow]:
+) -> tuple[Window, Window]:
     """(upcoming, past) meetings of a group for its page, a page of each; past ones latest first."""
     query = select(Meeting).where(Meeting.group_id == group.id)
     return (
