@@ -92,7 +92,10 @@ test: system-deps js-deps install translations lint
 	tests/run-both-databases -n 2 --dist loadfile
 
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
-bench: install
+bench: install translations
+	@command -v wrk >/dev/null || $(call apt_install,wrk)
+	$(BIN)/python -m bench.pages --db sqlite
+	$(BIN)/python -m bench.pages --db postgresql
 	$(BIN)/python -m bench.mail_outbox
 	$(BIN)/python -m bench.generate --scale 10
 	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py

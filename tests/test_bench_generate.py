@@ -1,8 +1,13 @@
 """The benchmark's data generator (bench/generate.py) builds one demo's worth of the region per scale step."""
 
+import re
+
 from sqlalchemy import func, select
 
 from bench.generate import build_region, counts
+from bench.pages import LOGINS, SECRET, build, pages, parse_wrk, queries_per_page
+from netzwerk import create_app
+from netzwerk.demo import DEMO_PASSWORD
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Invitation
 from netzwerk.network_picture.services import network_picture
@@ -33,3 +38,30 @@ def test_each_scale_step_adds_the_same_again_with_unique_names(app):
         build_region(2)
         db.session.commit()
         assert counts()["actor"] == 2 * 109 and counts()["membership"] == 2 * 22
+
+
+WRK_REPORT = """Running 5s test @ http://127.0.0.1:8000/healthz
+  2 threads and 8 connections
+  Latency Distribution
+     50%    1.20ms
+     75%    2.01ms
+     90%    3.50ms
+     99%   12.40ms
+  5523 requests in 5.00s, 2.10MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   1104.52
+Transfer/sec:    430.10KB
+"""
+
+
+def test_the_page_benchmark_reads_wrk_and_every_page_answers_on_the_demo(tmp_path):
+    assert parse_wrk(WRK_REPORT) == {"rps": 1104.52, "p50_ms": 1.2, "p99_ms": 12.4, "errors": 3}
+    url = f"sqlite:///{tmp_path}/bench.sqlite"
+    ids = build(url, 1)
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": False})
+    member = app.test_client()
+    member.post("/login", data={"email": LOGINS["member"], "password": DEMO_PASSWORD})
+    ids["feed"] = re.search(r'(/kalender/[^"<\s]+\.ics)', member.get("/kalender/").text).group(1)
+    answers = queries_per_page(url, pages(ids))
+    assert {name: status for name, (_queries, _size, status) in answers.items()} == dict.fromkeys(answers, 200)
+    assert len(answers) == 22
