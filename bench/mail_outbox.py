@@ -10,7 +10,6 @@ import smtplib
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from netzwerk import clock, create_app  # noqa: E402
+from netzwerk import create_app  # noqa: E402
 from netzwerk.extensions import db  # noqa: E402
 from netzwerk.mail.models import MailStatus, OutgoingMail  # noqa: E402
 from netzwerk.mail.services import build_message, deliver_queued  # noqa: E402
@@ -53,17 +52,7 @@ def seed(reminders: int) -> None:
             factories.user(email=f"bench{n}@example.org", name=f"Bench {n}", acknowledged=False) for n in range(members)
         ]
         group = factories.group(name="AK Benchmark", members=users)
-        start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
-        for n in range(meetings):
-            factories.meeting(
-                group,
-                title=f"Sitzung {n}",
-                starts_at=start + timedelta(minutes=n),
-                hours=1,
-                place="Rathaus Landshut",
-                announced_at=start - timedelta(days=30),
-                answers=dict.fromkeys(users, "yes"),
-            )
+        factories.meetings_due_for_reminder(group, users, meetings, place="Rathaus Landshut")
     db.session.commit()
 
 

@@ -264,6 +264,24 @@ def meeting(
     return session_meeting
 
 
+def meetings_due_for_reminder(of: Ref, people: Sequence[Ref], count: int, place: str = "Rathaus") -> list[Meeting]:
+    """``count`` meetings of group ``of`` in two days, a minute apart, announced a month ago, and every one of
+    ``people`` said yes: the 7-day reminder of each is due now (the scheduler and outbox runs)."""
+    start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
+    return [
+        meeting(
+            of,
+            title=f"Sitzung {n}",
+            starts_at=start + timedelta(minutes=n),
+            hours=1,
+            place=place,
+            announced_at=start - timedelta(days=30),
+            answers=dict.fromkeys(people, "yes"),
+        )
+        for n in range(count)
+    ]
+
+
 def invitation(of: Ref, person: Ref, *, answer: str | None = None, **fields) -> Invitation:
     return _added(Invitation(**_ref("meeting", of), **_ref("user", person), answer=answer, **fields))
 

@@ -6,12 +6,10 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.models import MailStatus, OutgoingMail
 from tests import factories
@@ -36,20 +34,9 @@ class SlowCounter:
 
 def due_reminders(app, meetings: int, members: int, group_name="AK Dauerlauf") -> int:
     """Meetings in two days, invited a month ago, everyone said yes: the 7-day reminder of each is due now."""
-    start = clock.now().replace(second=0, microsecond=0) + timedelta(days=2)
     with app.app_context():
         people = [factories.user() for _ in range(members)]
-        group = factories.group(name=group_name, members=people)
-        for n in range(meetings):
-            factories.meeting(
-                group,
-                title=f"Sitzung {n}",
-                starts_at=start + timedelta(minutes=n),
-                hours=1,
-                place="Rathaus",
-                announced_at=start - timedelta(days=30),
-                answers=dict.fromkeys(people, "yes"),
-            )
+        factories.meetings_due_for_reminder(factories.group(name=group_name, members=people), people, meetings)
         db.session.commit()
     return meetings * members
 
