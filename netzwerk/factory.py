@@ -205,10 +205,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from netzwerk.backup.cli import backup_cli
     from netzwerk.demo import demo_command
     from netzwerk.mail.cli import mail_cli
     from netzwerk.scheduler import scheduler_cli
 
+    app.cli.add_command(backup_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(scheduler_cli)

@@ -25,7 +25,7 @@ NOT_PAGES = {"auth.logout"}
 SECRET_TEXT = "geheimer Zustand 4711"
 
 
-def production_app(database_url: str, smtp_port: int, with_broken_route: bool = False):
+def production_app(database_url: str, smtp_port: int, with_broken_route: bool = False, trusted_proxies: int = 0):
     app = create_app(
         "production",
         {
@@ -35,6 +35,7 @@ def production_app(database_url: str, smtp_port: int, with_broken_route: bool = 
             "TRUSTED_HOSTS": [HOST],
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_port,
+            "TRUSTED_PROXIES": trusted_proxies,
         },
     )
     assert not app.debug and not app.testing and app.config["SESSION_COOKIE_SECURE"]
