@@ -4,8 +4,8 @@ For each size it builds a fresh database (the demo, then ``build_region`` for th
 (one worker per core, as in production), logs in per role over HTTP and drives every page with wrk (8
 connections). ``/healthz`` runs first as the ceiling of the same run. Per page it prints req/s, p50/p99, the
 share of ``/healthz``, the page's bytes and its SQL queries per request (counted in-process on the same
-database), and at the end the ×N/×1 ratio; it writes ``bench/results/<date>-<db>.json`` and records the RSS of
-each worker after the run.
+database), and at the end the ×N/×1 ratio; it writes ``bench/results/<date>-<db>.json`` with its chart (.svg,
+bench/chart.py) and records the RSS of each worker after the run.
 
     python -m bench.pages [--scale 10] [--seconds 5] [--db sqlite|postgresql]   (``make bench`` runs both)
 """
@@ -32,6 +32,7 @@ from sqlalchemy import event, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.chart import write_chart  # noqa: E402
 from bench.generate import build_region  # noqa: E402
 from netzwerk import clock, create_app  # noqa: E402
 from netzwerk.actors.models import Actor  # noqa: E402
@@ -261,7 +262,7 @@ def report(args, database_for) -> None:
     out = ROOT / "bench" / "results" / f"{clock.today():%Y-%m-%d}-{args.db}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
-    print(f"→ {out.relative_to(ROOT)}")
+    print(f"→ {out.relative_to(ROOT)}, {write_chart(out).relative_to(ROOT)}")
 
 
 def reset_postgresql(url: str) -> None:

@@ -1,9 +1,11 @@
 """The benchmark's data generator (bench/generate.py) builds one demo's worth of the region per scale step."""
 
 import re
+import xml.etree.ElementTree as ElementTree
 
 from sqlalchemy import func, select
 
+from bench.chart import chart
 from bench.generate import build_region, counts
 from bench.pages import LOGINS, SECRET, build, pages, parse_wrk, queries_per_page
 from netzwerk import create_app
@@ -65,3 +67,25 @@ def test_the_page_benchmark_reads_wrk_and_every_page_answers_on_the_demo(tmp_pat
     answers = queries_per_page(url, pages(ids))
     assert {name: status for name, (_queries, _size, status) in answers.items()} == dict.fromkeys(answers, 200)
     assert len(answers) == 22
+
+
+def test_the_chart_has_two_bars_per_page_the_goal_line_and_every_figure():
+    def run(scale, rps):
+        names = ("healthz", "Meine Termine", "annual report PDF")
+        rows = [
+            {"page": name, "rps": value, "share_of_healthz": value / rps[0]}
+            for name, value in zip(names, rps, strict=True)
+        ]
+        return {"scale": scale, "pages": rows}
+
+    result = {"date": "2026-12-04 19:56 UTC", "database": "sqlite", "cores": 2}
+    svg = chart({**result, "runs": [run(1, (800, 200, 8)), run(10, (790, 190, 1))]})
+    root = ElementTree.fromstring(svg)  # noqa: S314 (our own output): well-formed SVG
+    bars = [rect for rect in root.iter("{http://www.w3.org/2000/svg}rect") if rect.find("{*}title") is not None]
+    assert [bar.find("{*}title").text for bar in bars] == [
+        "Meine Termine ×1: 200 req/s",
+        "Meine Termine ×10: 190 req/s",
+        "annual report PDF ×1: 8 req/s",
+        "annual report PDF ×10: 1 req/s",
+    ]  # /healthz is the 100 %, not a bar
+    assert "200 / 190 req/s" in svg and "Ziel: 25 %" in svg and "Anteil an /healthz (800 req/s)" in svg
