@@ -2,6 +2,7 @@
 hand (netzwerk/demo/groups.py), charts and files rendered, bad periods refused in German, and a fixed number of
 queries with the demo data and with ten times as much."""
 
+import re
 from datetime import date, datetime, timedelta
 from io import BytesIO
 
@@ -14,7 +15,7 @@ from netzwerk.actors.models import Actor, Municipality
 from netzwerk.demo import DEMO_PASSWORD
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Attendance
-from netzwerk.overview.report import build_report
+from netzwerk.overview.report import build_report, new_actors
 from netzwerk.overview.services import (
     by_field_of_action,
     by_municipality,
@@ -138,7 +139,8 @@ def test_the_annual_report_counts_the_demo_year(app, manager):
         # lena.bauer (Flughafen) is the second member of AK Metropolregion: no answer, so not present
         assert flughafen.meetings_attended == 0
     page = manager.get(f"/uebersicht/jahresbericht?von={YEAR_AGO}&bis={TODAY}").text
-    assert "Abgehaltene Sitzungen" in page and "Auftakt Ausbildungsmesse 2027" in page and "36 %" in page
+    assert "Abgehaltene Sitzungen" in page and "36 %" in page and "Neue Akteure je Kommune" in page
+    assert "Auftakt Ausbildungsmesse 2027" not in page  # the meetings one by one are the spreadsheet's annex
 
 
 def test_report_as_pdf_and_spreadsheet(app, manager):
@@ -151,15 +153,42 @@ def test_report_as_pdf_and_spreadsheet(app, manager):
     book = load_workbook(BytesIO(xlsx.data))
     assert "Sitzungen je Arbeitskreis" in book.sheetnames and "Aktivitäten der Partner" in book.sheetnames
     rows = {row[0]: row[1:] for row in book["Sitzungen je Arbeitskreis"].iter_rows(min_row=2, values_only=True)}
-    assert rows["Arbeitskreis Fachkräftesicherung"] == (2, 8, 2, "25 %")
-    held = list(book["Abgehaltene Sitzungen"].iter_rows(min_row=2, values_only=True))
+    assert rows["Arbeitskreis Fachkräftesicherung"] == (2, 8, 2, 0.25)  # a number, shown as a percentage
+    rate = next(row[4] for row in book["Sitzungen je Arbeitskreis"].iter_rows(min_row=2) if row[4].value == 0.25)
+    assert rate.number_format == "0 %"
+    held = list(book["Anhang Sitzungen"].iter_rows(min_row=2, values_only=True))
     assert len(held) == 8 and isinstance(held[0][0], datetime)
+    assert "Auftakt Ausbildungsmesse 2027" in [row[2] for row in held]
+
+
+def test_new_actors_are_counted_per_field_and_municipality_and_listed_only_in_the_annex(app, manager, make_actor):
+    with app.app_context():
+        velden = db.session.scalar(select(Municipality).where(Municipality.name == "Velden"))
+        velden_id, velden_ags = velden.id, velden.ags
+    with app.test_request_context():
+        before = {t.label: t.count for t in build_report(TODAY, TODAY).new_actors_by_municipality}
+        annexed = len(new_actors(build_report(TODAY, TODAY)))
+    for n in range(40):
+        make_actor(name=f"Veldener Neugründung {n}", municipality_id=velden_id)
+    query = f"?von={TODAY}&bis={TODAY}"
+    page = manager.get("/uebersicht/jahresbericht" + query).text
+    assert "Veldener Neugründung" not in page
+    velden_row = rf"<th scope=\"row\">Velden</th>\s*<td[^>]*>{before.get('Velden', 0) + 40}</td>"
+    assert re.search(velden_row, page), page
+    book = load_workbook(BytesIO(manager.get("/uebersicht/jahresbericht.xlsx" + query).data))
+    annex = [row for row in book["Anhang Neue Akteure"].iter_rows(min_row=2, values_only=True)]
+    assert len(annex) == annexed + 40
+    assert [row for row in annex if row[0] == "Veldener Neugründung 0"] == [
+        ("Veldener Neugründung 0", "Unternehmen", "Velden", velden_ags, None)  # no field: an empty cell
+    ]
+    counts = {row[0]: row[1] for row in book["Neue Akteure je Kommune"].iter_rows(min_row=2, values_only=True)}
+    assert counts["Velden"] == before.get("Velden", 0) + 40 and list(counts)[0] == "Velden"  # the largest first
 
 
 def test_report_cells_never_become_formulas(app, manager, make_actor):
     make_actor(name='=HYPERLINK("https://example.org","klick")')
     xlsx = manager.get(f"/uebersicht/jahresbericht.xlsx?von={TODAY}&bis={TODAY}")
-    sheet = load_workbook(BytesIO(xlsx.data))["Neue Akteure"]
+    sheet = load_workbook(BytesIO(xlsx.data))["Anhang Neue Akteure"]
     cell = next(c for c in sheet["A"] if c.value and "HYPERLINK" in str(c.value))
     assert cell.data_type == "s"
 

@@ -1,5 +1,6 @@
 """The annual report as PDF (fpdf2, with the DejaVu font shipped in fonts/ for every German character) and as
-a spreadsheet (openpyxl, one sheet per section). Both are built from the same tables."""
+a spreadsheet (openpyxl, one sheet per section). Both are built from the same tables; the spreadsheet adds the
+annex (every held meeting, every new actor), which the page and the PDF only summarise."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from netzwerk import clock
 from netzwerk.actors.transfer import text_cell
-from netzwerk.overview.report import AnnualReport
+from netzwerk.overview.report import AnnualReport, held_meetings, new_actors
 
 FONTS = Path(__file__).parent / "fonts"
 
@@ -29,19 +30,26 @@ class Section:
     rows: list[list]  # plain values: str, int, date
 
 
-def percent(rate: float | None) -> str:
-    return f"{round(100 * rate)} %" if rate is not None else "–"
+@dataclass(frozen=True)
+class Percent:
+    """A share (0.25): "25 %" on the page and in the PDF, a number with a percent format in the spreadsheet."""
+
+    rate: float | None
+
+    def __str__(self) -> str:
+        return f"{round(100 * self.rate)} %" if self.rate is not None else "–"
 
 
 def report_sections(report: AnnualReport) -> list[Section]:
+    """What the page and the PDF show: figures and counts, no list that grows with the registry."""
     return [
         Section(
             _("Kennzahlen"),
             [_("Kennzahl"), _("Wert")],
             [
                 [_("Abgehaltene Sitzungen"), report.meetings_held],
-                [_("Teilnahmequote"), percent(report.attendance_rate)],
-                [_("Neue Akteure"), len(report.new_actors)],
+                [_("Teilnahmequote"), Percent(report.attendance_rate)],
+                [_("Neue Akteure"), report.new_actors],
                 [_("Neue Mitglieder"), report.new_members],
                 [_("Vorhaben"), len(report.projects)],
             ],
@@ -49,20 +57,17 @@ def report_sections(report: AnnualReport) -> list[Section]:
         Section(
             _("Sitzungen je Arbeitskreis"),
             [_("Arbeitskreis"), _("Sitzungen"), _("Eingeladen (erfasst)"), _("Anwesend"), _("Teilnahmequote")],
-            [[g.group.name, g.meetings, g.invited, g.attended, percent(g.attendance_rate)] for g in report.groups],
+            [[g.group.name, g.meetings, g.invited, g.attended, Percent(g.attendance_rate)] for g in report.groups],
         ),
         Section(
-            _("Abgehaltene Sitzungen"),
-            [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],
-            [
-                [clock.local_date(m.meeting.starts_at), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
-                for m in report.meetings
-            ],
+            _("Neue Akteure je Handlungsfeld"),
+            [_("Handlungsfeld"), _("Neue Akteure")],
+            [[tally.label, tally.count] for tally in report.new_actors_by_field],
         ),
         Section(
-            _("Neue Akteure"),
-            [_("Name"), _("Art"), _("Kommune")],
-            [[a.name, str(a.kind_label), a.municipality.name if a.municipality else ""] for a in report.new_actors],
+            _("Neue Akteure je Kommune"),
+            [_("Kommune"), _("Neue Akteure")],
+            [[tally.label, tally.count] for tally in report.new_actors_by_municipality],
         ),
         Section(
             _("Vorhaben und ihr Fortschritt"),
@@ -89,6 +94,34 @@ def report_sections(report: AnnualReport) -> list[Section]:
                     clock.local_date(p.profile_updated) if p.profile_updated else "",
                 ]
                 for p in report.partners
+            ],
+        ),
+    ]
+
+
+def annex_sections(report: AnnualReport) -> list[Section]:
+    """The spreadsheet's annex: the lists behind the counts."""
+    return [
+        Section(
+            _("Anhang Sitzungen"),
+            [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],
+            [
+                [clock.local_date(m.meeting.starts_at), m.meeting.group.name, m.meeting.title, m.attended, m.invited]
+                for m in held_meetings(report)
+            ],
+        ),
+        Section(
+            _("Anhang Neue Akteure"),
+            [_("Name"), _("Art"), _("Kommune"), _("AGS"), _("Handlungsfelder")],
+            [
+                [
+                    a.name,
+                    str(a.kind_label),
+                    a.municipality.name if a.municipality else "",
+                    a.municipality.ags if a.municipality else "",
+                    "; ".join(f.name for f in a.fields_of_action),
+                ]
+                for a in new_actors(report)
             ],
         ),
     ]
@@ -135,7 +168,7 @@ def report_pdf(report: AnnualReport) -> bytes:
 
 def report_xlsx(report: AnnualReport) -> bytes:
     book = Workbook(write_only=True)
-    for section in report_sections(report):
+    for section in report_sections(report) + annex_sections(report):
         sheet = book.create_sheet(section.title[:31])  # Excel's limit for sheet names
         for index in range(len(section.headers)):
             sheet.column_dimensions[get_column_letter(index + 1)].width = 14 if index else 40
@@ -156,6 +189,10 @@ def _bold(sheet, text: str) -> WriteOnlyCell:
 def _xlsx_cell(sheet, value):
     if isinstance(value, str):
         return text_cell(sheet, value)  # a name starting with "=" stays text
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=value.rate)
+        cell.number_format = "0 %"
+        return cell
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, date):
         cell.number_format = "DD.MM.YYYY"

@@ -49,6 +49,8 @@ def index():
     )
 
 
+REPORT_CHART_GROUPS = 15  # bars in the report's chart of meetings per group
+
 REPORT_FORMATS = {
     "pdf": ("application/pdf", report_pdf),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_xlsx),
@@ -70,6 +72,7 @@ def report(format: str):
             report=data,
             title=report_title(data),
             sections=report_sections(data),
+            chart_groups=REPORT_CHART_GROUPS,
             today=clock.today(),
             errors={},
             args=request.args,
