@@ -64,10 +64,8 @@ def test_meetings_and_attendance_per_group_match_the_demo(app, demo):
         assert activity["AK Fachkräfte"].attendance_rate == 0.25
         assert sum(activity["AK Fachkräfte"].by_quarter.values()) == 2
         # not met for 90 days: AK Metropolregion (100 days ago) and the Lenkungskreis (300 days ago)
-        assert {entry.group.short_name for entry in dormant_groups(list(activity.values()))} == {
-            "AK Metropolregion",
-            "Lenkungskreis",
-        }
+        count, dormant = dormant_groups()
+        assert count == 2 and [entry.group.short_name for entry in dormant] == ["Lenkungskreis", "AK Metropolregion"]
 
 
 def test_members_by_field_of_action_match_the_demo(app, demo):
@@ -260,8 +258,23 @@ def test_overview_and_report_queries_do_not_grow_with_the_data(app, manager):
     with_demo = [count_queries(app, manager, url) for url in urls]
     grow_network(app, 9)  # the demo's data and nine times as much again
     assert [count_queries(app, manager, url) for url in urls] == with_demo
-    page = manager.get(urls[0]).text
-    assert "Generierter AK 8-3" in page
+    assert "Generierter AK 8-3" not in manager.get(urls[0]).text  # 42 groups: 25 on the first page
+    second = manager.get(urls[0] + "?arbeitskreise=2").text
+    assert "Generierter AK 8-3" in second and "Nächste Seite" not in second and "Vorherige Seite" in second
+
+
+def test_the_dormant_and_pending_lists_are_counted_in_full_and_shown_in_part(app, manager):
+    with app.app_context():
+        long_ago = clock.now() - timedelta(days=400)
+        for n in range(12):
+            factories.group(name=f"AK Still {n:02}", created_at=long_ago)
+        for n in range(15):
+            factories.user(name=f"Eingeladene {n}", status="invited")
+        db.session.commit()
+    page = manager.get("/uebersicht/").text
+    assert '<span class="figure__value">14</span> <span class="figure__label"><a href="#ruhende">' in page
+    assert "und 4 weitere Arbeitskreise" in page  # 14 dormant (12 + the demo's 2), 10 listed
+    assert "und 6 weitere Einladungen" in page  # 15 invited and the demo's Lukas Hofmann, 10 listed
 
 
 def test_quarters_follow_the_berlin_calendar(app):
@@ -271,6 +284,12 @@ def test_quarters_follow_the_berlin_calendar(app):
 
     with app.app_context():  # 31 March 22:30 UTC is already 1 April in Landshut
         assert quarter_of(datetime(2026, 3, 31, 22, 30, tzinfo=ZoneInfo("UTC"))) == "2026-Q2"
+        group = factories.group(name="AK Quartalswechsel")
+        for hour in (21, 22):  # 23:30 on 31 March in Landshut (Q1), then 00:30 on 1 April (Q2)
+            factories.meeting(group, starts_at=datetime(2026, 3, 31, hour, 30, tzinfo=ZoneInfo("UTC")), hours=1)
+        db.session.commit()
+        (entry,) = group_activity(date(2026, 1, 1), date(2026, 7, 1), groups=[group])
+        assert entry.by_quarter == {"2026-Q1": 1, "2026-Q2": 1} and entry.meetings == 2
 
 
 @pytest.mark.parametrize("query", ["von=9999-01-01&bis=9999-12-31", "von=0001-01-01&bis=0001-12-31"])
@@ -291,7 +310,8 @@ def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_repor
         factories.meeting(closed, title="Letzte Sitzung", starts_at=start, hours=0)
         db.session.commit()
         activity = group_activity(YEAR_AGO, TOMORROW)
-        assert [e.group.name for e in dormant_groups(activity)] == ["AK Alt"]
+        count, dormant = dormant_groups()
+        assert count == 1 and [e.group.name for e in dormant] == ["AK Alt"]
         assert "AK Beendet" not in [e.group.name for e in activity]  # the overview shows working groups
         report = build_report(YEAR_AGO, TODAY)
         assert [g.group.name for g in report.groups] == ["AK Beendet"] and report.meetings_held == 1

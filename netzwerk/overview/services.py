@@ -1,11 +1,12 @@
 """The figures of the overview and the annual report. Each function runs a fixed number of queries, however
-large the network grows; the counting that SQL cannot do portably (quarters on the Berlin calendar) happens in
-Python over one result set."""
+large the network grows, and counts in SQL: quarters on the Berlin calendar become a CASE over their UTC
+boundaries, so no function loads the rows it counts."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
-from sqlalchemy import and_, distinct, func, or_, select, true
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, true
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
@@ -15,9 +16,13 @@ from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
 from netzwerk.mail.services import OutboxHealth, outbox_health
 from netzwerk.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from netzwerk.overview.tile_map import TILES
+from netzwerk.pagination import Window, window
 from netzwerk.projects.models import Milestone, Project, ProjectStatus
 
 DORMANT_AFTER = timedelta(days=90)
+ACTIVITY_PER_PAGE = 25  # groups per page of the overview's table of meetings per quarter
+DORMANT_SHOWN = 10  # dormant groups listed on the overview (all are counted)
+PENDING_SHOWN = 10  # open account invitations listed on the overview (all are counted)
 ATTENDED = (Attendance.PRESENT, Attendance.REPRESENTED)
 
 
@@ -165,34 +170,35 @@ def next_quarter(quarter: str) -> str:
     return f"{year + number // 4}-Q{number % 4 + 1}"
 
 
-def group_activity(start: date, end: date, with_closed: bool = False) -> list[GroupActivity]:
+def group_activity(
+    start: date, end: date, with_closed: bool = False, groups: list[WorkingGroup] | None = None
+) -> list[GroupActivity]:
     """Meetings held per group between start and end (local dates, end exclusive) with their attendance, in
-    name order, also groups that did not meet; closed groups only when asked (the report counts their past)."""
-    now = clock.now()
-    begin, finish = (
-        clock.local_midnight(start),
-        clock.local_midnight(end),
-    )
-    shown = true() if with_closed else WorkingGroup.status != GroupStatus.CLOSED
-    groups = db.session.scalars(select(WorkingGroup).where(shown).order_by(WorkingGroup.name)).all()
+    name order, also groups that did not meet; closed groups only when asked (the report counts their past).
+    ``groups``: only these (a page of the overview), else every group."""
+    if groups is None:
+        shown = true() if with_closed else WorkingGroup.status != GroupStatus.CLOSED
+        groups = list(db.session.scalars(select(WorkingGroup).where(shown).order_by(WorkingGroup.name)))
     activity = {group.id: GroupActivity(group) for group in groups}
-    held = and_(Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at <= now)
+    if not activity:
+        return []
+    begin, finish = clock.local_midnight(start), clock.local_midnight(end)
+    held = and_(
+        Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at <= clock.now(), Meeting.group_id.in_(activity)
+    )
+    in_period = and_(held, Meeting.starts_at >= begin, Meeting.starts_at < finish)
     for group_id, last in db.session.execute(
         select(Meeting.group_id, func.max(Meeting.starts_at)).where(held).group_by(Meeting.group_id)
     ):
-        if group_id in activity:
-            activity[group_id].last_met = last
-    meetings = db.session.execute(
-        select(Meeting.id, Meeting.group_id, Meeting.starts_at).where(
-            held, Meeting.starts_at >= begin, Meeting.starts_at < finish
-        )
-    ).all()
-    for _, group_id, starts_at in meetings:
-        if group_id in activity:
-            entry = activity[group_id]
-            entry.meetings += 1
-            quarter = quarter_of(starts_at)
-            entry.by_quarter[quarter] = entry.by_quarter.get(quarter, 0) + 1
+        activity[group_id].last_met = last
+    # grouped over a subquery: a CASE with bound parameters in both SELECT and GROUP BY is two different
+    # expressions to PostgreSQL
+    meetings = select(Meeting.group_id, _quarter_bucket(start, end).label("quarter")).where(in_period).subquery()
+    for group_id, label, count in db.session.execute(
+        select(meetings.c.group_id, meetings.c.quarter, func.count()).group_by(meetings.c.group_id, meetings.c.quarter)
+    ):
+        activity[group_id].meetings += count
+        activity[group_id].by_quarter[label] = count
     recorded = db.session.execute(
         select(
             Meeting.group_id,
@@ -200,40 +206,74 @@ def group_activity(start: date, end: date, with_closed: bool = False) -> list[Gr
             func.count(Invitation.id).filter(Invitation.attendance.in_(ATTENDED)),
         )
         .join(Invitation, Invitation.meeting_id == Meeting.id)
-        .where(held, Meeting.starts_at >= begin, Meeting.starts_at < finish, Invitation.attendance.is_not(None))
+        .where(in_period, Invitation.attendance.is_not(None))
         .group_by(Meeting.group_id)
     ).all()
     for group_id, invited, attended in recorded:
-        if group_id in activity:
-            activity[group_id].invited, activity[group_id].attended = invited, attended
+        activity[group_id].invited, activity[group_id].attended = invited, attended
     return list(activity.values())
 
 
-def dormant_groups(activity: list[GroupActivity], now: datetime | None = None) -> list[GroupActivity]:
-    """Active groups that have not met for DORMANT_AFTER; a group that never met counts from its founding, so a
-    new group gets its 90 days too."""
-    cutoff = (now or clock.now()) - DORMANT_AFTER
-    return [
-        entry
-        for entry in activity
-        if entry.group.status == GroupStatus.ACTIVE and (entry.last_met or entry.group.created_at) < cutoff
+def activity_page(quarters: list[str], page: int) -> Window:
+    """One page (ACTIVITY_PER_PAGE groups in name order) of the overview's meetings per group and quarter."""
+    groups = window(
+        select(WorkingGroup).where(WorkingGroup.status != GroupStatus.CLOSED).order_by(WorkingGroup.name),
+        page,
+        ACTIVITY_PER_PAGE,
+    )
+    start, end = quarter_start(quarters[0]), quarter_start(next_quarter(quarters[-1]))
+    return Window(group_activity(start, end, groups=groups.rows), groups.page, groups.has_next)
+
+
+def _quarter_bucket(start: date, end: date):
+    """SQL for the Berlin quarter ("2026-Q3") of Meeting.starts_at, for meetings between start and end."""
+    quarters = [quarter_of(clock.local_midnight(start))]
+    while quarter_start(next_quarter(quarters[-1])) < end:
+        quarters.append(next_quarter(quarters[-1]))
+    if len(quarters) == 1:
+        return literal(quarters[0])
+    boundaries = [
+        (Meeting.starts_at < clock.local_midnight(quarter_start(q)), before) for before, q in pairwise(quarters)
     ]
+    return case(*boundaries, else_=literal(quarters[-1]))
+
+
+def dormant_groups(limit: int = DORMANT_SHOWN, now: datetime | None = None) -> tuple[int, list[GroupActivity]]:
+    """How many active groups have not met for DORMANT_AFTER, and the first ``limit`` of them (the longest quiet
+    first); a group that never met counts from its founding, so a new group gets its 90 days too."""
+    cutoff = (now or clock.now()) - DORMANT_AFTER
+    last_met = (
+        select(Meeting.group_id, func.max(Meeting.starts_at).label("last_met"))
+        .where(Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at <= (now or clock.now()))
+        .group_by(Meeting.group_id)
+        .subquery()
+    )
+    quiet_since = func.coalesce(last_met.c.last_met, WorkingGroup.created_at)
+    query = (
+        select(WorkingGroup, last_met.c.last_met)
+        .outerjoin(last_met, last_met.c.group_id == WorkingGroup.id)
+        .where(WorkingGroup.status == GroupStatus.ACTIVE, quiet_since < cutoff)
+    )
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    first = db.session.execute(query.order_by(quiet_since, WorkingGroup.name).limit(limit)).all()
+    return count or 0, [GroupActivity(group, last_met=last) for group, last in first]
 
 
 @dataclass
 class Attention:
     """What the manager should look at."""
 
-    pending_accounts: list[User]  # invited, never accepted
+    pending_accounts: list[User]  # invited, never accepted: the longest waiting, at most PENDING_SHOWN
+    pending_count: int
     unanswered: int  # invitations to coming meetings without an answer
     failed_mails: int
     outbox: OutboxHealth  # waiting mails and the mail server's last error
 
 
 def attention() -> Attention:
-    pending = db.session.scalars(
-        select(User).where(User.status == AccountStatus.INVITED).order_by(User.created_at)
-    ).all()
+    invited = User.status == AccountStatus.INVITED
+    pending = db.session.scalars(select(User).where(invited).order_by(User.created_at).limit(PENDING_SHOWN)).all()
+    pending_count = db.session.scalar(select(func.count()).select_from(User).where(invited))
     unanswered = db.session.scalar(
         select(func.count(Invitation.id))
         .join(Meeting, Meeting.id == Invitation.meeting_id)
@@ -244,7 +284,7 @@ def attention() -> Attention:
         )
     )
     outbox = outbox_health()
-    return Attention(list(pending), unanswered or 0, outbox.failed, outbox)
+    return Attention(list(pending), pending_count or 0, unanswered or 0, outbox.failed, outbox)
 
 
 def projects_by_status() -> list[tuple[str, list[int]]]:

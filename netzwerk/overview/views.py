@@ -5,24 +5,22 @@ from flask_babel import gettext as _
 
 from netzwerk import clock
 from netzwerk.auth.permissions import admin_required
-from netzwerk.forms import date_arg
+from netzwerk.forms import date_arg, page_number
 from netzwerk.overview.blueprint import bp
 from netzwerk.overview.report import build_report
 from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
 from netzwerk.overview.services import (
+    activity_page,
     attention,
     by_field_of_action,
     by_municipality,
     coming_milestones,
     dormant_groups,
-    group_activity,
     last_quarters,
-    next_quarter,
     projects_by_status,
-    quarter_start,
 )
 from netzwerk.overview.tile_map import COLUMNS, ROWS
-from netzwerk.partners.services.freshness import stale_partnerships
+from netzwerk.partners.services.freshness import stale_partnership_count, stale_partnerships
 from netzwerk.scheduler.services import scheduler_state
 
 
@@ -30,8 +28,8 @@ from netzwerk.scheduler.services import scheduler_state
 @admin_required
 def index():
     quarters = last_quarters(4)
-    activity = group_activity(quarter_start(quarters[0]), quarter_start(next_quarter(quarters[-1])))
     municipalities, balance = by_municipality()
+    dormant_count, dormant = dormant_groups()
     return render_template(
         "overview/index.html",
         fields=by_field_of_action(),
@@ -39,16 +37,19 @@ def index():
         balance=balance,
         grid=(COLUMNS, ROWS),
         quarters=quarters,
-        activity=activity,
-        dormant=dormant_groups(activity),
+        activity=activity_page(quarters, page_number("arbeitskreise")),
+        dormant=dormant,
+        dormant_count=dormant_count,
         attention=attention(),
-        stale_partners=stale_partnerships(),
+        stale_partners=stale_partnerships(limit=STALE_PARTNERS_SHOWN),
+        stale_count=stale_partnership_count(),
         scheduler=scheduler_state(),
         projects=projects_by_status(),
         milestones=coming_milestones(),
     )
 
 
+STALE_PARTNERS_SHOWN = 10  # partners with an old profile listed on the overview (all are counted)
 REPORT_CHART_GROUPS = 15  # bars in the report's chart of meetings per group
 
 REPORT_FORMATS = {

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock
@@ -59,20 +59,30 @@ def request_update(partnership: Partnership, requested_by: User | None) -> list[
     return recipients
 
 
-def stale_partnerships(now=None) -> list[Partnership]:
+def _stale(now=None):
     """Active partners whose profile was last updated (or asked for) longer than STALE_AFTER ago."""
     cutoff = (now or clock.now()) - STALE_AFTER
     last_touch = and_(
         (Partnership.profile_updated_at.is_(None)) | (Partnership.profile_updated_at < cutoff),
         (Partnership.update_requested_at.is_(None)) | (Partnership.update_requested_at < cutoff),
     )
-    return list(
-        db.session.scalars(
-            select(Partnership)
-            .where(Partnership.status == PartnerStatus.ACTIVE, last_touch)
-            .options(selectinload(Partnership.actor))
-        )
+    return and_(Partnership.status == PartnerStatus.ACTIVE, last_touch)
+
+
+def stale_partnerships(now=None, limit: int | None = None) -> list[Partnership]:
+    """The stale partners (see _stale), the longest untouched first; at most ``limit`` of them."""
+    query = (
+        select(Partnership)
+        .where(_stale(now))
+        .order_by(func.coalesce(Partnership.profile_updated_at, Partnership.created_at), Partnership.id)
+        .limit(limit)
+        .options(selectinload(Partnership.actor))
     )
+    return list(db.session.scalars(query))
+
+
+def stale_partnership_count(now=None) -> int:
+    return db.session.scalar(select(func.count()).select_from(Partnership).where(_stale(now))) or 0
 
 
 def send_yearly_reminders() -> list[User]:
