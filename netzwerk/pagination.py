@@ -33,3 +33,9 @@ def window(query: Select, page: int, size: int) -> Window:
     result = db.session.execute(query.offset((page - 1) * size).limit(size + 1))
     rows = result.scalars().all() if len(query.column_descriptions) == 1 else result.all()
     return Window(list(rows[:size]), page, len(rows) > size)
+
+
+def window_of(items: list, page: int, size: int) -> Window:
+    """Page ``page`` of a list already in memory (a computed result such as the network picture's tables)."""
+    start = (page - 1) * size
+    return Window(items[start : start + size], page, len(items) > start + size)

@@ -857,12 +857,30 @@ def test_500_nodes_render_in_chromium_under_the_csp(app, live_server, browser, m
     page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
     info = page.locator("#netzwerk-info")
     expect(info.get_by_role("heading")).to_have_text("Generierter Arbeitskreis 1")
-    expect(info).to_contain_text("Verbunden mit: Generierte Organisation")
+    expect(info).to_contain_text(re.compile(r"Verbunden mit: .*\d+ Akteure: Generierter Arbeitskreis 1"))
     expect(info.get_by_role("link", name="Seite öffnen: Generierter Arbeitskreis 1")).to_have_attribute(
         "href", re.compile(r"^/arbeitskreise/\d+$")
     )
     page.get_by_role("button", name="Vergrößern").click()
     page.screenshot(path=OUTPUT / "network-picture-500-selected.png")
+    # 450 actors are drawn as bundles: a click on the group's bundle leads to its actors one by one
+    bundle = page.evaluate(
+        "() => { const n = document.getElementById('netzwerkbild')._cyreg.cy"
+        ".nodes('[kind = \"buendel\"]').filter(n => n.data('label').endsWith(': Generierter Arbeitskreis 1'))[0];"
+        " return {position: n.renderedPosition(), label: n.data('label')}; }"
+    )
+    page.get_by_role("button", name="Alles zeigen").click()
+    bundle_at = page.evaluate(
+        "(label) => document.getElementById('netzwerkbild')._cyreg.cy.nodes().filter(n => n.data('label') === label)"
+        "[0].renderedPosition()",
+        bundle["label"],
+    )
+    page.mouse.click(box["x"] + bundle_at["x"], box["y"] + bundle_at["y"])
+    expect(info.get_by_role("heading")).to_have_text(bundle["label"])
+    info.get_by_role("link", name=f"Einzeln zeigen: {bundle['label']}").click()
+    expect(page.locator("#netzwerkbild[data-layout='done']")).to_be_attached(timeout=30_000)
+    expect(page.get_by_text("Ausschnitt: Generierter Arbeitskreis 1 und seine Beteiligten.")).to_be_visible()
+    page.locator("#netzwerkbild").screenshot(path=OUTPUT / "network-picture-500-opened.png")
     context.close()
     assert problems == []
     assert layout_ms < 15_000

@@ -2,6 +2,7 @@
 filters, access and a bounded number of queries. 500 nodes drawn in Chromium: tests/test_browser.py."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,7 +122,7 @@ def small(app, make_user):
         factories.partner_link(factories.partnership(p), group=g1, about="Beratung")
         factories.project(title="V", field_of_action_id=field["Wissen und Technologie"].id, actors=[b], groups=[g2])
         db.session.commit()
-        return {"zuzug": field["Zuzugsregion"].id, "ergolding": place["Ergolding"]}
+        return {"zuzug": field["Zuzugsregion"].id, "ergolding": place["Ergolding"], "g2": g2.id}
 
 
 def edge_names(picture) -> list[str]:
@@ -164,6 +165,8 @@ def test_partners_linked_both_ways_are_one_edge_and_ended_links_none(app):
         # a municipality keeps its actors and the groups and projects they take part in
         ({"municipality_id": "ergolding"}, ["B", "C", "G2", "V"], ["B-G2", "B-V", "G2-V"], []),
         ({"area": "city"}, ["A", "G1", "G2"], ["A-G1", "A-G2"], ["A"]),
+        # one group (a bundle opened): the group and those taking part in it
+        ({"group_id": "g2"}, ["A", "B", "G2"], ["A-G2", "B-G2"], []),
         (
             {"kinds": frozenset({"akteur", "arbeitskreis"})},
             ["A", "B", "C", "G1", "G2"],
@@ -185,7 +188,7 @@ def test_filters_from_the_address_and_bad_values(app, small, as_role):
     manager, _user = as_role("admin")
     data = manager.get(f"{URL}.json?gemeinde={small['ergolding']}&art=akteur&art=arbeitskreis").get_json()
     assert sorted(n["data"]["label"] for n in data["nodes"]) == ["B", "C", "G2"]
-    assert data["figures"]["unlinked"] == [next(n["data"]["id"] for n in data["nodes"] if n["data"]["label"] == "C")]
+    assert data["figures"]["unlinked"] == 1 and data["figures"]["bundled_by"] is None  # few actors: each drawn
     page = manager.get(f"{URL}?handlungsfeld={small['zuzug']}")
     assert page.status_code == 200 and f'<option value="{small["zuzug"]}" selected>' in page.text
     for junk in ("handlungsfeld=abc", "gemeinde=99999999999", "gebiet=mond", "art=alles", "gebiet=%00", "art=%00"):
@@ -258,3 +261,61 @@ def test_queries_stay_the_same_with_ten_times_the_demo_data(app, demo):
     assert count_queries(app, client, URL) == few
     assert count_queries(app, client, f"{URL}?gebiet=county&handlungsfeld=4") == few_filtered
     assert count_queries(app, client, f"{URL}.json") == count_queries(app, client, f"{URL}.json?art=akteur")
+
+
+# --- Bundles: readable at real size -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def large(app, demo):
+    grow_network(app, actors=960, groups=40, partners=60, projects=20)
+
+
+def test_many_actors_are_drawn_in_bundles_each_a_click_from_its_actors(app, large, as_role):
+    manager, _user = as_role("admin")
+    page = manager.get(URL)
+    assert page.status_code == 200 and len(page.data) < 300_000, len(page.data)
+    data = manager.get(f"{URL}.json").get_json()
+    assert data["figures"]["bundled_by"] == "arbeitskreis" and len(str(data)) < 300_000
+    drawn = {n["data"]["kind"] for n in data["nodes"]}
+    assert "akteur" not in drawn and {"arbeitskreis", "partner", "vorhaben", "buendel"} <= drawn
+    bundle = next(n["data"] for n in data["nodes"] if n["data"]["label"].endswith(": Generierter Arbeitskreis 3"))
+    count = int(bundle["label"].split()[0])
+    group_id = int(bundle["url"].rsplit("arbeitskreis=", 1)[1])
+    lines = [e["data"] for e in data["edges"] if e["data"]["source"] == bundle["id"]]
+    assert lines == [{**lines[0], "target": f"g{group_id}", "weight": count, "relation": "mitgliedschaft"}]
+    opened = manager.get(f"{URL}.json?arbeitskreis={group_id}").get_json()
+    actors = [n for n in opened["nodes"] if n["data"]["kind"] == "akteur"]
+    assert opened["figures"]["bundled_by"] is None and len(actors) == count  # each actor drawn
+    lonely = next(n["data"] for n in data["nodes"] if n["data"]["id"] == "bx")
+    assert lonely["unlinked"] and lonely["url"] == "#ohne-verbindung"
+
+
+@pytest.mark.parametrize("by, key_prefix", [("gemeinde", "bm"), ("handlungsfeld", "bf")])
+def test_bundles_by_municipality_or_field_link_to_the_groups_of_their_actors(app, large, as_role, by, key_prefix):
+    manager, _user = as_role("admin")
+    data = manager.get(f"{URL}.json?buendeln={by}").get_json()
+    bundles = [n["data"] for n in data["nodes"] if n["data"]["kind"] == "buendel" and n["data"]["id"] != "bx"]
+    assert bundles and all(b["id"].startswith(key_prefix) for b in bundles)
+    first = bundles[0]
+    assert f"{by}=" in first["url"] and f"buendeln={by}" in first["url"]  # a click keeps the chosen bundling
+    weights = [e["data"]["weight"] for e in data["edges"] if e["data"]["source"] == first["id"]]
+    assert weights and max(weights) <= int(first["label"].split()[0])
+
+
+def test_the_tables_below_a_large_picture_come_in_pages(app, large, as_role):
+    manager, _user = as_role("admin")
+    first = manager.get(URL).text
+    assert first.count('<tr>\n      <th scope="row">') <= 2 * 50  # two tables of at most 50 rows
+    assert "Seiten der Akteure und Partnerorganisationen" in first and "seite_akteure=2" in first
+    second = manager.get(f"{URL}?seite_akteure=2").text
+    assert "Vorherige Seite" in second
+    assert re.search(r"und \d+ weitere", first)  # a group's actors beyond the first ten are counted
+
+
+def test_bundled_pages_cost_the_same_queries_as_the_demo(app, demo):
+    client = app.test_client()
+    assert login(client, "manager@example.org", "landshut-demo").status_code == 302
+    few = [count_queries(app, client, url) for url in (URL, f"{URL}.json")]
+    grow_network(app, actors=960, groups=40, partners=60, projects=20)
+    assert [count_queries(app, client, url) for url in (URL, f"{URL}.json?buendeln=gemeinde")] == few

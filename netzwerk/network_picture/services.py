@@ -4,9 +4,14 @@ Nodes are actors, partner organisations (actors with a partnership), working gro
 (Vorhaben). Edges: an actor takes part in a group (a current membership of a person representing it), a
 partner is linked to a group or an actor (a current Kooperation), an actor or a group takes part in a project.
 Everything is read with a fixed number of column queries (no ORM objects per row), so the page costs the same
-number of queries for 100 or 5,000 actors."""
+number of queries for 100 or 5,000 actors.
 
-from collections import defaultdict
+What is drawn stays readable at any size: up to DETAIL_LIMIT actors each is a node of its own; beyond that,
+groups, projects and partners remain the map and the actors are drawn as bundles (per group or project they take
+part in, per municipality or per field of action), each a click away from the filtered picture that shows its
+actors one by one."""
+
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -23,6 +28,9 @@ ACTOR, PARTNER, GROUP, PROJECT = "akteur", "partner", "arbeitskreis", "vorhaben"
 KINDS = (GROUP, PROJECT, PARTNER, ACTOR)
 VENUES = frozenset({GROUP, PROJECT})  # where one takes part
 MEMBERSHIP, COOPERATION, PROJECT_PART = "mitgliedschaft", "kooperation", "vorhaben"
+DETAIL_LIMIT = 150  # actors drawn one by one; with more, they are drawn as bundles
+BY_VENUE, BY_PLACE, BY_FIELD = "arbeitskreis", "gemeinde", "handlungsfeld"  # how actors are bundled
+BUNDLINGS = (BY_VENUE, BY_PLACE, BY_FIELD)
 
 
 @dataclass
@@ -31,6 +39,7 @@ class PictureFilter:
     municipality_id: int | None = None
     area: str = ""  # an Area code, or "" for both
     kinds: frozenset[str] = frozenset(KINDS)
+    group_id: int | None = None  # one group and those taking part in it (a bundle opened)
 
     @property
     def by_place(self) -> bool:
@@ -189,12 +198,18 @@ def keep(nodes: dict[str, Node], wanted: PictureFilter) -> set[str]:
     field and the actors taking part in those groups and projects; a municipality or area keeps its actors and
     the groups and projects they take part in; the kinds then hide whole kinds of nodes."""
     field_id = wanted.field_of_action_id
-    venues = {k for k, n in nodes.items() if n.is_venue and (not field_id or field_id in n.field_ids)}
+    group = f"g{wanted.group_id}" if wanted.group_id else None
+    venues = {
+        k
+        for k, n in nodes.items()
+        if n.is_venue and (not field_id or field_id in n.field_ids) and (not group or k == group)
+    }
     participants = set()
     for key, node in nodes.items():
         if node.is_venue or (wanted.by_place and not matches_place(node, wanted)):
             continue
-        if not field_id or field_id in node.field_ids or any(n.key in venues for n in node.neighbours):
+        linked = any(n.key in venues for n in node.neighbours)
+        if linked or (not group and (not field_id or field_id in node.field_ids)):
             participants.add(key)
     if wanted.by_place:
         venues = {k for k in venues if any(n.key in participants for n in nodes[k].neighbours)}
@@ -239,3 +254,96 @@ def network_picture(wanted: PictureFilter | None = None, on: date | None = None)
     bridges = [n for n in ordered if n.kind != GROUP and len(n.groups) >= 2]
     unlinked = [n for n in ordered if not n.neighbours]
     return NetworkPicture(ordered, edges, parts, bridges, unlinked)
+
+
+# --- Drawing: actors one by one or in bundles -----------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Bundle:
+    """Actors drawn as one node: those taking part in one group, project or partner's Kooperation, or those
+    of one municipality or field of action, or those without any link."""
+
+    key: str  # "b" + the hub's key ("bg3"), "bm12" (municipality), "bf2" (field), "bx" (no link)
+    label: str
+    actors: list[Node] = field(default_factory=list)
+    hubs: Counter = field(default_factory=Counter)  # hub key → how many of the bundle's actors are linked to it
+    hub: Node | None = None  # the group, project or partner the bundle hangs on (bundles by venue)
+    zoom: dict = field(default_factory=dict)  # the picture's filter that shows these actors one by one
+
+    @property
+    def size(self) -> int:
+        return len(self.actors)
+
+
+@dataclass
+class Drawing:
+    """What the picture draws: nodes one by one, bundles of actors, and the lines between them (weight: how
+    many actors a bundle's line stands for)."""
+
+    nodes: list[Node]
+    bundles: list[Bundle]
+    edges: list[tuple[str, str, str, int]]  # (key, key, relation, weight)
+    bundled_by: str | None  # None: every actor is drawn
+
+
+def relation_of(hub: Node) -> str:
+    return {GROUP: MEMBERSHIP, PROJECT: PROJECT_PART}.get(hub.kind, COOPERATION)
+
+
+def strongest(relations) -> str:
+    """The one relation an edge is drawn as (a membership outweighs a Kooperation, which outweighs a project)."""
+    return next(r for r in (MEMBERSHIP, COOPERATION, PROJECT_PART) if r in relations)
+
+
+def drawing(picture: NetworkPicture, by: str = BY_VENUE, field_names: dict[int, str] | None = None) -> Drawing:
+    """The picture as drawn: every node while it has at most DETAIL_LIMIT actors, else the actors in bundles."""
+    actors = picture.of_kind(ACTOR)
+    if len(actors) <= DETAIL_LIMIT:
+        edges = [(a.key, b.key, strongest(how), 1) for a, b, how in picture.edges]
+        return Drawing(picture.nodes, [], edges, None)
+    shown = [n for n in picture.nodes if n.kind != ACTOR]
+    keys = {n.key for n in shown}
+    edges = [(a.key, b.key, strongest(how), 1) for a, b, how in picture.edges if a.key in keys and b.key in keys]
+    bundles = bundle(actors, by, field_names or {})
+    for part in bundles:
+        edges.extend(
+            (part.key, hub, relation_of(picture_node), weight) for hub, weight, picture_node in _hub_lines(part)
+        )
+    return Drawing(shown, bundles, edges, by)
+
+
+def _hub_lines(part: Bundle):
+    nodes = {n.key: n for actor in part.actors for n in actor.neighbours}
+    return [(hub, weight, nodes[hub]) for hub, weight in sorted(part.hubs.items())]
+
+
+def bundle(actors: list[Node], by: str, field_names: dict[int, str]) -> list[Bundle]:
+    """The actors in bundles, the largest first; those without a link in one bundle of their own."""
+    parts: dict[str, Bundle] = {}
+    lonely = Bundle("bx", "")
+    for actor in actors:
+        hubs = [n for n in actor.neighbours if n.kind != ACTOR]
+        if not hubs:
+            lonely.actors.append(actor)
+            continue
+        for key, label, zoom, hub in _bundles_of(actor, hubs, by, field_names):
+            part = parts.setdefault(key, Bundle(key, label, zoom=zoom, hub=hub))
+            part.actors.append(actor)
+            if by != BY_VENUE:
+                part.hubs.update(h.key for h in hubs)
+            elif hub is not None:
+                part.hubs[hub.key] += 1
+    ordered = sorted(parts.values(), key=lambda b: (-b.size, b.label.casefold(), b.key))
+    return ordered + ([lonely] if lonely.actors else [])
+
+
+def _bundles_of(actor: Node, hubs: list[Node], by: str, field_names: dict[int, str]):
+    """(key, label, zoom filter, hub) of each bundle an actor is drawn in."""
+    if by == BY_PLACE:
+        return [(f"bm{actor.municipality_id or 0}", actor.municipality or "", {BY_PLACE: actor.municipality_id}, None)]
+    if by == BY_FIELD:
+        if not actor.field_ids:
+            return [("bf0", "", {}, None)]
+        return [(f"bf{f}", field_names.get(f, ""), {BY_FIELD: f}, None) for f in sorted(actor.field_ids)]
+    return [(f"b{hub.key}", hub.name, {BY_VENUE: hub.id} if hub.kind == GROUP else {}, hub) for hub in hubs]

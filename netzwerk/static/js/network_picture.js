@@ -11,8 +11,9 @@
   var labels = container.dataset;
   var started = performance.now();
 
-  var COLOURS = { arbeitskreis: "#1d3f6e", vorhaben: "#6a1b9a", partner: "#a34400", akteur: "#1e6b35" };
-  var SHAPES = { arbeitskreis: "round-rectangle", vorhaben: "diamond", partner: "hexagon", akteur: "ellipse" };
+  // a bundle stands for many actors: the actors' green, drawn as a ring (see the style below)
+  var COLOURS = { arbeitskreis: "#1d3f6e", vorhaben: "#6a1b9a", partner: "#a34400", akteur: "#1e6b35", buendel: "#d7eadc" };
+  var SHAPES = { arbeitskreis: "round-rectangle", vorhaben: "diamond", partner: "hexagon", akteur: "ellipse", buendel: "ellipse" };
   var EDGES = { mitgliedschaft: ["#5f6b78", "solid"], kooperation: ["#a34400", "dashed"], vorhaben: ["#6a1b9a", "dotted"] };
 
   var style = [
@@ -26,8 +27,11 @@
         label: "data(label)",
         "font-size": 11,
         color: "#1b1f24",
-        "text-valign": "bottom",
-        "text-margin-y": "data(labelOffset)",
+        // a leaf on a ring writes its name outwards (placeOnRings), so neighbours' names do not cross
+        "text-valign": function (n) { return n.data("valign") || "bottom"; },
+        "text-halign": function (n) { return n.data("halign") || "center"; },
+        "text-margin-y": function (n) { return n.data("valign") === "center" ? 0 : n.data("labelOffset"); },
+        "text-margin-x": function (n) { return { left: -4, right: 4 }[n.data("halign")] || 0; },
         "text-wrap": "ellipsis",
         "text-max-width": 140,
         "text-outline-color": "#ffffff",
@@ -41,21 +45,28 @@
       style: { "font-size": 18, "font-weight": "bold", "min-zoomed-font-size": 5, "text-wrap": "wrap", "text-max-width": 200 }
     },
     { selector: 'node[kind = "partner"]', style: { "font-size": 12, "font-weight": "bold", "min-zoomed-font-size": 7 } },
+    {
+      selector: 'node[kind = "buendel"]',
+      style: { "border-width": 3, "border-color": "#1e6b35", "font-size": 12, "min-zoomed-font-size": 6, "text-max-width": 160 }
+    },
     // a black double ring: visible on every fill colour and without telling colours apart
     { selector: "node[?bridge]", style: { "border-width": 6, "border-style": "double", "border-color": "#000000", "min-zoomed-font-size": 6 } },
     { selector: "node[?unlinked]", style: { "background-color": "#6b6b6b", "text-max-width": 100 } },
     {
       selector: "edge",
       style: {
-        width: 1.5,
+        // a bundle's line stands for as many links as it has actors behind it
+        width: function (e) { return Math.min(8, 1.5 + Math.sqrt(e.data("weight") || 1) - 1); },
         "curve-style": "straight",
         "line-color": function (e) { return EDGES[e.data("relation")][0]; },
         "line-style": function (e) { return EDGES[e.data("relation")][1]; },
         opacity: 0.7
       }
     },
+    // names on inner rings would cover the outer ring: shown on hover or selection
+    { selector: "node[?innerRing]", style: { "text-opacity": 0 } },
     { selector: ".faded", style: { opacity: 0.12 } },
-    { selector: "node.hover, node:selected", style: { "min-zoomed-font-size": 0, "z-index": 10 } },
+    { selector: "node.hover, node:selected", style: { "min-zoomed-font-size": 0, "z-index": 10, "text-opacity": 1 } },
     { selector: "node:selected", style: { "overlay-color": "#ffbf47", "overlay-opacity": 0.5, "overlay-padding": 6 } },
     { selector: "edge.near", style: { opacity: 1, width: 3 } }
   ];
@@ -79,23 +90,44 @@
   // Nodes linked to exactly one hub (most actors: one group) sit on rings around it; the radius of a hub's
   // outermost ring.
   function ringRadius(hub, count) {
-    var radius = hub.data("size") / 2 + RING_GAP;
+    var radius = firstRing(hub, count);
     while (count > 0) {
-      count -= Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP));
+      count -= ringCapacity(radius, count);
       if (count > 0) radius += RING_GAP;
     }
     return radius;
   }
 
+  // Up to ONE_RING leaves share one ring, as wide as they need, so every name can be written outwards.
+  var ONE_RING = 40;
+  function firstRing(hub, count) {
+    var base = hub.data("size") / 2 + RING_GAP;
+    return count <= ONE_RING ? Math.max(base, (count * RING_GAP) / (2 * Math.PI)) : base;
+  }
+  function ringCapacity(radius, left) {
+    return left <= ONE_RING && radius >= (left * RING_GAP) / (2 * Math.PI) ? left : Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP));
+  }
+
   function placeOnRings(hub, leaves) {
     var centre = hub.position();
-    var radius = hub.data("size") / 2 + RING_GAP;
+    var radius = firstRing(hub, leaves.length);
     var index = 0;
     while (index < leaves.length) {
-      var fits = Math.min(leaves.length - index, Math.max(6, Math.floor((2 * Math.PI * radius) / RING_GAP)));
+      var fits = Math.min(leaves.length - index, ringCapacity(radius, leaves.length - index));
       for (var i = 0; i < fits; i += 1) {
         var angle = (2 * Math.PI * i) / fits;
-        leaves[index + i].position({ x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) });
+        var cos = Math.cos(angle), sin = Math.sin(angle);
+        leaves[index + i].position({ x: centre.x + radius * cos, y: centre.y + radius * sin });
+        // only the outer ring writes outwards; inner rings keep their names for a zoom in or a click
+        var outer = index + fits >= leaves.length;
+        // names at the very top and bottom would run into each other and into the hub's own name: they show
+        // on hover or selection, as the names of inner rings do
+        var side = outer && Math.abs(cos) > 0.2;
+        leaves[index + i].data({
+          halign: side ? (cos > 0 ? "right" : "left") : "center",
+          valign: side ? "center" : (sin < 0 ? "top" : "bottom"),
+          innerRing: !side
+        });
       }
       index += fits;
       radius += RING_GAP;
@@ -121,7 +153,7 @@
     core.forEach(function (hub) {
       room[hub.id()] = ringRadius(hub, (leavesOf[hub.id()] || []).length);
       // a hub's name goes below its rings, where no leaf covers it
-      if (leavesOf[hub.id()]) hub.data("labelOffset", room[hub.id()] - hub.data("size") / 2 + 4);
+      if (leavesOf[hub.id()]) hub.data("labelOffset", room[hub.id()] - hub.data("size") / 2 + 14);
       // while the force layout runs, a hub is as large as its rings, so no other node lands on them
       hub.data({ drawnSize: hub.data("size"), size: 2 * room[hub.id()] });
     });
@@ -145,7 +177,7 @@
           sort: byName
         }).run();
       }
-      cy.fit(undefined, 20);
+      fitReadable();
       container.dataset.layoutMs = String(Math.round(performance.now() - started));
       container.dataset.layout = "done";
     };
@@ -166,6 +198,14 @@
     layout.run();
   }
 
+  // the whole picture, but never magnified beyond its natural size (a small picture would show huge, crossing
+  // names)
+  function fitReadable() {
+    cy.fit(undefined, 20);
+    if (cy.zoom() > 1) cy.zoom({ level: 1, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
+    if (cy.zoom() === 1) cy.center();
+  }
+
   function text(tag, content) {
     var element = document.createElement(tag);
     element.textContent = content;
@@ -184,7 +224,8 @@
     var shown = names.slice(0, 20).join(", ");
     if (names.length > 20) shown += " " + labels.moreLabel.replace("{n}", String(names.length - 20));
     info.appendChild(text("p", labels.linkedLabel + ": " + (names.length ? shown : labels.noneLabel)));
-    var link = text("a", labels.openLabel + ": " + node.data("label"));
+    var opens = node.data("kind") === "buendel" ? labels.bundleLabel : labels.openLabel;
+    var link = text("a", opens + ": " + node.data("label"));
     link.href = node.data("url");
     var paragraph = document.createElement("p");
     paragraph.appendChild(link);
@@ -224,7 +265,7 @@
     var button = event.target.closest("button[data-zoom]");
     if (!button) return;
     var centre = { x: container.clientWidth / 2, y: container.clientHeight / 2 };
-    if (button.dataset.zoom === "fit") cy.fit(undefined, 20);
+    if (button.dataset.zoom === "fit") fitReadable();
     else cy.zoom({ level: cy.zoom() * (button.dataset.zoom === "in" ? 1.5 : 1 / 1.5), renderedPosition: centre });
   });
 
