@@ -92,12 +92,13 @@ test: system-deps js-deps install translations lint
 	tests/run-both-databases -n 2 --dist loadfile
 
 # The long benchmarks, outside `make test` (the folder bench/ would otherwise shadow this target).
+# BENCH_FRACTION=0.1 builds a tenth of Landshut ×10 for a quick look.
+BENCH_FRACTION ?= 1
 bench: install translations
 	@command -v wrk >/dev/null || $(call apt_install,wrk)
-	$(BIN)/python -m bench.pages --db sqlite
-	$(BIN)/python -m bench.pages --db postgresql
+	$(BIN)/python -m bench.pages --db sqlite --fraction $(BENCH_FRACTION)
+	$(BIN)/python -m bench.pages --db postgresql --fraction $(BENCH_FRACTION)
 	$(BIN)/python -m bench.mail_outbox
-	$(BIN)/python -m bench.generate --scale 10
 	NETZWERK_WRITERS_SECONDS=30 $(BIN)/pytest --db=sqlite -q tests/test_parallel_writers.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=sqlite -q tests/test_properties.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest --db=postgresql -q tests/test_properties.py

@@ -1,13 +1,13 @@
 """Benchmark: the main pages under load, on the demo and on the region × N, side by side in one run.
 
-For each size it builds a fresh database (the demo, then ``build_region`` for the rest), serves it with gunicorn
+For each size it builds a fresh database (the demo, then Landshut ×10 from bench/landshut.py), serves it with gunicorn
 (one worker per core, as in production), logs in per role over HTTP and drives every page with wrk (8
 connections). ``/healthz`` runs first as the ceiling of the same run. Per page it prints req/s, p50/p99, the
 share of ``/healthz``, the page's bytes and its SQL queries per request (counted in-process on the same
 database), and at the end the ×N/×1 ratio; it writes ``bench/results/<date>-<db>.json`` with its chart (.svg,
 bench/chart.py) and records the RSS of each worker after the run.
 
-    python -m bench.pages [--scale 10] [--seconds 5] [--db sqlite|postgresql]   (``make bench`` runs both)
+    python -m bench.pages [--fraction 1.0] [--seconds 5] [--db sqlite|postgresql]   (``make bench`` runs both)
 """
 
 import argparse
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chart import write_chart  # noqa: E402
-from bench.generate import build_region  # noqa: E402
+from bench.landshut import build_landshut  # noqa: E402
 from netzwerk import clock, create_app  # noqa: E402
 from netzwerk.actors.models import Actor  # noqa: E402
 from netzwerk.auth.models import User  # noqa: E402
@@ -42,6 +42,7 @@ from netzwerk.extensions import db  # noqa: E402
 from netzwerk.groups.models import Membership  # noqa: E402
 from netzwerk.meetings.models import Invitation, Meeting  # noqa: E402
 from netzwerk.unit_of_work import unit_of_work  # noqa: E402
+from tests import factories  # noqa: E402
 from tests.postgres import postgres_cluster  # noqa: E402
 
 LOGINS = {"manager": "manager@example.org", "member": "mitglied@example.org", "partner": "partner@example.org"}
@@ -56,13 +57,16 @@ def pages(ids: dict) -> list[tuple[str, str | None, str]]:
         ("Meine Termine", "member", "/termine/"),
         ("month view", "member", "/termine/kalender"),
         ("meeting page", "member", f"/termine/{ids['meeting']}"),
+        ("meeting, 300 invited", "manager", f"/termine/{ids['conference']}"),
         ("group page", "member", f"/arbeitskreise/{ids['group']}"),
         ("groups list", "member", "/arbeitskreise/"),
         ("actor list", "manager", "/akteure/"),
         ("actor search", "manager", "/akteure/?q=Betrieb"),
+        ("actor filters", "manager", "/akteure/?gebiet=county&art=company&handlungsfeld=2"),
         ("actor page", "manager", f"/akteure/{ids['actor']}"),
         ("personal feed", None, ids["feed"]),
         ("start (partner)", "partner", "/"),
+        ("partner profile", "partner", "/partner/profil"),
         ("Termine (manager)", "manager", "/termine/"),
         ("overview", "manager", "/uebersicht/"),
         ("network picture", "manager", "/uebersicht/netzwerkbild"),
@@ -82,26 +86,47 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build(url: str, scale: int) -> dict:
-    """A fresh database with the demo and (scale - 1) more copies of the region; the ids the pages need."""
+def build(url: str, scale: int, fraction: float = 1.0) -> dict:
+    """A fresh database with the demo, at scale 10 also "Landshut ×10" (bench/landshut.py at ``fraction`` of
+    its sizes, the demo member in six of its groups for ten years), and at both sizes a conference of 300
+    invited people; the ids the pages need."""
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
     with app.app_context():
         upgrade()
         began = time.perf_counter()
         with unit_of_work():
             load_demo()
-        if scale > 1:
-            build_region(scale - 1)
-            db.session.commit()
         member = db.session.scalar(select(User).where(User.email == LOGINS["member"]))
-        own_meetings = select(Invitation.meeting_id).where(Invitation.user_id == member.id)
+        member_id = member.id
+        if scale > 1:
+            build_landshut(fraction, member_id=member_id)
+        conference = add_conference(invited=300)
+        db.session.commit()
+        own_meetings = select(Invitation.meeting_id).where(Invitation.user_id == member_id)
         ids = {
             "meeting": db.session.scalar(select(Meeting.id).where(Meeting.id.in_(own_meetings)).limit(1)),
-            "group": db.session.scalar(select(Membership.group_id).where(Membership.user_id == member.id).limit(1)),
+            "conference": conference,
+            "group": db.session.scalar(select(Membership.group_id).where(Membership.user_id == member_id).limit(1)),
             "actor": db.session.scalar(select(Actor.id).order_by(Actor.id).limit(1)),
             "built_seconds": round(time.perf_counter() - began, 1),
         }
     return ids
+
+
+def add_conference(invited: int) -> int:
+    """A Regionalkonferenz in two weeks with ``invited`` people invited, a third of whom said yes."""
+    with factories.batch():
+        people = [
+            factories.user(name=f"Gast {n}", email=f"gast{n}@konferenz.example", password=None) for n in range(invited)
+        ]
+        group = factories.group(name="Regionalkonferenz", members=people)
+        conference = factories.meeting(
+            group,
+            title="Regionalkonferenz Landshut",
+            starts_at=factories.in_days(14, hour=9),
+            answers={person: ("yes", None, "no")[n % 3] for n, person in enumerate(people)},
+        )
+    return conference.id
 
 
 def queries_per_page(url: str, todo: list[tuple[str, str | None, str]]) -> dict[str, tuple[int, int, int]]:
@@ -168,8 +193,8 @@ def worker_rss_mb(master: int) -> list[float]:
     return [round(int(kb) / 1024, 1) for kb in rss.split()]
 
 
-def measure(url: str, scale: int, seconds: int) -> dict:
-    ids = build(url, scale)
+def measure(url: str, scale: int, seconds: int, fraction: float = 1.0) -> dict:
+    ids = build(url, scale, fraction)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NETZWERK_CONFIG": "development", "DATABASE_URL": url, "SECRET_KEY": SECRET, "PORT": str(port)}
@@ -237,7 +262,7 @@ def table(runs: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--fraction", type=float, default=1.0, help="of Landshut ×10's sizes, for a quick run")
     parser.add_argument("--seconds", type=int, default=5, help="wrk's duration per page")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
@@ -253,12 +278,18 @@ def main() -> None:
 
 def report(args, database_for) -> None:
     runs = []
-    for scale in (1, args.scale):
+    for scale in (1, 10):
         url = database_for(scale)
         print(f"Landshut × {scale} ({args.db}):", flush=True)
-        runs.append(measure(url, scale, args.seconds))
+        runs.append(measure(url, scale, args.seconds, args.fraction))
     print(table(runs))
-    result = {"date": f"{clock.now():%Y-%m-%d %H:%M} UTC", "database": args.db, "cores": os.cpu_count(), "runs": runs}
+    result = {
+        "date": f"{clock.now():%Y-%m-%d %H:%M} UTC",
+        "database": args.db,
+        "cores": os.cpu_count(),
+        "fraction": args.fraction,
+        "runs": runs,
+    }
     out = ROOT / "bench" / "results" / f"{clock.today():%Y-%m-%d}-{args.db}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))

@@ -70,7 +70,7 @@ _batching = False
 @contextmanager
 def batch() -> Iterator[None]:
     """Inside, the factories add rows without a flush each (related rows go by object) and flush once at the
-    end: for generating thousands of rows (bench/generate.py). Ids exist only after the block."""
+    end: for generating thousands of rows (bench/landshut.py). Ids exist only after the block."""
     global _batching
     _batching = True
     try:

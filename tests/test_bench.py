@@ -1,45 +1,65 @@
-"""The benchmark's data generator (bench/generate.py) builds one demo's worth of the region per scale step."""
+"""The benchmark: Landshut ×10's generator (bench/landshut.py) builds the goal's shape at any fraction, the
+page benchmark reads wrk and reaches every page, the chart draws what the JSON holds."""
 
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 
 from sqlalchemy import func, select
 
 from bench.chart import chart
-from bench.generate import build_region, counts
+from bench.landshut import build_landshut, table_counts
 from bench.pages import LOGINS, SECRET, build, pages, parse_wrk, queries_per_page
-from netzwerk import create_app
+from netzwerk import clock, create_app
 from netzwerk.demo import DEMO_PASSWORD
 from netzwerk.extensions import db
-from netzwerk.meetings.models import Invitation
-from netzwerk.network_picture.services import network_picture
+from netzwerk.groups.models import Membership
+from netzwerk.meetings.models import Invitation, Meeting
+from tests import factories
+from tests.conftest import wipe
 
 
-def test_scale_one_is_the_demo_size_and_the_rows_hang_together(app):
+def shape() -> dict:
+    """What the generator decided, independent of ids: invitees per meeting, members per group."""
+    invited = db.session.execute(
+        select(Meeting.title, func.count(Invitation.id)).join(Invitation).group_by(Meeting.title)
+    ).all()
+    return {
+        "invited": sorted(invited),
+        "members": sorted(Counter(db.session.scalars(select(Membership.group_id))).values()),
+    }
+
+
+def test_a_hundredth_of_landshut_has_the_goals_shape(app):
     with app.app_context():
-        added = build_region(1)
-        db.session.commit()
-        assert added == {
-            "user_account": 18,
-            "actor": 109,
-            "contact_person": 109,
-            "working_group": 6,
-            "membership": 22,
-            "meeting": 12,
-            "invitation": 44,
-            "partnership": 7,
-            "partner_link": 7,
+        member = factories.create(app, factories.user, name="Mitglied seit Anfang")
+        added = build_landshut(0.01, seed=7, member_id=member)
+        assert {k: added[k] for k in ("user_account", "actor", "working_group", "meeting", "outgoing_mail")} == {
+            "user_account": 100,
+            "actor": 200,
+            "working_group": 10,
+            "meeting": 500,
+            "outgoing_mail": 10_000,
         }
-        assert counts() == {name: added[name] for name in counts()}
-        assert db.session.scalar(select(func.count()).where(Invitation.answer == "yes")) == 22  # the held meetings
-        assert len(network_picture().nodes) > 6  # groups, their members' actors and the partners are linked
+        assert (added["partnership"], added["poll"], added["audit_entry"]) == (1, 2, 1_000)
+        assert 5 * 500 * 0.6 <= added["invitation"] <= 15 * 500  # about ten per meeting
+        members = Counter(db.session.scalars(select(Membership.group_id)))
+        assert all(10 <= n <= 61 for n in members.values()), members  # 10-60, and the member in six of them
+        assert db.session.scalar(select(func.count()).where(Membership.user_id == member)) == 6
+        past = select(Invitation).join(Meeting).where(Meeting.starts_at < clock.now())
+        assert all(i.attendance for i in db.session.scalars(past.limit(200)))  # attendance on held meetings
+        years = {m.starts_at.year for m in db.session.scalars(select(Meeting))}
+        assert len(years) >= 10  # ten years of meetings
 
 
-def test_each_scale_step_adds_the_same_again_with_unique_names(app):
+def test_the_same_seed_builds_the_same_region(app):
     with app.app_context():
-        build_region(2)
-        db.session.commit()
-        assert counts()["actor"] == 2 * 109 and counts()["membership"] == 2 * 22
+        build_landshut(0.005, seed=3)
+        first = shape()
+    wipe(app)
+    with app.app_context():
+        build_landshut(0.005, seed=3)
+        assert shape() == first and table_counts()["meeting"] == 250
 
 
 WRK_REPORT = """Running 5s test @ http://127.0.0.1:8000/healthz
@@ -66,7 +86,7 @@ def test_the_page_benchmark_reads_wrk_and_every_page_answers_on_the_demo(tmp_pat
     ids["feed"] = re.search(r'(/kalender/[^"<\s]+\.ics)', member.get("/kalender/").text).group(1)
     answers = queries_per_page(url, pages(ids))
     assert {name: status for name, (_queries, _size, status) in answers.items()} == dict.fromkeys(answers, 200)
-    assert len(answers) == 22
+    assert len(answers) == 25
 
 
 def test_the_chart_has_two_bars_per_page_the_goal_line_and_every_figure():
