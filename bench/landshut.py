@@ -86,6 +86,11 @@ def build_landshut(fraction: float = 1.0, seed: int = 2026, member_id: int | Non
     return {name: count - before.get(name, 0) for name, count in table_counts().items()}
 
 
+def added_over_the_years(n: int, total: int):
+    """The registry grew evenly over the ten years: row n of total was added at this time."""
+    return clock.now() - timedelta(days=365 * YEARS) * (1 - n / total)
+
+
 def chunks(total: int, label: str):
     """(start, stop) of each chunk of ``total``, committed and forgotten after each (memory stays flat)."""
     progress = Progress(label, total)
@@ -104,7 +109,11 @@ def add_people(count: int) -> list[int]:
         with factories.batch():
             added = [
                 factories.user(
-                    name=f"Person {n}", email=f"person{n}@landshut.example", password=None, acknowledged=False
+                    name=f"Person {n}",
+                    email=f"person{n}@landshut.example",
+                    password=None,
+                    acknowledged=False,
+                    created_at=added_over_the_years(n, count),
                 )
                 for n in range(start, stop)
             ]
@@ -126,6 +135,7 @@ def add_actors(count: int, chance: random.Random) -> list[int]:
                     municipality_id=chance.choice(towns),
                     field_of_action_ids=chance.sample(fields, chance.choice((1, 1, 2))),
                     contacts=[{"name": f"Kontakt {n}", "email": f"kontakt{n}@landshut.example"}],
+                    created_at=added_over_the_years(n, count),
                 )
                 for n in range(start, stop)
             ]

@@ -198,3 +198,19 @@ def test_a_group_page_shows_a_page_of_meetings_each_way(app, make_user):
     later = client.get(f"{url}?kommende=2&vergangene=2").text
     assert re.findall(r"AK Jahre Sitzung (\d+)</a>", later) == ["11", "12", "23", "24"]
     assert count_queries(app, client, f"{url}?kommende=2") == count_queries(app, client, url)
+
+
+def test_a_meeting_still_going_on_leads_the_coming_ones_and_none_coming_is_an_empty_list(app, make_user):
+    member = make_user()
+    client = app.test_client()
+    login(client, member.email)
+    add_meetings(app, "AK Vorbei", [member], [days(-30), days(-3)])
+    coming = client.get("/termine/").text.split('id="vergangene"')[0].split('id="kommende"')[1]
+    assert "AK Vorbei" not in coming and 'class="empty"' in coming  # nothing ahead: an empty list
+    with app.app_context():
+        group = factories.group(name="AK Messe", members=[member])
+        factories.meeting(group, title="Messe, drei Tage", starts_at=days(-1), hours=72, invite=[member])
+        factories.meeting(group, title="Nachtreffen", starts_at=days(5), hours=1, invite=[member])
+        db.session.commit()
+    coming = client.get("/termine/").text.split('id="vergangene"')[0]
+    assert coming.index("Messe, drei Tage") < coming.index("Nachtreffen")  # begun yesterday, not over yet

@@ -48,7 +48,8 @@ class OutgoingMail(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not sent after this (a meeting's start)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than MAIL_CLAIM_TIMEOUT is dead
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last try, sent or not
+    # the last try, sent or not (indexed: /healthz and the overview ask for the latest)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def status_label(self):

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netzwerk import clock
@@ -52,12 +52,15 @@ def new_uid() -> str:
 
 
 class Meeting(db.Model):
+    # a group's meetings by date (its lists, its last meeting); also the index of the foreign key
+    __table_args__ = (Index("ix_meeting_group_starts", "group_id", "starts_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     # stored in UTC; entered and shown in Europe/Berlin (clock.to_local / clock.to_utc)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # lists split coming and past by it
     place: Mapped[str] = mapped_column(String(300), default="")
     room: Mapped[str] = mapped_column(String(100), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
