@@ -3,6 +3,7 @@ filters, access and a bounded number of queries. 500 nodes drawn in Chromium: te
 
 import random
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -319,3 +320,21 @@ def test_bundled_pages_cost_the_same_queries_as_the_demo(app, demo):
     few = [count_queries(app, client, url) for url in (URL, f"{URL}.json")]
     grow_network(app, actors=960, groups=40, partners=60, projects=20)
     assert [count_queries(app, client, url) for url in (URL, f"{URL}.json?buendeln=gemeinde")] == few
+
+
+def test_too_many_groups_are_drawn_per_field_of_action(app, large, as_role, monkeypatch):
+    from netzwerk.network_picture import services
+
+    monkeypatch.setattr(services, "VENUE_LIMIT", 30)  # the large network has 68 groups and projects
+    manager, _user = as_role("admin")
+    data = manager.get(f"{URL}.json").get_json()
+    kinds = Counter(n["data"]["kind"] for n in data["nodes"])
+    assert set(kinds) <= {"partner", "buendel-ak", "buendel"} and kinds["buendel-ak"] <= 8  # seven fields, or none
+    venues = [n["data"] for n in data["nodes"] if n["data"]["kind"] == "buendel-ak"]
+    assert sum(int(v["label"].split()[0]) for v in venues) == 68
+    field = next(v for v in venues if "handlungsfeld=" in v["url"])
+    lines = [e["data"] for e in data["edges"] if e["data"]["target"] == field["id"]]
+    assert {line["source"][:2] for line in lines} >= {"ba"}  # its actors' bundle hangs on it
+    opened = manager.get(field["url"].replace(URL, f"{URL}.json")).get_json()
+    assert not any(n["data"]["kind"] == "buendel-ak" for n in opened["nodes"])  # one field: its groups one by one
+    assert "68 Arbeitskreise und Vorhaben: Das Bild fasst sie" in manager.get(URL).text

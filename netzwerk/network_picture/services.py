@@ -11,7 +11,9 @@ groups, projects and partners remain the map and the actors are drawn as bundles
 part in, per municipality or per field of action), each a click away from the filtered picture that shows its
 actors one by one."""
 
+import gc
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -29,6 +31,7 @@ KINDS = (GROUP, PROJECT, PARTNER, ACTOR)
 VENUES = frozenset({GROUP, PROJECT})  # where one takes part
 MEMBERSHIP, COOPERATION, PROJECT_PART = "mitgliedschaft", "kooperation", "vorhaben"
 DETAIL_LIMIT = 150  # actors drawn one by one; with more, they are drawn as bundles
+VENUE_LIMIT = 150  # groups and projects drawn one by one; with more, per field of action
 BY_VENUE, BY_PLACE, BY_FIELD = "arbeitskreis", "gemeinde", "handlungsfeld"  # how actors are bundled
 BUNDLINGS = (BY_VENUE, BY_PLACE, BY_FIELD)
 
@@ -46,7 +49,7 @@ class PictureFilter:
         return bool(self.municipality_id or self.area)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     key: str  # unique in the picture: "a12" (actor or partner), "g3" (group), "v4" (project)
     kind: str
@@ -236,8 +239,25 @@ def components(nodes: list[Node]) -> list[list[Node]]:
     return parts
 
 
+@contextmanager
+def collector_paused():
+    """The graph is tens of thousands of linked objects: while they are built, Python's cycle collector would
+    walk them again and again (more than half the time at 20,000 actors). They go as a whole afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def network_picture(wanted: PictureFilter | None = None, on: date | None = None) -> NetworkPicture:
-    wanted = wanted or PictureFilter()
+    with collector_paused():
+        return _network_picture(wanted or PictureFilter(), on)
+
+
+def _network_picture(wanted: PictureFilter, on: date | None) -> NetworkPicture:
     all_nodes = read_nodes()
     all_edges = read_edges(on or clock.today())
     connect(all_nodes, all_edges)
@@ -262,18 +282,20 @@ def network_picture(wanted: PictureFilter | None = None, on: date | None = None)
 @dataclass(eq=False)
 class Bundle:
     """Actors drawn as one node: those taking part in one group, project or partner's Kooperation, or those
-    of one municipality or field of action, or those without any link."""
+    of one municipality or field of action, or those without any link. With too many groups to draw, also the
+    groups and projects of one field of action (``kind`` GROUP)."""
 
-    key: str  # "b" + the hub's key ("bg3"), "bm12" (municipality), "bf2" (field), "bx" (no link)
+    key: str  # "b" + the hub's key ("bg3"), "bm12" (municipality), "bf2" (field), "bx" (no link), "bv2" (venues)
     label: str
-    actors: list[Node] = field(default_factory=list)
+    members: list[Node] = field(default_factory=list)
+    kind: str = ACTOR  # what the members are: ACTOR, or GROUP for groups and projects
     hubs: Counter = field(default_factory=Counter)  # hub key → how many of the bundle's actors are linked to it
     hub: Node | None = None  # the group, project or partner the bundle hangs on (bundles by venue)
     zoom: dict = field(default_factory=dict)  # the picture's filter that shows these actors one by one
 
     @property
     def size(self) -> int:
-        return len(self.actors)
+        return len(self.members)
 
 
 @dataclass
@@ -285,6 +307,7 @@ class Drawing:
     bundles: list[Bundle]
     edges: list[tuple[str, str, str, int]]  # (key, key, relation, weight)
     bundled_by: str | None  # None: every actor is drawn
+    venues_bundled: bool = False  # groups and projects too, per field of action
 
 
 def relation_of(hub: Node) -> str:
@@ -299,6 +322,8 @@ def strongest(relations) -> str:
 def drawing(picture: NetworkPicture, by: str = BY_VENUE, field_names: dict[int, str] | None = None) -> Drawing:
     """The picture as drawn: every node while it has at most DETAIL_LIMIT actors, else the actors in bundles."""
     actors = picture.of_kind(ACTOR)
+    if len(picture.of_kind(GROUP, PROJECT)) > VENUE_LIMIT:
+        return by_field_of_action(picture, field_names or {})
     if len(actors) <= DETAIL_LIMIT:
         edges = [(a.key, b.key, strongest(how), 1) for a, b, how in picture.edges]
         return Drawing(picture.nodes, [], edges, None)
@@ -314,7 +339,7 @@ def drawing(picture: NetworkPicture, by: str = BY_VENUE, field_names: dict[int, 
 
 
 def _hub_lines(part: Bundle):
-    nodes = {n.key: n for actor in part.actors for n in actor.neighbours}
+    nodes = {n.key: n for actor in part.members for n in actor.neighbours}
     return [(hub, weight, nodes[hub]) for hub, weight in sorted(part.hubs.items())]
 
 
@@ -325,17 +350,17 @@ def bundle(actors: list[Node], by: str, field_names: dict[int, str]) -> list[Bun
     for actor in actors:
         hubs = [n for n in actor.neighbours if n.kind != ACTOR]
         if not hubs:
-            lonely.actors.append(actor)
+            lonely.members.append(actor)
             continue
         for key, label, zoom, hub in _bundles_of(actor, hubs, by, field_names):
             part = parts.setdefault(key, Bundle(key, label, zoom=zoom, hub=hub))
-            part.actors.append(actor)
+            part.members.append(actor)
             if by != BY_VENUE:
                 part.hubs.update(h.key for h in hubs)
             elif hub is not None:
                 part.hubs[hub.key] += 1
     ordered = sorted(parts.values(), key=lambda b: (-b.size, b.label.casefold(), b.key))
-    return ordered + ([lonely] if lonely.actors else [])
+    return ordered + ([lonely] if lonely.members else [])
 
 
 def _bundles_of(actor: Node, hubs: list[Node], by: str, field_names: dict[int, str]):
@@ -347,3 +372,53 @@ def _bundles_of(actor: Node, hubs: list[Node], by: str, field_names: dict[int, s
             return [("bf0", "", {}, None)]
         return [(f"bf{f}", field_names.get(f, ""), {BY_FIELD: f}, None) for f in sorted(actor.field_ids)]
     return [(f"b{hub.key}", hub.name, {BY_VENUE: hub.id} if hub.kind == GROUP else {}, hub) for hub in hubs]
+
+
+def by_field_of_action(picture: NetworkPicture, field_names: dict[int, str]) -> Drawing:
+    """More groups and projects than one picture can show: per field of action one node for its groups and
+    projects and one for the actors taking part in them; the partners stay, linked to the fields they work in.
+    A click on a field's node opens the picture of that field."""
+    venues: dict[int, Bundle] = {}
+    for venue in picture.of_kind(GROUP, PROJECT):
+        f = _main_field(venue)
+        venues.setdefault(f, Bundle(f"bv{f}", field_names.get(f, ""), kind=GROUP, zoom=_field_zoom(f))).members.append(
+            venue
+        )
+    taking_part: dict[int, Bundle] = {}
+    cooperating = Bundle("bk", "")  # actors linked to partners only
+    lonely = Bundle("bx", "")
+    lines: Counter = Counter()
+    partners = picture.of_kind(PARTNER)
+    relations = {frozenset((a.key, b.key)): strongest(how) for a, b, how in picture.edges}
+    for actor in picture.of_kind(ACTOR):
+        fields = {_main_field(n) for n in actor.neighbours if n.is_venue}
+        for f in fields:
+            taking_part.setdefault(f, Bundle(f"ba{f}", field_names.get(f, ""), zoom=_field_zoom(f))).members.append(
+                actor
+            )
+        if not fields and actor.neighbours:
+            cooperating.members.append(actor)
+            lines.update((cooperating.key, n.key, COOPERATION) for n in actor.neighbours if n.kind == PARTNER)
+        elif not actor.neighbours:
+            lonely.members.append(actor)
+    for f, part in taking_part.items():
+        lines[(part.key, f"bv{f}", MEMBERSHIP)] += part.size
+    for partner in partners:
+        for n in partner.neighbours:
+            if n.is_venue:
+                lines[(partner.key, f"bv{_main_field(n)}", relations[frozenset((partner.key, n.key))])] += 1
+            elif n.kind == PARTNER and partner.key < n.key:
+                lines[(partner.key, n.key, COOPERATION)] += 1
+    bundles = sorted(venues.values(), key=lambda b: -b.size) + sorted(taking_part.values(), key=lambda b: -b.size)
+    bundles += [part for part in (cooperating, lonely) if part.members]
+    edges = [(a, b, relation, weight) for (a, b, relation), weight in sorted(lines.items())]
+    return Drawing(partners, bundles, edges, BY_FIELD, venues_bundled=True)
+
+
+def _main_field(node: Node) -> int:
+    """The field of action a group or project is drawn under (0: none)."""
+    return min(node.field_ids) if node.field_ids else 0
+
+
+def _field_zoom(field_id: int) -> dict:
+    return {BY_FIELD: field_id} if field_id else {}

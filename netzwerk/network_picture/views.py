@@ -100,6 +100,8 @@ def node_size(node: Node) -> int:
 def bundle_label(part: Bundle) -> str:
     if part.key == "bx":
         return _("ohne Verbindung")
+    if part.key == "bk":
+        return _("nur in Kooperationen")
     if part.label:
         return part.label
     return _("ohne Gemeinde") if part.key.startswith("bm") else _("ohne Handlungsfeld")
@@ -137,19 +139,28 @@ def graph_data(drawn: Drawing, field_names: dict[int, str], bridges: set[str]) -
         }
         for n in drawn.nodes
     ]
-    bundle_kind = _("Akteure, gebündelt")
+    bundle_kinds = {ACTOR: _("Akteure, gebündelt"), GROUP: _("Arbeitskreise und Vorhaben, gebündelt")}
     for part in drawn.bundles:
         label = bundle_label(part)
+        if part.kind == GROUP:
+            text = ngettext(
+                "%(num)d Arbeitskreis oder Vorhaben: %(name)s",
+                "%(num)d Arbeitskreise und Vorhaben: %(name)s",
+                part.size,
+                name=label,
+            )
+        else:
+            text = ngettext("%(num)d Akteur: %(name)s", "%(num)d Akteure: %(name)s", part.size, name=label)
         nodes.append(
             {
                 "data": {
                     "id": part.key,
-                    "label": ngettext("%(num)d Akteur: %(name)s", "%(num)d Akteure: %(name)s", part.size, name=label),
-                    "kind": "buendel",
-                    "kindLabel": bundle_kind,
+                    "label": text,
+                    "kind": "buendel-ak" if part.kind == GROUP else "buendel",
+                    "kindLabel": bundle_kinds[part.kind],
                     "detail": "",
                     "url": bundle_url(part),
-                    "size": 18 + min(52, round(4 * sqrt(part.size))),
+                    "size": (34 if part.kind == GROUP else 18) + min(52, round(4 * sqrt(part.size))),
                     "labelOffset": 3,
                     "bridge": False,
                     "unlinked": part.key == "bx",

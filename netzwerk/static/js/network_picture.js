@@ -12,8 +12,8 @@
   var started = performance.now();
 
   // a bundle stands for many actors: the actors' green, drawn as a ring (see the style below)
-  var COLOURS = { arbeitskreis: "#1d3f6e", vorhaben: "#6a1b9a", partner: "#a34400", akteur: "#1e6b35", buendel: "#d7eadc" };
-  var SHAPES = { arbeitskreis: "round-rectangle", vorhaben: "diamond", partner: "hexagon", akteur: "ellipse", buendel: "ellipse" };
+  var COLOURS = { arbeitskreis: "#1d3f6e", vorhaben: "#6a1b9a", partner: "#a34400", akteur: "#1e6b35", buendel: "#d7eadc", "buendel-ak": "#1d3f6e" };
+  var SHAPES = { arbeitskreis: "round-rectangle", vorhaben: "diamond", partner: "hexagon", akteur: "ellipse", buendel: "ellipse", "buendel-ak": "round-rectangle" };
   var EDGES = { mitgliedschaft: ["#5f6b78", "solid"], kooperation: ["#a34400", "dashed"], vorhaben: ["#6a1b9a", "dotted"] };
 
   var style = [
@@ -41,7 +41,7 @@
       }
     },
     {
-      selector: 'node[kind = "arbeitskreis"], node[kind = "vorhaben"]',
+      selector: 'node[kind = "arbeitskreis"], node[kind = "vorhaben"], node[kind = "buendel-ak"]',
       style: { "font-size": 18, "font-weight": "bold", "min-zoomed-font-size": 5, "text-wrap": "wrap", "text-max-width": 200 }
     },
     { selector: 'node[kind = "partner"]', style: { "font-size": 12, "font-weight": "bold", "min-zoomed-font-size": 7 } },
@@ -138,6 +138,8 @@
   // hub taking the room of its rings; then the leaves on rings around their hub; the nodes without a link in
   // a compact grid below. Laying out only the core keeps 500 or 1,000 nodes fast (the force layout costs the
   // square of its nodes) and shows every group as a hub with its actors around it.
+  var fieldsBundled = cy.nodes('[kind = "buendel-ak"]').nonempty();
+
   function layOut() {
     var isolated = cy.nodes("[?unlinked]");
     var leaves = cy.nodes().filter(function (n) {
@@ -182,6 +184,7 @@
       container.dataset.layout = "done";
     };
     if (core.empty()) return done();
+    if (fieldsBundled) return done(placeAroundFields(core));
     var layout = core.union(core.edgesWith(core)).layout({
       name: "cose",
       animate: false,
@@ -194,8 +197,31 @@
       componentSpacing: 120,
       gravity: 0.8
     });
-    layout.one("layoutstop", done);
+    layout.one("layoutstop", function () { done(); });
     layout.run();
+  }
+
+  // Fields of action drawn as bundles: a handful of hubs that nearly every partner links to, where a force
+  // layout piles everything up in the middle. The fields sit on a wide circle; each partner near the middle of
+  // the fields it works in, partners with the same fields side by side (a spiral around that point).
+  function placeAroundFields(core) {
+    var fields = core.filter('[kind = "buendel-ak"]');
+    var radius = Math.max(320, fields.length * 90);
+    fields.forEach(function (hub, i) {
+      var angle = (2 * Math.PI * i) / fields.length - Math.PI / 2;
+      hub.position({ x: radius * Math.cos(angle), y: radius * Math.sin(angle) });
+    });
+    var crowd = {};
+    core.difference(fields).sort(byName).forEach(function (node) {
+      var linked = node.neighborhood('node[kind = "buendel-ak"]');
+      var x = 0, y = 0;
+      linked.forEach(function (hub) { x += hub.position("x"); y += hub.position("y"); });
+      var spot = linked.length ? linked.map(function (hub) { return hub.id(); }).sort().join() : "";
+      var n = (crowd[spot] = (crowd[spot] || 0) + 1);
+      var turn = 2.4 * n, distance = 28 * Math.sqrt(n);  // a sunflower spiral: evenly spread, no overlaps
+      var centre = linked.length ? { x: (0.55 * x) / linked.length, y: (0.55 * y) / linked.length } : { x: 0, y: 0 };
+      node.position({ x: centre.x + distance * Math.cos(turn), y: centre.y + distance * Math.sin(turn) });
+    });
   }
 
   // the whole picture, but never magnified beyond its natural size (a small picture would show huge, crossing
@@ -224,7 +250,7 @@
     var shown = names.slice(0, 20).join(", ");
     if (names.length > 20) shown += " " + labels.moreLabel.replace("{n}", String(names.length - 20));
     info.appendChild(text("p", labels.linkedLabel + ": " + (names.length ? shown : labels.noneLabel)));
-    var opens = node.data("kind") === "buendel" ? labels.bundleLabel : labels.openLabel;
+    var opens = /^buendel/.test(node.data("kind")) ? labels.bundleLabel : labels.openLabel;
     var link = text("a", opens + ": " + node.data("label"));
     link.href = node.data("url");
     var paragraph = document.createElement("p");
