@@ -183,6 +183,20 @@ def test_new_actors_are_counted_per_field_and_municipality_and_listed_only_in_th
     assert counts["Velden"] == before.get("Velden", 0) + 40 and list(counts)[0] == "Velden"  # the largest first
 
 
+def test_with_many_groups_the_report_sums_them_per_field_and_lists_them_in_the_annex(app, manager, monkeypatch):
+    from netzwerk.overview import report_files
+
+    monkeypatch.setattr(report_files, "GROUPS_LISTED", 3)  # the demo's six groups met this year
+    query = f"?von={YEAR_AGO}&bis={TODAY}"
+    page = manager.get("/uebersicht/jahresbericht" + query).text
+    assert "Sitzungen je Handlungsfeld" in page and '<th scope="row">Arbeitskreis Fachkräftesicherung</th>' not in page
+    book = load_workbook(BytesIO(manager.get("/uebersicht/jahresbericht.xlsx" + query).data))
+    per_field = list(book["Sitzungen je Handlungsfeld"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[1] for row in per_field) == 6 and sum(row[2] for row in per_field) == 8  # groups, meetings
+    groups = {row[0] for row in book["Anhang Arbeitskreise"].iter_rows(min_row=2, values_only=True)}
+    assert "Arbeitskreis Fachkräftesicherung" in groups and len(groups) == 6
+
+
 def test_report_cells_never_become_formulas(app, manager, make_actor):
     make_actor(name='=HYPERLINK("https://example.org","klick")')
     xlsx = manager.get(f"/uebersicht/jahresbericht.xlsx?von={TODAY}&bis={TODAY}")

@@ -54,11 +54,7 @@ def report_sections(report: AnnualReport) -> list[Section]:
                 [_("Vorhaben"), len(report.projects)],
             ],
         ),
-        Section(
-            _("Sitzungen je Arbeitskreis"),
-            [_("Arbeitskreis"), _("Sitzungen"), _("Eingeladen (erfasst)"), _("Anwesend"), _("Teilnahmequote")],
-            [[g.group.name, g.meetings, g.invited, g.attended, Percent(g.attendance_rate)] for g in report.groups],
-        ),
+        meetings_per_group(report) if len(report.groups) <= GROUPS_LISTED else meetings_per_field(report),
         Section(
             _("Neue Akteure je Handlungsfeld"),
             [_("Handlungsfeld"), _("Neue Akteure")],
@@ -99,9 +95,39 @@ def report_sections(report: AnnualReport) -> list[Section]:
     ]
 
 
+GROUPS_LISTED = 40  # up to this many groups the report lists each; with more, it sums them per field of action
+
+
+def meetings_per_group(report: AnnualReport) -> Section:
+    return Section(
+        _("Sitzungen je Arbeitskreis"),
+        [_("Arbeitskreis"), _("Sitzungen"), _("Eingeladen (erfasst)"), _("Anwesend"), _("Teilnahmequote")],
+        [[g.group.name, g.meetings, g.invited, g.attended, Percent(g.attendance_rate)] for g in report.groups],
+    )
+
+
+def meetings_per_field(report: AnnualReport) -> Section:
+    """The groups' figures summed per field of action (the groups one by one are the spreadsheet's annex)."""
+    fields: dict[str, list[int]] = {}
+    for g in report.groups:
+        name = g.group.field_of_action.name if g.group.field_of_action else _("ohne Handlungsfeld")
+        totals = fields.setdefault(name, [0, 0, 0, 0])
+        for index, value in enumerate((1, g.meetings, g.invited, g.attended)):
+            totals[index] += value
+    rows = [
+        [name, groups, meetings, invited, attended, Percent(attended / invited if invited else None)]
+        for name, (groups, meetings, invited, attended) in sorted(fields.items(), key=lambda item: -item[1][1])
+    ]
+    headers = [_("Handlungsfeld"), _("Arbeitskreise"), _("Sitzungen"), _("Eingeladen (erfasst)"), _("Anwesend")]
+    return Section(_("Sitzungen je Handlungsfeld"), [*headers, _("Teilnahmequote")], rows)
+
+
 def annex_sections(report: AnnualReport) -> list[Section]:
     """The spreadsheet's annex: the lists behind the counts."""
-    return [
+    listed = [] if len(report.groups) <= GROUPS_LISTED else [meetings_per_group(report)]
+    for section in listed:
+        section.title = _("Anhang Arbeitskreise")
+    return listed + [
         Section(
             _("Anhang Sitzungen"),
             [_("Datum"), _("Arbeitskreis"), _("Sitzung"), _("Anwesend"), _("Eingeladen (erfasst)")],

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
@@ -178,7 +179,8 @@ def group_activity(
     ``groups``: only these (a page of the overview), else every group."""
     if groups is None:
         shown = true() if with_closed else WorkingGroup.status != GroupStatus.CLOSED
-        groups = list(db.session.scalars(select(WorkingGroup).where(shown).order_by(WorkingGroup.name)))
+        everyone = select(WorkingGroup).where(shown).order_by(WorkingGroup.name)
+        groups = list(db.session.scalars(everyone.options(joinedload(WorkingGroup.field_of_action))))
     activity = {group.id: GroupActivity(group) for group in groups}
     if not activity:
         return []
