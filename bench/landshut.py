@@ -1,5 +1,5 @@
 """Landshut ×10 at the sizes the benchmark goal names: 10,000 people, 20,000 actors, 1,000 working groups (10–60
-members each, some people in five or more), 50,000 meetings over ten years with about 500,000 invitations,
+members each, some people in five or more), 50,000 meetings over ten years with about 450,000 invitations,
 minutes and attendance on the past ones, 100 partners with links, 200 date polls, 1,000,000 mails in the outbox
 and 100,000 audit entries. Built through the app's models and the suite's factories (tests/factories.py) in
 committed chunks, the outbox and audit rows with one multi-row INSERT per chunk; reproducible from a seed.
@@ -38,7 +38,7 @@ SIZES = {
     "audit": 100_000,
 }
 YEARS = 10
-INVITED = (5, 15)  # invitees per meeting, about 10: 500,000 invitations for 50,000 meetings
+INVITED = (5, 15)  # invitees per meeting, about 10 (fewer in young groups): ~450,000 for 50,000 meetings
 MEMBERS = (10, 60)
 CORE = 0.1  # the share of people who are picked five times as often: many of them sit in 5+ groups
 CHUNK = 2_000  # rows of one kind per committed chunk
