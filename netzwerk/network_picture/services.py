@@ -366,7 +366,8 @@ def bundle(actors: list[Node], by: str, field_names: dict[int, str]) -> list[Bun
 def _bundles_of(actor: Node, hubs: list[Node], by: str, field_names: dict[int, str]):
     """(key, label, zoom filter, hub) of each bundle an actor is drawn in."""
     if by == BY_PLACE:
-        return [(f"bm{actor.municipality_id or 0}", actor.municipality or "", {BY_PLACE: actor.municipality_id}, None)]
+        place = actor.municipality_id
+        return [(f"bm{place or 0}", actor.municipality or "", {BY_PLACE: place} if place else {}, None)]
     if by == BY_FIELD:
         if not actor.field_ids:
             return [("bf0", "", {}, None)]

@@ -174,14 +174,19 @@ def graph_data(drawn: Drawing, field_names: dict[int, str], bridges: set[str]) -
     return {"nodes": nodes, "edges": edges}
 
 
+def picture_as_drawn(wanted: PictureFilter, fields) -> tuple:
+    """The picture for the filter, what it draws (with the bundling of the query string), the fields' names."""
+    picture = network_picture(wanted)
+    field_names = {f.id: f.short_name or f.name for f in fields}
+    return picture, drawing(picture, bundling_from_args(), field_names), field_names
+
+
 @bp.get("/uebersicht/netzwerkbild")
 @admin_required
 def index():
     wanted = filter_from_args()
-    picture = network_picture(wanted)
     fields = fields_of_action()
-    field_names = {f.id: f.short_name or f.name for f in fields}
-    drawn = drawing(picture, bundling_from_args(), field_names)
+    picture, drawn, field_names = picture_as_drawn(wanted, fields)
     summary = _(
         "Netzwerkbild: %(nodes)d Knoten (%(groups)d Arbeitskreise, %(projects)d Vorhaben, %(partners)d "
         "Partnerorganisationen, %(actors)d Akteure), %(edges)d Verbindungen, %(clusters)d Cluster, %(bridges)d "
@@ -241,9 +246,7 @@ def picture_focus(picture, wanted: PictureFilter) -> Node | None:
 @admin_required
 def data():
     """The picture's elements and figures as JSON (same filter and bundling as the page)."""
-    picture = network_picture(filter_from_args())
-    field_names = {f.id: f.short_name or f.name for f in fields_of_action()}
-    drawn = drawing(picture, bundling_from_args(), field_names)
+    picture, drawn, field_names = picture_as_drawn(filter_from_args(), fields_of_action())
     graph = graph_data(drawn, field_names, {n.key for n in picture.bridges})
     graph["figures"] = {
         "nodes": len(picture.nodes),
