@@ -3,10 +3,12 @@ hand (netzwerk/demo/groups.py), charts and files rendered, bad periods refused i
 queries with the demo data and with ten times as much."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -29,6 +31,15 @@ from tests.conftest import count_queries, login
 
 TODAY = clock.today()
 YEAR_AGO, TOMORROW = TODAY - timedelta(days=365), TODAY + timedelta(days=1)
+# Noon of TODAY in Landshut: the reports ask for "today" by date, so each test runs on that day, also when the
+# suite passes midnight in Berlin (the clock keeps ticking from there)
+NOON = datetime.combine(TODAY, time(12), tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.fixture(autouse=True)
+def on_the_day_the_module_was_loaded():
+    with time_machine.travel(NOON, tick=True):
+        yield
 
 
 @pytest.fixture
