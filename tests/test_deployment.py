@@ -93,7 +93,9 @@ def test_two_app_nodes_and_two_schedulers_on_one_database_double_nothing(app, ma
             for thread in threads:
                 thread.join()
             throttled = login_failures_over_both_nodes(node_a, node_b, readers[0].email)
-            wait_for(lambda: unsent(app) == 0, 90, "every mail sent")
+            # a loaded machine may take seconds to start a scheduler: wait until both have decided on the lease
+            wait_for(lambda: all(lease_decided(log) for log in logs[2:]), 90, "both schedulers to decide on the lease")
+            wait_for(lambda: reminders_planned(app) == reminders and unsent(app) == 0, 90, "every reminder sent")
             time.sleep(1.5)  # a second sender would show itself now
         finally:
             for process in schedulers:
@@ -126,6 +128,18 @@ def login_failures_over_both_nodes(node_a: str, node_b: str, email: str) -> tupl
         status, _ = browser.post("/login", {"email": email, "password": "falsch", "csrf_token": token})
         statuses.append(status)
     return tuple(statuses)
+
+
+def lease_decided(log) -> bool:
+    output = log.read_text()
+    return "Scheduler: aktiv." in output or "steht in Bereitschaft" in output
+
+
+def reminders_planned(app) -> int:
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).where(OutgoingMail.kind == "meeting_reminder"))
+        db.session.remove()
+        return count
 
 
 def unsent(app) -> int:
