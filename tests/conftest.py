@@ -221,7 +221,8 @@ def make_app(database_url: str, smtp_port: int, **overrides):
 
 
 def wipe(app) -> None:
-    """Empty every table, then put the reference data back as the migrations loaded it."""
+    """Empty every table, then put the reference data back as the migrations loaded it; forget what was cached."""
+    app.extensions.pop("netzwerk.cached", None)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -16,11 +16,13 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import or_, select
 
 from netzwerk import clock
-from netzwerk.actors.models import Actor, Municipality, actor_field_of_action
+from netzwerk.actors.models import Actor, FieldOfAction, Municipality, actor_field_of_action
+from netzwerk.caching.services import cached, watch
 from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
 from netzwerk.partners.models import PartnerLink, Partnership, PartnerStatus
@@ -34,9 +36,11 @@ DETAIL_LIMIT = 150  # actors drawn one by one; with more, they are drawn as bund
 VENUE_LIMIT = 150  # groups and projects drawn one by one; with more, per field of action
 BY_VENUE, BY_PLACE, BY_FIELD = "arbeitskreis", "gemeinde", "handlungsfeld"  # how actors are bundled
 BUNDLINGS = (BY_VENUE, BY_PLACE, BY_FIELD)
+TOPIC = "netzwerkbild"  # what the picture is read from; a change to any of it draws a new picture
+watch(TOPIC, Actor, FieldOfAction, Municipality, WorkingGroup, Membership, Partnership, PartnerLink, Project)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PictureFilter:
     field_of_action_id: int | None = None
     municipality_id: int | None = None
@@ -91,8 +95,12 @@ class Cluster:
     def size(self) -> int:
         return len(self.nodes)
 
+    @cached_property
+    def kind_counts(self) -> Counter:
+        return Counter(n.kind for n in self.nodes)
+
     def count(self, *kinds: str) -> int:
-        return sum(n.kind in kinds for n in self.nodes)
+        return sum(self.kind_counts[kind] for kind in kinds)
 
 
 @dataclass
@@ -110,8 +118,12 @@ class NetworkPicture:
     def linked(self) -> list[Node]:
         return [n for n in self.nodes if n.neighbours]
 
+    @cached_property
+    def kind_counts(self) -> Counter:
+        return Counter(n.kind for n in self.nodes)
+
     def count(self, *kinds: str) -> int:
-        return sum(n.kind in kinds for n in self.nodes)
+        return sum(self.kind_counts[kind] for kind in kinds)
 
 
 # --- Reading the network ------------------------------------------------------------------------------
@@ -253,13 +265,19 @@ def collector_paused():
 
 
 def network_picture(wanted: PictureFilter | None = None, on: date | None = None) -> NetworkPicture:
+    """The picture for the filter on a day (today): built once per change of the data, then shared, read-only."""
+    return _cached_picture(wanted or PictureFilter(), on or clock.today())
+
+
+@cached(TOPIC)
+def _cached_picture(wanted: PictureFilter, on: date) -> NetworkPicture:
     with collector_paused():
-        return _network_picture(wanted or PictureFilter(), on)
+        return _network_picture(wanted, on)
 
 
-def _network_picture(wanted: PictureFilter, on: date | None) -> NetworkPicture:
+def _network_picture(wanted: PictureFilter, on: date) -> NetworkPicture:
     all_nodes = read_nodes()
-    all_edges = read_edges(on or clock.today())
+    all_edges = read_edges(on)
     connect(all_nodes, all_edges)
     # the picture: the kept nodes with only the links between them
     nodes = {key: replace(all_nodes[key], neighbours=set()) for key in keep(all_nodes, wanted)}
@@ -319,6 +337,17 @@ def strongest(relations) -> str:
     return next(r for r in (MEMBERSHIP, COOPERATION, PROJECT_PART) if r in relations)
 
 
+def picture_and_drawing(wanted: PictureFilter, by: str, field_names: dict[int, str]) -> tuple[NetworkPicture, Drawing]:
+    """The picture for the filter and how it is drawn, both built once per change of the data."""
+    return _cached_drawing(wanted, clock.today(), by, tuple(sorted(field_names.items())))
+
+
+@cached(TOPIC, maxsize=4)
+def _cached_drawing(wanted: PictureFilter, on: date, by: str, field_names: tuple) -> tuple[NetworkPicture, Drawing]:
+    picture = network_picture(wanted, on)
+    return picture, drawing(picture, by, dict(field_names))
+
+
 def drawing(picture: NetworkPicture, by: str = BY_VENUE, field_names: dict[int, str] | None = None) -> Drawing:
     """The picture as drawn: every node while it has at most DETAIL_LIMIT actors, else the actors in bundles."""
     actors = picture.of_kind(ACTOR)
@@ -353,7 +382,9 @@ def bundle(actors: list[Node], by: str, field_names: dict[int, str]) -> list[Bun
             lonely.members.append(actor)
             continue
         for key, label, zoom, hub in _bundles_of(actor, hubs, by, field_names):
-            part = parts.setdefault(key, Bundle(key, label, zoom=zoom, hub=hub))
+            if key not in parts:
+                parts[key] = Bundle(key, label, zoom=zoom, hub=hub)
+            part = parts[key]
             part.members.append(actor)
             if by != BY_VENUE:
                 part.hubs.update(h.key for h in hubs)
@@ -382,21 +413,23 @@ def by_field_of_action(picture: NetworkPicture, field_names: dict[int, str]) -> 
     venues: dict[int, Bundle] = {}
     for venue in picture.of_kind(GROUP, PROJECT):
         f = _main_field(venue)
-        venues.setdefault(f, Bundle(f"bv{f}", field_names.get(f, ""), kind=GROUP, zoom=_field_zoom(f))).members.append(
-            venue
-        )
+        if f not in venues:
+            venues[f] = Bundle(f"bv{f}", field_names.get(f, ""), kind=GROUP, zoom=_field_zoom(f))
+        venues[f].members.append(venue)
     taking_part: dict[int, Bundle] = {}
     cooperating = Bundle("bk", "")  # actors linked to partners only
     lonely = Bundle("bx", "")
     lines: Counter = Counter()
     partners = picture.of_kind(PARTNER)
-    relations = {frozenset((a.key, b.key)): strongest(how) for a, b, how in picture.edges}
+    relations = {  # only the partners' lines are drawn one by one
+        frozenset((a.key, b.key)): strongest(how) for a, b, how in picture.edges if PARTNER in (a.kind, b.kind)
+    }
     for actor in picture.of_kind(ACTOR):
         fields = {_main_field(n) for n in actor.neighbours if n.is_venue}
         for f in fields:
-            taking_part.setdefault(f, Bundle(f"ba{f}", field_names.get(f, ""), zoom=_field_zoom(f))).members.append(
-                actor
-            )
+            if f not in taking_part:
+                taking_part[f] = Bundle(f"ba{f}", field_names.get(f, ""), zoom=_field_zoom(f))
+            taking_part[f].members.append(actor)
         if not fields and actor.neighbours:
             cooperating.members.append(actor)
             lines.update((cooperating.key, n.key, COOPERATION) for n in actor.neighbours if n.kind == PARTNER)

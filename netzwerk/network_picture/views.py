@@ -25,8 +25,7 @@ from netzwerk.network_picture.services import (
     Drawing,
     Node,
     PictureFilter,
-    drawing,
-    network_picture,
+    picture_and_drawing,
 )
 from netzwerk.pagination import window_of
 
@@ -176,9 +175,9 @@ def graph_data(drawn: Drawing, field_names: dict[int, str], bridges: set[str]) -
 
 def picture_as_drawn(wanted: PictureFilter, fields) -> tuple:
     """The picture for the filter, what it draws (with the bundling of the query string), the fields' names."""
-    picture = network_picture(wanted)
     field_names = {f.id: f.short_name or f.name for f in fields}
-    return picture, drawing(picture, bundling_from_args(), field_names), field_names
+    picture, drawn = picture_and_drawing(wanted, bundling_from_args(), field_names)
+    return picture, drawn, field_names
 
 
 @bp.get("/uebersicht/netzwerkbild")

@@ -16,6 +16,7 @@ from netzwerk.actors.staging import forget_uploads_naming
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import record
 from netzwerk.auth.models import AccountStatus, Role, ThrottleAttempt, User, new_session_token
+from netzwerk.caching.services import tables_changed
 from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership
@@ -76,6 +77,7 @@ def redact_copies(needles: list[tuple[str, str]]) -> int:
     if not needles:
         return 0
     changed = 0
+    tables_changed(*(table_name for table_name, _ in TEXT_COPIES))  # a cached copy may hold the strings too
     for table_name, column_name in TEXT_COPIES:
         table = db.metadata.tables[table_name]
         column = table.c[column_name]
@@ -121,14 +123,16 @@ def apply_declared_erasure(user) -> set[int]:
             select(contacts.c.actor_id).where(or_(contacts.c.user_id == user.id, contacts.c.email == user.email))
         )
     )
-    for entry in PERSONAL_DATA:
-        table, where = table_of(entry), condition(entry, user)
+    tables = [table_of(entry) for entry in PERSONAL_DATA]
+    for entry, table in zip(PERSONAL_DATA, tables, strict=True):
+        where = condition(entry, user)
         if entry.clear:
             db.session.execute(update(table).where(where).values(dict(entry.clear)))
         if entry.erase == DELETE:
             db.session.execute(delete(table).where(where))
         elif entry.erase == UNLINK:
             db.session.execute(update(table).where(where).values({entry.column: None}))
+    tables_changed(*tables)
     return touched_actors
 
 
@@ -141,6 +145,7 @@ def end_participation(user) -> None:
         .where(Membership.user_id == user.id, or_(Membership.end_date.is_(None), Membership.end_date > today))
         .values(end_date=today)
     )
+    tables_changed(Membership.__table__)
     upcoming = select(Meeting.id).where(Meeting.starts_at > clock.now())
     db.session.execute(delete(Invitation).where(Invitation.user_id == user.id, Invitation.meeting_id.in_(upcoming)))
     db.session.execute(delete(ThrottleAttempt).where(ThrottleAttempt.key.contains(user.email, autoescape=True)))
