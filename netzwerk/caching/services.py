@@ -10,11 +10,12 @@ must not be changed by their users."""
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache, wraps
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,27 +23,36 @@ from netzwerk.caching.models import CacheGeneration
 from netzwerk.extensions import db
 
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-_watched: dict[type, set[str]] = defaultdict(set)  # model class → the topics made of it
+_watched: dict[type, dict[str, frozenset[str] | None]] = defaultdict(dict)  # model → topic → attributes (None: all)
 
 
-def watch(topic: str, *models: type) -> None:
-    """A change to any row of these models starts a new generation of the topic."""
+def watch(topic: str, *models: type, only: Iterable[str] | None = None) -> None:
+    """A change to any row of these models starts a new generation of the topic; with ``only``, a change to
+    one of these attributes (a row added or deleted always counts)."""
     for model in models:
-        _watched[model].add(topic)
+        _watched[model][topic] = frozenset(only) if only is not None else None
 
 
 def topics_changed(session: Session) -> set[str]:
     topics: set[str] = set()
-    for obj in chain(session.new, session.deleted, session.dirty):
-        for model, names in _watched.items():
-            if isinstance(obj, model) and not names <= topics:
-                if obj in session.dirty and not session.is_modified(obj):
-                    continue
-                topics |= names
+    for obj in chain(session.new, session.deleted):
+        for model, watching in _watched.items():
+            if isinstance(obj, model):
+                topics.update(watching)
+    for obj in session.dirty:
+        for model, watching in _watched.items():
+            if isinstance(obj, model) and not set(watching) <= topics and session.is_modified(obj):
+                state = inspect(obj)
+                topics.update(
+                    topic
+                    for topic, attributes in watching.items()
+                    if attributes is None or any(state.attrs[name].history.has_changes() for name in attributes)
+                )
     return topics
 
 
 PENDING = "netzwerk.cache_topics_changed"  # session.info: the topics this transaction changed so far
+READ = "netzwerk.cache_generations_read"  # session.info: the tokens this transaction read
 
 
 @event.listens_for(Session, "after_flush")
@@ -62,22 +72,27 @@ def _new_generations_at_commit(session: Session) -> None:
         session.execute(upsert.on_conflict_do_update(index_elements=["topic"], set_={"token": token}))
 
 
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_changed_topics(session: Session) -> None:
+def _forget_transaction_state(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(READ, None)
 
 
 def tables_changed(*tables) -> None:
     """Changes made without the ORM (bulk UPDATE or DELETE, which no flush sees): a new generation of every
     topic made of a model on one of these tables (Table objects or names), with the commit."""
     names = {getattr(table, "name", table) for table in tables}
-    topics = {topic for model, topics in _watched.items() if model.__table__.name in names for topic in topics}
+    topics = {topic for model, watching in _watched.items() if model.__table__.name in names for topic in watching}
     db.session.info.setdefault(PENDING, set()).update(topics)
 
 
 def generation(topic: str) -> str:
-    """The topic's current token ("" before its first change)."""
-    return db.session.scalar(select(CacheGeneration.token).where(CacheGeneration.topic == topic)) or ""
+    """The topic's current token ("" before its first change), read once per transaction."""
+    read = db.session.info.setdefault(READ, {})
+    if topic not in read:
+        read[topic] = db.session.scalar(select(CacheGeneration.token).where(CacheGeneration.topic == topic)) or ""
+    return read[topic]
 
 
 def cached(topic: str, maxsize: int = 2):
