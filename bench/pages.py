@@ -40,6 +40,7 @@ from netzwerk.auth.models import User  # noqa: E402
 from netzwerk.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from netzwerk.extensions import db  # noqa: E402
 from netzwerk.groups.models import Membership  # noqa: E402
+from netzwerk.maintenance import refresh_planner_statistics  # noqa: E402
 from netzwerk.meetings.models import Invitation, Meeting  # noqa: E402
 from netzwerk.unit_of_work import unit_of_work  # noqa: E402
 from tests import factories  # noqa: E402
@@ -101,6 +102,7 @@ def build(url: str, scale: int, fraction: float = 1.0) -> dict:
         if scale > 1:
             build_landshut(fraction, member_id=member_id)
         conference = add_conference(invited=300)
+        refresh_planner_statistics()  # as the scheduler does when it starts
         db.session.commit()
         own_meetings = select(Invitation.meeting_id).where(Invitation.user_id == member_id)
         ids = {

@@ -233,6 +233,7 @@ def wipe(app) -> None:
                     connection.execute(table.delete())
                 for name in REFERENCE_TABLES:
                     connection.execute(db.metadata.tables[name].insert(), _reference_rows[name])
+                connection.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")  # the scheduler's ANALYZE
 
 
 def truncate_what_was_written(connection) -> None:

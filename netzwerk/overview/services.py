@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
@@ -327,11 +327,13 @@ def new_in_period(start: date, end: date) -> dict[str, int]:
     begin = clock.local_midnight(start)
     finish = clock.local_midnight(end)
     actors = db.session.scalar(select(func.count(Actor.id)).where(Actor.created_at >= begin, Actor.created_at < finish))
-    first_start = (
-        select(Membership.user_id, func.min(Membership.start_date).label("first")).group_by(Membership.user_id)
-    ).subquery()
-    members = db.session.scalar(
-        select(func.count()).select_from(first_start).where(first_start.c.first >= start, first_start.c.first < end)
+    earlier = aliased(Membership)
+    members = db.session.scalar(  # people whose memberships began in the period, none of them before
+        select(func.count(distinct(Membership.user_id))).where(
+            Membership.start_date >= start,
+            Membership.start_date < end,
+            ~exists().where(earlier.user_id == Membership.user_id, earlier.start_date < start),
+        )
     )
     return {"actors": actors or 0, "members": members or 0}
 

@@ -25,6 +25,7 @@ from netzwerk import clock
 from netzwerk.extensions import db
 from netzwerk.mail.imap import poll_mailbox
 from netzwerk.mail.services import deliver_queued
+from netzwerk.maintenance import refresh_planner_statistics
 from netzwerk.partners.services.freshness import yearly_reminder_job
 from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.reminders.services import plan_reminders
@@ -64,6 +65,8 @@ def periodic_jobs(app) -> list[PeriodicJob]:
         PeriodicJob("partner_reminders", yearly_reminder_job, every=timedelta(hours=1), tick=heartbeat),
         # sent mails and audit entries past their Aufbewahrungsfrist (RETENTION_MAIL_DAYS, RETENTION_AUDIT_DAYS)
         PeriodicJob("retention", purge_expired, every=timedelta(hours=24), tick=heartbeat),
+        # the statistics SQLite plans its joins from (netzwerk/maintenance.py)
+        PeriodicJob("planner_statistics", refresh_planner_statistics, every=timedelta(hours=24), tick=heartbeat),
     ]
     if app.config["MAIL_IMAP_HOST"]:  # replies to invitations, read from the tool's own mailbox
         imap = timedelta(seconds=app.config["MAIL_IMAP_SECONDS"])
