@@ -53,7 +53,8 @@ def new_uid() -> str:
 
 class Meeting(db.Model):
     # a group's meetings by date (its lists, its last meeting); also the index of the foreign key
-    __table_args__ = (Index("ix_meeting_group_starts", "group_id", "starts_at"),)
+    # a group's meetings by date, with the status: held meetings per group are read from the index alone
+    __table_args__ = (Index("ix_meeting_group_starts_status", "group_id", "starts_at", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"))
@@ -109,10 +110,14 @@ class Meeting(db.Model):
 class Invitation(db.Model):
     """One invited person and their answer (None: not answered yet)."""
 
-    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id"),
+        # a meeting's invitations with the attendance: the attendance per group is read from the index alone
+        Index("ix_invitation_meeting_attendance", "meeting_id", "attendance"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     answer: Mapped[str | None] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(String(500), default="")

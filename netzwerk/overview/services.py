@@ -260,7 +260,7 @@ def dormant_groups(limit: int = DORMANT_SHOWN, now: datetime | None = None) -> t
     now = now or clock.now()
     cutoff = now - DORMANT_AFTER
     held = (Meeting.group_id == WorkingGroup.id, Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at <= now)
-    # per group a look into its meetings by date (index ix_meeting_group_starts), not a scan of all meetings
+    # per group a look into its meetings by date (index ix_meeting_group_starts_status), not a scan of all meetings
     met_lately = exists().where(*held, Meeting.starts_at >= cutoff)
     last_met = select(func.max(Meeting.starts_at)).where(*held).correlate(WorkingGroup).scalar_subquery()
     dormant = (

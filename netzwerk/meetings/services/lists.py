@@ -40,7 +40,11 @@ def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
             WorkingGroup.field_of_action_id == filters.field_of_action_id
         )
     if filters.since:
-        query = query.where(Meeting.ends_at >= clock.local_midnight(filters.since))
+        since = clock.local_midnight(filters.since)
+        earliest = earliest_coming_start(since)
+        if earliest is None:
+            return query.where(false())
+        query = query.where(Meeting.ends_at >= since, Meeting.starts_at >= earliest)
     if filters.until:
         query = query.where(Meeting.starts_at < clock.local_midnight(filters.until + timedelta(days=1)))
     return query
@@ -73,8 +77,9 @@ def upcoming_or_past(query, upcoming: bool):
 
 
 def earliest_coming_start(now: datetime) -> datetime | None:
-    """The earliest start among the meetings not yet over: lists of coming meetings read from there on, through
-    the start index, instead of walking it through ten years of past meetings to find them. (The count beside
+    """The earliest start among the meetings not over at ``now``: lists of coming meetings (and a month from
+    its first day) read from there on, through the start index, instead of walking it through ten years of past
+    meetings to find them. (The count beside
     min() is on purpose: with min() alone, SQLite answers it by that same walk.)"""
     earliest, _count = db.session.execute(
         select(func.min(Meeting.starts_at), func.count()).where(Meeting.ends_at >= now)
