@@ -107,3 +107,38 @@ def test_a_mail_is_sent_once_even_when_two_senders_race(app, make_user, mailbox)
         assert deliver_queued() == 1
         assert deliver(list(stale)) == 0
     assert len(mailbox.messages) == 1
+
+
+def test_the_outbox_and_the_audit_log_are_paged_without_counting(app, as_role, make_user):
+    """A million mails: pages of 50, newest first, the filter kept in the links, and no count(*) of all rows."""
+    from sqlalchemy import event
+
+    from netzwerk.audit.services import record
+
+    person = make_user(name="Viel Post")
+    with app.app_context():
+        for n in range(51):
+            db.session.add(
+                OutgoingMail(
+                    kind="test", recipient=person.email, subject=f"Nachricht {n}.", body_text="", body_html="",
+                    message_id=f"<viel-{n}@example.org>",
+                )
+            )  # fmt: skip
+            record("test.entry", summary=f"Eintrag {n}.")
+        db.session.commit()
+        engine = db.engine
+    manager, _ = as_role("admin")
+    for url, first, last, kept in (
+        ("/postausgang/?status=queued", "Nachricht 50.", "Nachricht 0.", "status=queued"),
+        ("/aenderungsprotokoll/?aktion=test", "Eintrag 50.", "Eintrag 0.", "aktion=test"),
+    ):
+        statements: list[str] = []
+        listener = lambda *args, seen=statements: seen.append(args[2].lower())  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        page = manager.get(url).text
+        event.remove(engine, "before_cursor_execute", listener)
+        assert first in page and last not in page and "Nächste Seite" in page and "Seite 1" in page
+        assert kept in page  # the filter stays in the next page's link
+        second = manager.get(f"{url}&page=2").text
+        assert last in second and first not in second and "Vorherige Seite" in second
+        assert not [s for s in statements if "count(" in s and "outgoing_mail" in s or "count(*)" in s], url

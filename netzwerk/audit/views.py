@@ -5,8 +5,10 @@ from sqlalchemy.orm import selectinload
 from netzwerk.audit.blueprint import bp
 from netzwerk.audit.models import ACTION_LABELS, AuditEntry
 from netzwerk.auth.permissions import admin_required
-from netzwerk.extensions import db
 from netzwerk.forms import page_number, query_text
+from netzwerk.pagination import window
+
+PER_PAGE = 50  # a page of a list that is not counted (a million mails, a hundred thousand entries)
 
 
 @bp.get("/")
@@ -16,6 +18,6 @@ def index():
     action = query_text("aktion", 60)
     if action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = window(query, page_number(), PER_PAGE)
     actions = [(name, ACTION_LABELS.get(name, name)) for name in sorted(ACTION_LABELS)]
     return render_template("audit/index.html", page=page, action=action, actions=actions)

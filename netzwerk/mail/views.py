@@ -10,6 +10,9 @@ from netzwerk.mail.blueprint import bp
 from netzwerk.mail.models import IncomingMail, IncomingOutcome, MailStatus, OutgoingMail
 from netzwerk.mail.services import body_for_display, resend
 from netzwerk.meetings.forms import ButtonForm
+from netzwerk.pagination import window
+
+PER_PAGE = 50  # a page of a list that is not counted (a million mails, a hundred thousand entries)
 
 
 @bp.get("/")
@@ -19,7 +22,7 @@ def index():
     status = query_text("status", 20)
     if status in set(MailStatus):
         query = query.where(OutgoingMail.status == status)
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = window(query, page_number(), PER_PAGE)
     return render_template(
         "mail/index.html", page=page, status=status, statuses=[(s.value, s.label) for s in MailStatus]
     )
@@ -34,7 +37,7 @@ def incoming():
     outcome = query_text("ergebnis", 20)
     if outcome in set(IncomingOutcome):
         query = query.where(IncomingMail.outcome == outcome)
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = window(query, page_number(), PER_PAGE)
     outcomes = [(o.value, o.label) for o in IncomingOutcome]
     return render_template("mail/incoming.html", page=page, outcome=outcome, outcomes=outcomes)
 
