@@ -108,9 +108,27 @@ def test_wrong_password_shows_the_error_at_the_field(live_server, page, make_use
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value(user.email)
 
 
+def test_the_managers_menu_stays_on_one_line_at_1280_pixels(live_server, browser, make_user):
+    manager = make_user(role="admin")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    log_in(page, live_server, manager.email)
+    menu = page.get_by_role("navigation", name="Hauptnavigation").locator(":scope > ul > li")
+    tops = {round(box["y"]) for box in (item.bounding_box() for item in menu.all())}
+    assert len(tops) == 1, tops
+    page.get_by_role("navigation").get_by_text("Verwaltung").click()
+    for name in ("Benutzer", "Postausgang", "Änderungsprotokoll"):
+        expect(page.get_by_role("navigation").get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Postausgang", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Postausgang")
+    expect(page.get_by_role("link", name="Mein Profil")).to_be_visible()
+    context.close()
+
+
 def test_invitation_journey(app, live_server, page, make_user, mailbox):
     manager = make_user(role="admin")
     log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_text("Verwaltung").click()  # the office's tools, folded
     page.get_by_role("navigation").get_by_role("link", name="Benutzer", exact=True).click()
     page.get_by_role("link", name="Person einladen").click()
     page.get_by_label("Name", exact=True).fill("Karl Kreativ")
@@ -814,6 +832,7 @@ def test_privacy_journey_notice_export_deletion_request(app, live_server, browse
     context = browser.new_context(bypass_csp=True, locale="de-DE")
     page = context.new_page()
     log_in(page, live_server, manager.email)
+    page.get_by_role("navigation").get_by_text("Verwaltung").click()  # the office's tools, folded
     page.get_by_role("navigation").get_by_role("link", name="Benutzer", exact=True).click()
     expect(page.get_by_role("heading", name="Offene Löschanträge")).to_be_visible()
     page.get_by_role("link", name=re.compile("Löschantrag bearbeiten.*Paula Privat")).click()
