@@ -345,3 +345,15 @@ def test_a_new_group_is_not_dormant_and_a_closed_group_still_counts_in_the_repor
 def test_the_city_tile_is_marked(manager):
     page = manager.get("/uebersicht/").text
     assert page.count("tile--city") == 1  # Landshut, the only kreisfreie Stadt
+
+
+def test_figures_of_one_are_in_the_singular(app, as_role, make_user):
+    """"1 offene Einladungen" read wrong: every figure's label goes through ngettext."""
+    make_user(status="invited", password=None, email="eine@example.org")
+    manager, _user = as_role("admin")
+    overview = " ".join(manager.get("/uebersicht/").text.split())
+    assert "Einladung ins Werkzeug, noch nicht angenommen" in overview
+    assert "Einladungen ins Werkzeug" not in overview
+    assert "fehlgeschlagene E-Mails" in overview  # none: the plural, as German says "0 E-Mails"
+    start = " ".join(manager.get("/").text.split())
+    assert "offene Einladung</span>" in start and "offene Einladungen</span>" not in start
