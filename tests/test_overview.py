@@ -348,7 +348,7 @@ def test_the_city_tile_is_marked(manager):
 
 
 def test_figures_of_one_are_in_the_singular(app, as_role, make_user):
-    """"1 offene Einladungen" read wrong: every figure's label goes through ngettext."""
+    """ "1 offene Einladungen" read wrong: every figure's label goes through ngettext."""
     make_user(status="invited", password=None, email="eine@example.org")
     manager, _user = as_role("admin")
     overview = " ".join(manager.get("/uebersicht/").text.split())

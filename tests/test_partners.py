@@ -553,6 +553,15 @@ def test_logo_is_re_encoded_without_metadata_and_served_by_visibility(app, world
     assert client_for(app, None).get(f"/partner/{ids['a']}/logo").status_code == 200
 
 
+def test_the_change_log_says_new_logo_not_a_file_number(app, world):
+    people, _ids = world
+    partner = client_for(app, people["partner_a"])
+    assert upload(partner, png_with_metadata(), "logo.png").status_code == 302
+    assert upload(partner, jpeg_with_exif(), "logo.jpg").status_code == 302
+    log = " ".join(client_for(app, people["manager"]).get("/partner/aenderungen").text.split())
+    assert "Logo: – → neues Logo" in log and "Logo: bisheriges Logo → neues Logo" in log, log
+
+
 def big_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (5000, 10), "white").save(out, "PNG")

@@ -42,11 +42,16 @@ class AuditEntry(db.Model):
             label = code_label(self.target_type, field, value)
             return value if label is value else str(label)
 
-        return [
-            (str(FIELD_LABELS.get(field, field)), readable(field, old), readable(field, new))
-            for field, (old, new) in self.changes.items()
-        ]
+        def pair(field, old, new):
+            if field in FILE_FIELDS:  # a stored file's number says nothing; whether there is one, and that it changed
+                return (str(_l("bisheriges Logo")) if old else None), (str(_l("neues Logo")) if new else None)
+            return readable(field, old), readable(field, new)
 
+        changes = self.changes.items()
+        return [(str(FIELD_LABELS.get(field, field)), *pair(field, old, new)) for field, (old, new) in changes]
+
+
+FILE_FIELDS = {"logo_id"}  # ids of stored files (netzwerk.partners.models.PartnerLogo)
 
 ACTION_LABELS = {
     "auth.login": _l("Anmeldung"),
