@@ -104,8 +104,9 @@ def test_the_overview_page_shows_the_demo_figures(manager):
     page = manager.get("/uebersicht/").text
     # 3 unanswered invitations to coming meetings: the second member of each of the three groups meeting soon
     assert '<span class="figure__value">3</span> <span class="figure__label">offene Einladungen' in page
-    # 7 demo partners, none has updated its profile yet
-    assert '<span class="figure__value">7</span>' in page and "Partnerprofile seit einem Jahr" in page
+    # the 7 demo partners were entered just now: none is due to confirm its profile for a year
+    assert '<span class="figure__value">0</span> <span class="figure__label"><a href="#partnerprofile">' in page
+    assert "Alle Partnerprofile sind aktuell." in page
     assert "Arbeitskreis Metropolregion und Mobilität</a>: zuletzt am" in page
     assert page.count('role="img"') >= 6  # field, balance ×2, map, attendance, projects
     assert "Akteure nach Kommune" in page and ">Landshut</text>" in page

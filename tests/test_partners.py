@@ -673,11 +673,16 @@ def test_manager_asks_for_an_update_and_the_link_leads_to_the_profile(app, world
 
 
 def test_yearly_reminder_goes_to_stale_partners_once(app, world):
-    """A (never updated) is reminded; B updated its profile ten days ago and is not."""
+    """A (a partner for more than a year, never updated) is reminded; B updated its profile ten days ago and is
+    not; neither is a partner added last week, though it never updated its profile either (the scheduler's
+    first start asked every such partner)."""
     from netzwerk.partners.services.freshness import send_yearly_reminders
 
     people, ids = world
     with app.test_request_context():
+        assert send_yearly_reminders() == []  # both partners were added just now
+        db.session.get(Partnership, ids["a"]).created_at = clock.now() - timedelta(days=400)
+        db.session.get(Partnership, ids["b"]).created_at = clock.now() - timedelta(days=400)
         db.session.get(Partnership, ids["b"]).profile_updated_at = clock.now() - timedelta(days=10)
         reminded = send_yearly_reminders()
         db.session.commit()
@@ -694,7 +699,9 @@ def test_scheduler_job_queues_reminders_with_a_login_link(app, world, mailbox):
     people, _ = world
     assert "partner_reminders" in {job.id for job in build_scheduler(app).get_jobs()}
     with app.app_context():
-        assert yearly_reminder_job() == 2  # A and B: never updated, never asked
+        for partnership in db.session.scalars(select(Partnership)):
+            partnership.created_at = clock.now() - timedelta(days=400)
+        assert yearly_reminder_job() == 2  # A and B: partners for more than a year, never updated, never asked
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 2
     assert run_outbox(app) == 2

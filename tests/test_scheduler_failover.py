@@ -54,11 +54,16 @@ def recording_smtp():
 
 
 def stale_partners(app, count: int) -> list[str]:
-    """Partners whose profile was never updated: each partner user is due for the yearly reminder."""
+    """Partners for more than a year whose profile was never updated: each partner user is due for the yearly
+    reminder."""
     with app.app_context():
         users = [factories.user(role="partner", name=f"Partnerin {n}") for n in range(count)]
         for n, user in enumerate(users):
-            factories.partnership(factories.actor(name=f"Partner {n} e.V.", kind="partner"), users=[user])
+            factories.partnership(
+                factories.actor(name=f"Partner {n} e.V.", kind="partner"),
+                users=[user],
+                created_at=clock.now() - timedelta(days=400),
+            )
         emails = [user.email for user in users]
         db.session.commit()
     return emails

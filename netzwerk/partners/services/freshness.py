@@ -60,10 +60,11 @@ def request_update(partnership: Partnership, requested_by: User | None) -> list[
 
 
 def _stale(now=None):
-    """Active partners whose profile was last updated (or asked for) longer than STALE_AFTER ago."""
+    """Active partners whose profile was last updated (or asked for) longer than STALE_AFTER ago; a profile
+    never updated counts from the partnership's creation (a partner added last week is not asked yet)."""
     cutoff = (now or clock.now()) - STALE_AFTER
     last_touch = and_(
-        (Partnership.profile_updated_at.is_(None)) | (Partnership.profile_updated_at < cutoff),
+        func.coalesce(Partnership.profile_updated_at, Partnership.created_at) < cutoff,
         (Partnership.update_requested_at.is_(None)) | (Partnership.update_requested_at < cutoff),
     )
     return and_(Partnership.status == PartnerStatus.ACTIVE, last_touch)
