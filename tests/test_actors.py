@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from netzwerk.actors.models import Actor, FieldOfAction, Municipality
-from netzwerk.actors.search import fold
+from netzwerk.actors.search import search_text
 from netzwerk.actors.services import StillReferenced, delete_actor, normalise_name
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
@@ -201,6 +201,34 @@ def test_search_and_filters(app, as_role, registry, query, expected):
     assert f"{len(expected)} Akteur" in page
 
 
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Mueller", {"Müller Präzision GmbH", "Mueller Consulting"}),
+        ("Mueller GmbH", {"Müller Präzision GmbH"}),
+        ("Müller", {"Müller Präzision GmbH", "Mueller Consulting"}),
+        ("muller", {"Müller Präzision GmbH"}),
+        ("MÜLLER consult", {"Mueller Consulting"}),
+        ("Praezision", {"Müller Präzision GmbH"}),
+        ("präz", {"Müller Präzision GmbH"}),
+        ("Strasse", {"Straßenbau Ergolding"}),
+        ("straßenb", {"Straßenbau Ergolding"}),
+        ("Cafe", {"Café Übersee"}),
+        ("Uebersee", {"Café Übersee"}),
+    ],
+)
+def test_search_finds_what_people_type_without_umlauts(app, as_role, make_actor, query, expected):
+    """On both databases, in the registry and in the public directory: umlauts written out ("ue") or left off
+    find the umlaut, and the umlaut finds the written-out name."""
+    names = ("Müller Präzision GmbH", "Mueller Consulting", "Straßenbau Ergolding", "Café Übersee")
+    for name in names:
+        make_actor(name=name, is_public=True)
+    for client in (app.test_client(), as_role("admin")[0]):
+        page = client.get("/akteure/", query_string={"q": query}).text
+        found = {name for name in names if f">{name}</a>" in page}
+        assert found == expected, (query, page[-2000:])
+
+
 def test_filter_by_field_of_action_and_municipality(app, as_role, registry):
     manager, _ = as_role("admin")
     page = manager.get("/akteure/", query_string={"handlungsfeld": field_id(app, "Innovation")}).text
@@ -380,7 +408,7 @@ def add_actors(app, n, start=0):
                 "kind": "company",
                 "is_public": True,
                 "municipality_id": municipality_ids[i % 2],
-                "search_document": fold(f"Firma {i}"),
+                "search_document": search_text(f"Firma {i}"),
                 "version": 1,
             }
             for i in range(start, start + n)

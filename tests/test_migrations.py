@@ -149,3 +149,28 @@ def test_two_reminder_settings_rows_become_the_one_the_app_read(empty_database):
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_actors_stored_before_0026_are_found_by_their_written_out_spelling(empty_database):
+    """0026 recomputes the indexed texts of every stored actor: "Mueller" finds the Müller entered before."""
+    from netzwerk.actors.models import Actor
+    from netzwerk.actors.search import fold, search_condition
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="0025_covering_indexes")
+        db.session.execute(
+            text(
+                "INSERT INTO actor (name, name_key, kind, street, postal_code, website, email, phone, description,"
+                " is_public, search_document, contact_search, created_at, updated_at, version) VALUES"
+                " ('Müller Präzision', 'muller prazision', 'company', '', '', '', '', '', 'Straßenbau', true,"
+                " :document, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+            ),
+            {"document": fold("Müller Präzision Straßenbau")},
+        )
+        db.session.commit()
+        upgrade()
+        for query in ("Mueller", "Praezision", "Strasse", "Muller", "Müller"):
+            assert db.session.scalars(Actor.__table__.select().where(search_condition(query, True))).all(), query
+        db.session.remove()
+        db.engine.dispose()

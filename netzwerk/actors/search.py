@@ -20,14 +20,33 @@ SEARCH_INDEXES = ("ix_actor_search_document", "ix_actor_search_all")
 MAX_WORDS = 8
 
 
+# How German is typed without umlauts: "Mueller", "Praezision", "Strasse"
+TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def fold(value: str) -> str:
     """Lower case without accents, so "Müller", "Muller" and "MÜLLER" find each other on every database."""
     value = value.lower().replace("ß", "ss")
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
+def transliterate(value: str) -> str:
+    """Lower case with umlauts written out and other accents dropped: "Müller" → "mueller", "Café" → "cafe"."""
+    return fold(unicodedata.normalize("NFC", value).lower().translate(TRANSLITERATION))
+
+
+def search_text(value: str) -> str:
+    """The indexed form of a text: each word written out and, where that differs, also folded ("Müller" →
+    "mueller muller"), so that "Mueller", "Muller" and "Müller" find it, and "Müller" finds "Mueller"."""
+    words = []
+    for word in re.findall(r"\w+", unicodedata.normalize("NFC", value)):
+        written_out, folded = transliterate(word), fold(word)
+        words.append(written_out if written_out == folded else f"{written_out} {folded}")
+    return " ".join(words)
+
+
 def search_words(query: str) -> list[str]:
-    return re.findall(r"\w+", fold(query))[:MAX_WORDS]
+    return re.findall(r"\w+", transliterate(query))[:MAX_WORDS]
 
 
 def search_condition(query: str, include_contacts: bool) -> ColumnElement | None:

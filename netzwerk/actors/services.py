@@ -20,7 +20,7 @@ from netzwerk.actors.models import (
     actor_field_of_action,
     actor_sector,
 )
-from netzwerk.actors.search import fold, search_condition
+from netzwerk.actors.search import fold, search_condition, search_text
 from netzwerk.audit.models import AuditEntry
 from netzwerk.audit.services import changes_between, record, record_save
 from netzwerk.errors import Conflict
@@ -57,8 +57,8 @@ def normalise_name(name: str) -> str:
 
 def refresh_search_document(actor: Actor) -> None:
     parts = [actor.name, actor.description, *(s.name for s in actor.sectors)]
-    actor.search_document = fold(" ".join(part for part in parts if part))
-    actor.contact_search = fold(" ".join(c.name for c in actor.contacts))
+    actor.search_document = search_text(" ".join(part for part in parts if part))
+    actor.contact_search = search_text(" ".join(c.name for c in actor.contacts))
 
 
 def sector_key(name: str) -> str:
