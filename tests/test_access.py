@@ -32,6 +32,7 @@ EXPECTED = {
     "users.edit": ADMIN,
     "users.resend_invitation": ADMIN,
     "actors.index": EVERYONE,
+    "actors.suggest": frozenset({"admin", "member"}),  # the picker's suggestions: readers of the registry
     "actors.detail": EVERYONE,  # object-level: see test_actors.py
     "actors.create": ADMIN,
     "actors.edit": ADMIN,
@@ -84,6 +85,7 @@ EXPECTED = {
     "partners.index": EVERYONE,
     "partners.detail": EVERYONE,  # object-level: non-public partners only for the manager, members and its own
     "partners.logo": EVERYONE,  # object-level: as the detail page, and only if the logo is public or may be seen
+    "partners.suggest_actor": ADMIN,
     "partners.create": ADMIN,
     "partners.edit": ADMIN,
     "partners.create_link_view": ADMIN,

@@ -444,8 +444,11 @@ def test_manager_registers_and_finds_an_actor(app, live_server, page, make_user)
     screenshot(page, "actor-list")
 
 
-def test_group_journey_manager_lead_member(app, live_server, browser, make_user, mailbox):
-    """The manager sets up a group with a lead, the lead writes to the group, a member asks to join."""
+def test_group_journey_manager_lead_member(app, live_server, browser, make_user, make_actor, mailbox):
+    """The manager sets up a group with a lead (who represents an actor, picked by name as it is typed), the
+    lead writes to the group, a member asks to join."""
+    make_actor(name="Stadtwerke Landshut")
+    make_actor(name="Stadtbücherei Landshut")
     manager = make_user(role="admin", name="Maria Manager")
     lead = make_user(name="Lea Leitung")
     member = make_user(name="Max Mitglied")
@@ -462,8 +465,14 @@ def test_group_journey_manager_lead_member(app, live_server, browser, make_user,
     page.get_by_role("search").get_by_label("Name").fill("Lea")  # a search, not a list of every account
     page.get_by_role("button", name="Suchen").click()
     page.get_by_label("Rolle im Arbeitskreis").first.select_option(label="Leitung (Sprecher:in)")
+    page.get_by_label("vertritt (Akteur)").press_sequentially("Stadtw")
+    suggestions = page.locator("#aufnehmen-actor_id-vorschlaege option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_have_attribute("value", "Stadtwerke Landshut")
+    page.get_by_label("vertritt (Akteur)").fill("Stadtwerke Landshut")  # as the browser does when it is chosen
     page.get_by_role("listitem").filter(has_text="Lea Leitung").get_by_role("button", name="Hinzufügen").click()
     expect(page.get_by_role("status")).to_contain_text("Lea Leitung gehört jetzt zum Arbeitskreis.")
+    expect(page.get_by_role("row").filter(has_text="Lea Leitung")).to_contain_text("Stadtwerke Landshut")
     screenshot(page, "group-members")
     page.context.close()
 

@@ -453,3 +453,87 @@ def test_the_groups_list_comes_in_pages_in_field_order_with_constant_queries(app
             factories.group(name=f"AK Mehr {n:03d}", field_of_action_id=1, is_public=True, members=[member])
         db.session.commit()
     assert count_queries(app, client, "/arbeitskreise/") == few
+
+
+# --- The actor picker on the members page ---------------------------------------------------------------
+
+
+def add_member_with_actor(client, group_id, person, actor_text, choice=None):
+    data = {
+        "aufnehmen-user_id": str(person.id),
+        "aufnehmen-role": "member",
+        "aufnehmen-actor_id": actor_text,
+        **({"aufnehmen-actor_id-wahl": str(choice)} if choice else {}),
+    }
+    return post_form(client, f"/arbeitskreise/{group_id}/mitglieder?suche=Neu", data)
+
+
+def represented(app, group_id, person):
+    with app.app_context():
+        membership = db.session.scalar(
+            select(Membership).where(Membership.group_id == group_id, Membership.user_id == person.id)
+        )
+        return membership and (membership.actor.name if membership.actor else "")
+
+
+def test_the_represented_actor_is_found_by_name_without_javascript(app, as_role, make_group, make_user, make_actor):
+    """A unique name is taken as typed; several matches come back as a choice (nothing else typed is lost);
+    an unknown name is refused with the reason; the page lists no actors until asked."""
+    manager, _ = as_role("admin")
+    group_id = make_group("AK Picker")
+    for name in ("Brauerei Wittmann", "Brauerei Koller", "Stadtwerke Landshut"):
+        make_actor(name=name)
+    assert "Brauerei Wittmann" not in manager.get(f"/arbeitskreise/{group_id}/mitglieder?suche=Neu").text
+
+    first, second, third = (make_user(name=f"Nina Neu {n}") for n in range(3))
+    assert add_member_with_actor(manager, group_id, first, "stadtwerke").status_code == 302
+    assert represented(app, group_id, first) == "Stadtwerke Landshut"
+
+    response = add_member_with_actor(manager, group_id, second, "Brauerei")
+    assert response.status_code == 422 and represented(app, group_id, second) is None
+    assert "Mehrere Akteure passen zu „Brauerei“" in response.text
+    assert 'value="Brauerei"' in response.text  # what was typed stays in the field
+    choices = dict(
+        re.findall(r'name="aufnehmen-actor_id-wahl" type="radio" value="(\d+)"> <label[^>]*>([^<]+)<', response.text)
+    )
+    koller = next(actor_id for actor_id, name in choices.items() if name == "Brauerei Koller")
+    assert set(choices.values()) == {"Brauerei Koller", "Brauerei Wittmann"}
+    assert add_member_with_actor(manager, group_id, second, "Brauerei", choice=koller).status_code == 302
+    assert represented(app, group_id, second) == "Brauerei Koller"
+
+    response = add_member_with_actor(manager, group_id, third, "Bäckerei Nirgends")
+    assert response.status_code == 422 and "Kein Akteur gefunden, der zu „Bäckerei Nirgends“ passt." in response.text
+    assert add_member_with_actor(manager, group_id, third, "").status_code == 302  # represents no one
+    assert represented(app, group_id, third) == ""
+
+
+def test_the_picker_suggests_actors_as_people_type(app, as_role, make_actor):
+    """The suggestion URL answers with the labels of the first matches, umlauts written out or not; only the
+    registry's readers may ask it."""
+    make_actor(name="Müller Präzision GmbH")
+    make_actor(name="Mueller Consulting")
+    manager, _ = as_role("admin")
+    answer = manager.get("/akteure/auswahl", query_string={"q": "Mueller"})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+    assert sorted(answer.json["vorschlaege"]) == ["Mueller Consulting", "Müller Präzision GmbH"]
+    assert manager.get("/akteure/auswahl", query_string={"q": "M"}).json == {"vorschlaege": []}
+    partner, _ = as_role("partner")
+    assert partner.get("/akteure/auswahl", query_string={"q": "Mueller"}).status_code == 403
+
+
+def test_the_members_page_reads_the_same_at_any_registry_size(app, as_role, make_group, make_user):
+    """No select of every actor or account: the page's queries and size do not grow with the registry."""
+    from tests.test_actors import add_actors
+
+    manager, _ = as_role("admin")
+    group_id = make_group("AK Groß")
+    make_user(name="Nina Neu")
+    url = f"/arbeitskreise/{group_id}/mitglieder?suche=Neu"
+    small_queries, small_size = count_queries(app, manager, url), len(manager.get(url).data)
+    add_actors(app, 500)
+    with app.app_context():
+        for n in range(200):
+            factories.user(name=f"Person {n}")
+        db.session.commit()
+    assert count_queries(app, manager, url) == small_queries
+    assert len(manager.get(url).data) == small_size

@@ -98,7 +98,7 @@ def test_manager_makes_an_actor_a_partner_and_edits_the_partnership(app, world, 
         manager,
         "/partner/neu",
         {
-            "actor_id": actor.id,
+            "actor_id": "IHK Test",  # the picker takes the name (the browser suggests it as it is typed)
             "type": "chamber",
             "since": "2019-04-01",
             "contact_user_id": people["manager"].id,
@@ -128,9 +128,11 @@ def test_manager_makes_an_actor_a_partner_and_edits_the_partnership(app, world, 
     "data",
     [
         {"actor_id": "", "type": "chamber", "status": "active"},
-        {"actor_id": "{actor_a}", "type": "chamber", "status": "active"},  # already a partner
-        {"actor_id": "{target}", "type": "boss", "status": "active", "since": "31.02.2025"},
-        {"actor_id": "{target}", "type": "chamber", "status": "x\x00", "contact_user_id": "99999"},
+        {"actor_id": "Metropolregion A e.V.", "type": "chamber", "status": "active"},  # already a partner
+        {"actor_id": "Zielakteur", "actor_id-wahl": "{actor_a}", "type": "chamber", "status": "active"},
+        {"actor_id": "Zielakteur GmbH", "type": "boss", "status": "active", "since": "31.02.2025"},
+        {"actor_id": "Zielakteur", "type": "chamber", "status": "x\x00", "contact_user_id": "99999"},
+        {"actor_id": "Ziel\x00", "type": "chamber", "status": "active"},
     ],
 )
 def test_partnership_form_refuses_bad_input(app, world, data):
@@ -770,3 +772,12 @@ def test_only_a_partners_change_can_be_undone(app, world):
         )
         with pytest.raises(NotAllowed):
             undo_change(not_a_partner_change)
+
+
+def test_the_new_partnership_picker_suggests_only_actors_without_a_partnership(app, world):
+    people, _ = world
+    manager = client_for(app, people["manager"])
+    assert manager.get("/partner/neu/akteure?q=Ziel").json == {"vorschlaege": ["Zielakteur GmbH"]}
+    assert manager.get("/partner/neu/akteure?q=Metropolregion").json == {"vorschlaege": []}  # already a partner
+    page = manager.get("/partner/neu").text
+    assert 'data-picker="/partner/neu/akteure"' in page and "Zielakteur GmbH" not in page  # no list of actors

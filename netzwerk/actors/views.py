@@ -9,6 +9,7 @@ from netzwerk import clock
 from netzwerk.actors.blueprint import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
 from netzwerk.actors.models import Actor, ActorKind, Area, ContactPerson, FieldOfAction
+from netzwerk.actors.picker import suggestions
 from netzwerk.actors.services import (
     SORTS,
     ActorData,
@@ -52,6 +53,7 @@ from netzwerk.auth.permissions import (
     can_view_partnership,
     public,
     reads_whole_registry,
+    roles_required,
     shows_partner_field,
     visible_actors,
     visible_groups,
@@ -110,6 +112,13 @@ def index():
         sorts=SORT_LABELS,
         internal=internal,
     )
+
+
+@bp.get("/auswahl")
+@roles_required(Role.ADMIN, Role.MEMBER)
+def suggest():
+    """Suggestions for the actor picker as people type (JSON): the registry's readers, who fill such forms."""
+    return suggestions(query_text("q", 200), visible_actors(current_user))
 
 
 SORT_LABELS = {"name": _l("Name"), "ort": _l("Gemeinde"), "art": _l("Art"), "-geaendert": _l("zuletzt geändert")}

@@ -1,8 +1,10 @@
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from netzwerk.actors.picker import ActorField
 from netzwerk.auth.services import find_user_by_email
 from netzwerk.forms import BaseForm, VersionedForm, email_field, too_long
 from netzwerk.groups.models import MemberRole
@@ -41,18 +43,18 @@ class GroupForm(VersionedForm):
 
 
 class AddMemberForm(BaseForm):
-    """The page shows a name search; each result has its own button, which sends the person's id as user_id.
-    The choices (every candidate) only check the id: they are never rendered, so no list of all accounts and
-    their addresses reaches the page."""
+    """The page shows a name search; each result has its own button, which sends the person's id as user_id
+    (the view checks that it is a candidate, so no list of all accounts and their addresses reaches the page).
+    The represented actor is picked by name (ActorField), not from a select of the whole registry."""
 
-    user_id = SelectField(_l("Person"), coerce=str, validators=[DataRequired(_l("Bitte wählen Sie eine Person."))])
+    user_id = StringField(_l("Person"), validators=[DataRequired(_l("Bitte wählen Sie eine Person."))])
     role = SelectField(_l("Rolle im Arbeitskreis"), choices=role_choices, default="member")
-    actor_id = SelectField(_l("vertritt (Akteur)"), coerce=str)
+    actor_id = ActorField(
+        _l("vertritt (Akteur)"),
+        description=_l("Name des Akteurs, z. B. „Stadtwerke“; leer lassen, wenn die Person niemanden vertritt."),
+        suggest_url=lambda: url_for("actors.suggest"),
+    )
     submit = SubmitField(_l("Hinzufügen"))
-
-    def set_choices(self, users, actors) -> None:
-        self.user_id.choices = [SelectChoice("", "–")] + [SelectChoice(str(u.id), str(u.id)) for u in users]
-        self.actor_id.choices = [SelectChoice("", _l("– keinen –"))] + [SelectChoice(str(a.id), a.name) for a in actors]
 
 
 class RoleForm(BaseForm):

@@ -4,7 +4,7 @@ unit of work (netzwerk/unit_of_work.py) commits and then sends the mails queued 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock, unit_of_work
@@ -141,27 +141,25 @@ def current_membership(group: WorkingGroup, user: User) -> Membership | None:
     )
 
 
-def candidates(group: WorkingGroup) -> list[User]:
-    """Active and invited accounts that are not current members."""
+def _candidate_condition(group: WorkingGroup):
+    """Active and invited accounts that are not current members of the group."""
     members = select(Membership.user_id).where(Membership.group_id == group.id, current_on())
-    return list(
-        db.session.scalars(
-            select(User).where(User.status != AccountStatus.DEACTIVATED, User.id.not_in(members)).order_by(User.name)
-        )
-    )
+    return and_(User.status != AccountStatus.DEACTIVATED, User.id.not_in(members))
+
+
+def candidate(group: WorkingGroup, user_id: str) -> User | None:
+    """The account with this id if it may join the group (one row read, not every account)."""
+    if not user_id.isdigit() or len(user_id) > 12:
+        return None
+    return db.session.scalar(select(User).where(User.id == int(user_id), _candidate_condition(group)))
 
 
 def search_candidates(group: WorkingGroup, text: str, limit: int = 20) -> list[User]:
     """Candidates whose name contains the text (case-insensitive); at most ``limit``."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    members = select(Membership.user_id).where(Membership.group_id == group.id, current_on())
     query = (
         select(User)
-        .where(
-            User.status != AccountStatus.DEACTIVATED,
-            User.id.not_in(members),
-            User.name.ilike(f"%{escaped}%", escape="\\"),
-        )
+        .where(_candidate_condition(group), User.name.ilike(f"%{escaped}%", escape="\\"))
         .order_by(User.name)
         .limit(limit)
     )

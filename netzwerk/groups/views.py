@@ -5,9 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk.actors.models import Actor
 from netzwerk.actors.services import fields_of_action
-from netzwerk.auth.models import Role, User
+from netzwerk.auth.models import Role
 from netzwerk.auth.permissions import (
     admin_required,
     can_manage_group,
@@ -47,7 +46,7 @@ from netzwerk.groups.services import (
     GroupData,
     NameTaken,
     add_member,
-    candidates,
+    candidate,
     change_role,
     current_membership,
     current_memberships,
@@ -231,24 +230,18 @@ def members_page(group: WorkingGroup, form: AddMemberForm, invite_form: InviteIn
     ), 422 if (form.errors or invite_form.errors) else 200
 
 
-def add_member_form(group: WorkingGroup) -> AddMemberForm:
-    form = AddMemberForm(prefix="aufnehmen")
-    actors = db.session.scalars(select(Actor).where(Actor.archived_at.is_(None)).order_by(Actor.name)).all()
-    form.set_choices(candidates(group), actors)
-    return form
-
-
 @bp.route("/<id:group_id>/mitglieder", methods=["GET", "POST"])
 @login_required
 def members(group_id: int):
     group = get_managed_group(group_id)
-    form = add_member_form(group)
+    form = AddMemberForm(prefix="aufnehmen")
     if form.validate_on_submit():
-        user = db.get_or_404(User, int(form.user_id.data))
-        actor_id = int(form.actor_id.data) if form.actor_id.data else None
-        add_member(group, user, MemberRole(form.role.data), actor_id)
-        flash(_("%(name)s gehört jetzt zum Arbeitskreis.", name=user.name), "success")
-        return redirect(url_for("groups.members", group_id=group.id))
+        user = candidate(group, form.user_id.data)
+        if user is not None:
+            add_member(group, user, MemberRole(form.role.data), form.actor_id.data)
+            flash(_("%(name)s gehört jetzt zum Arbeitskreis.", name=user.name), "success")
+            return redirect(url_for("groups.members", group_id=group.id))
+        form.user_id.errors.append(_("Diese Person kann nicht aufgenommen werden; suchen Sie sie bitte erneut."))
     return members_page(group, form, InviteIntoGroupForm(prefix="einladen", formdata=None))
 
 
@@ -258,7 +251,7 @@ def invite(group_id: int):
     group = get_managed_group(group_id)
     invite_form = InviteIntoGroupForm(prefix="einladen")
     if not invite_form.validate_on_submit():
-        return members_page(group, add_member_form(group), invite_form)
+        return members_page(group, AddMemberForm(prefix="aufnehmen", formdata=None), invite_form)
     user = invite_into_group(
         group,
         invite_form.name.data,

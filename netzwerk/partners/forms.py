@@ -1,3 +1,4 @@
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
@@ -5,8 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from netzwerk.actors.forms import ContactForm, ContactRows, MultiCheckboxField
+from netzwerk.actors.picker import ActorField
 from netzwerk.forms import BaseForm, VersionedForm, german_postal_code, too_long, web_address
 from netzwerk.partners.models import PartnerStatus, PartnerType, ProfileField
+from netzwerk.partners.services.partnerships import without_partnership
 
 
 def date_field(label, required: bool = False, **kwargs) -> DateField:
@@ -15,20 +18,21 @@ def date_field(label, required: bool = False, **kwargs) -> DateField:
 
 
 class PartnershipForm(VersionedForm):
-    actor_id = SelectField(_l("Akteur"), coerce=str)  # only on the create form
+    actor_id = ActorField(  # only on the create form
+        _l("Akteur"),
+        description=_l("Name des Akteurs, der Partnerorganisation wird (noch ohne Partnerschaft)."),
+        suggest_url=lambda: url_for("partners.suggest_actor"),
+        scope=without_partnership,
+        required_message=_l("Bitte wählen Sie den Akteur."),
+    )
     type = SelectField(_l("Art der Partnerschaft"), choices=PartnerType.choices())
     since = date_field(_l("Partner seit"))
     contact_user_id = SelectField(_l("Ansprechperson im Regionalmanagement"), coerce=str)
     status = SelectField(_l("Status"), choices=PartnerStatus.choices())
     submit = SubmitField(_l("Speichern"))
 
-    def set_choices(self, actors, managers, creating: bool) -> None:
-        if creating:
-            self.actor_id.choices = [SelectChoice("", _l("– bitte wählen –"))] + [
-                SelectChoice(str(a.id), a.name) for a in actors
-            ]
-            self.actor_id.validators = [DataRequired(_l("Bitte wählen Sie den Akteur."))]
-        else:
+    def set_choices(self, managers, creating: bool) -> None:
+        if not creating:
             del self.actor_id
         self.contact_user_id.choices = [SelectChoice("", _l("– niemand –"))] + [
             SelectChoice(str(u.id), u.name) for u in managers

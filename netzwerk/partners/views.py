@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerk.actors.models import Actor
+from netzwerk.actors.picker import suggestions
 from netzwerk.actors.services import ContactData
 from netzwerk.audit.models import AuditEntry
 from netzwerk.auth.models import Role
@@ -39,10 +40,10 @@ from netzwerk.partners.services.links import create_link, end_link, links_of_par
 from netzwerk.partners.services.logo import LogoError, current_logo_data, process_logo
 from netzwerk.partners.services.partnerships import (
     PartnershipData,
-    actors_without_partnership,
     all_partnerships,
     managers,
     save_partnership,
+    without_partnership,
 )
 from netzwerk.partners.services.profile import (
     ProfileData,
@@ -136,16 +137,23 @@ def data_from(form: PartnershipForm) -> PartnershipData:
     )
 
 
+@bp.get("/neu/akteure")
+@admin_required
+def suggest_actor():
+    """Suggestions for the new partnership's actor picker: actors that are not yet partners."""
+    return suggestions(query_text("q", 200), without_partnership())
+
+
 @bp.route("/neu", methods=["GET", "POST"])
 @admin_required
 def create():
     form = PartnershipForm()
-    form.set_choices(actors_without_partnership(), managers(), creating=True)
+    form.set_choices(managers(), creating=True)
     if not form.is_submitted():
         form.contact_user_id.data = str(current_user.id)
     status = None
     if form.validate_on_submit():
-        actor = db.get_or_404(Actor, int(form.actor_id.data))
+        actor = db.get_or_404(Actor, form.actor_id.data)
         try:
             partnership = save_partnership(None, data_from(form), actor)
         except Conflict as refusal:  # the same actor saved a moment ago (a double click)
@@ -162,7 +170,7 @@ def create():
 def edit(partnership_id: int):
     partnership = db.get_or_404(Partnership, partnership_id)
     form = PartnershipForm(obj=partnership)
-    form.set_choices([], managers(), creating=False)
+    form.set_choices(managers(), creating=False)
     if not form.is_submitted():
         form.contact_user_id.data = str(partnership.contact_user_id or "")
     if form.saved(partnership, lambda: save_partnership(partnership, data_from(form))):

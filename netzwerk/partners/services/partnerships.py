@@ -59,13 +59,9 @@ def save_partnership(partnership: Partnership | None, data: PartnershipData, act
     return partnership
 
 
-def actors_without_partnership() -> list[Actor]:
-    taken = select(Partnership.actor_id)
-    return list(
-        db.session.scalars(
-            select(Actor).where(Actor.archived_at.is_(None), Actor.id.not_in(taken)).order_by(Actor.name_key)
-        )
-    )
+def without_partnership():
+    """A WHERE condition: actors that are not yet a partner organisation (what a new partnership picks)."""
+    return Actor.id.not_in(select(Partnership.actor_id))
 
 
 def managers() -> list[User]:

@@ -12,3 +12,33 @@ document.querySelectorAll("form[data-busy-message]").forEach(function (form) {
     });
   });
 });
+
+// Pickers (an actor by name): suggestions as people type, in the field's <datalist>. Without this script the
+// form is sent as typed and the server offers the matches to choose from.
+document.querySelectorAll("input[data-picker]").forEach(function (input) {
+  var list = document.getElementById(input.getAttribute("list"));
+  var timer = null;
+  var asked = "";
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var typed = input.value.trim();
+      if (typed.length < 2 || typed === asked) return;
+      asked = typed;
+      fetch(input.dataset.picker + "?q=" + encodeURIComponent(typed), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      })
+        .then(function (response) { return response.ok ? response.json() : { vorschlaege: [] }; })
+        .then(function (answer) {
+          if (input.value.trim() !== typed) return; // a later keystroke asks again
+          list.replaceChildren.apply(list, answer.vorschlaege.map(function (label) {
+            var option = document.createElement("option");
+            option.value = label;
+            return option;
+          }));
+        })
+        .catch(function () { /* offline: the form still works as typed */ });
+    }, 150);
+  });
+});
