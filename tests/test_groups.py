@@ -147,9 +147,13 @@ def test_memberships_keep_their_history(app, as_role, make_group, make_user):
         rows = db.session.scalars(select(Membership).order_by(Membership.id)).all()
         assert [(m.role, m.end_date is not None) for m in rows] == [("member", True), ("lead", False)]
         new_id = rows[1].id
+    # a new role is a current member with a history, not a former member
+    assert "Ehemalige Mitglieder" not in manager.get(f"/arbeitskreise/{group_id}").text
     post_form(manager, f"{members_url}/{new_id}/beenden", {}, get_url=members_url)
     detail = manager.get(f"/arbeitskreise/{group_id}").text
-    assert "Ehemalige Mitglieder" in detail and "Hanna Historie" in detail
+    assert "Ehemalige Mitglieder" in detail and detail.count("<li>Hanna Historie") == 1  # once, the last role
+    started = (clock.today() - timedelta(days=400)).strftime("%d.%m.%Y")
+    assert f"Hanna Historie – Leitung (Sprecher:in) ({started} – " in detail  # from the first day
     assert "0 Mitglieder" in manager.get("/arbeitskreise/").text
 
 

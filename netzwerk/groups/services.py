@@ -2,6 +2,7 @@
 unit of work (netzwerk/unit_of_work.py) commits and then sends the mails queued here."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select, update
@@ -122,17 +123,38 @@ def current_memberships(group: WorkingGroup) -> list[Membership]:
     )
 
 
-def past_memberships(group: WorkingGroup) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(
-                Membership.group_id == group.id, Membership.end_date.is_not(None), Membership.end_date <= clock.today()
-            )
-            .options(selectinload(Membership.user))
-            .order_by(Membership.end_date.desc())
+@dataclass(frozen=True)
+class FormerMember:
+    """A person no longer in the group: the last role, from the first day to the last."""
+
+    user: User
+    role_label: str
+    start_date: date
+    end_date: date
+
+
+def past_memberships(group: WorkingGroup) -> list[FormerMember]:
+    """Former members: people whose last membership has ended, each once. Someone whose role changed is a
+    current member with a history, not a former one."""
+    still_members = select(Membership.user_id).where(Membership.group_id == group.id, current_on())
+    ended = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.group_id == group.id,
+            Membership.end_date.is_not(None),
+            Membership.end_date <= clock.today(),
+            Membership.user_id.not_in(still_members),
         )
+        .options(selectinload(Membership.user))
+        .order_by(Membership.end_date.desc(), Membership.id.desc())
     )
+    former: dict[int, FormerMember] = {}
+    for membership in ended:  # the latest first
+        known = former.get(membership.user_id)
+        start = min(membership.start_date, known.start_date) if known else membership.start_date
+        last = known or membership
+        former[membership.user_id] = FormerMember(membership.user, last.role_label, start, last.end_date)
+    return list(former.values())
 
 
 def current_membership(group: WorkingGroup, user: User) -> Membership | None:
