@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from netzwerk import clock
 from netzwerk.audit.models import AuditEntry
+from netzwerk.auth.models import User
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Invitation, Meeting
 from netzwerk.polls.models import Poll, PollReminder, PollSlot, PollVote
@@ -333,6 +334,28 @@ def test_the_lead_turns_the_chosen_slot_into_one_meeting_and_the_poll_closes(app
         assert db.session.scalar(select(func.count(Meeting.id))) == 1
         assert [v for v in db.session.scalars(select(PollVote.value).order_by(PollVote.slot_id))] == ["no", "yes"]
     assert mailbox.messages == []
+
+
+def test_who_voted_yes_for_the_chosen_slot_starts_as_zusage(app, world, mailbox):
+    """Anna said "Ja" to the chosen slot: her invitation is a Zusage (she may still change it); Bernd said
+    "Vielleicht" and the lead did not vote: both are asked as usual."""
+    start(world)
+    poll = only_poll(app)
+    first, second = slot_ids(app)
+    anna = client_of(app, world["anna"])
+    cast(app, anna, poll.id, "no", "yes")
+    cast(app, client_of(app, world["bernd"]), poll.id, "yes", "maybe")
+    mailbox.messages.clear()
+    post_form(world["client"], f"/umfragen/{poll.id}/termin", {"slot": str(second)}, get_url=f"/umfragen/{poll.id}")
+    with app.app_context():
+        answers = dict(db.session.execute(select(User.name, Invitation.answer).join(Invitation.user)).all())
+        meeting_id = db.session.scalar(select(Meeting.id))
+    assert answers == {"Anna Abstimmung": "yes", "Bernd Bummler": None, "Lea Leitung": None}
+    to_anna = next(m for m in mailbox.messages if m["To"] == world["anna"].email)
+    assert "Ihre Zusage ist eingetragen" in mailbox.text_of(to_anna)
+    to_bernd = next(m for m in mailbox.messages if m["To"] == world["bernd"].email)
+    assert "Ihre Zusage ist eingetragen" not in mailbox.text_of(to_bernd)
+    assert "Zusage" in anna.get(f"/termine/{meeting_id}").text
 
 
 def test_a_slot_of_another_poll_or_in_the_past_is_refused(app, world, mailbox):

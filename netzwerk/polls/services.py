@@ -208,8 +208,8 @@ def close_poll(poll: Poll) -> None:
 
 
 def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Meeting, list[User]]:
-    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry
-    (the meeting and the people invited by mail).
+    """Close the poll and make the chosen slot a meeting, which invites every member with a calendar entry;
+    who voted "Ja" for the slot starts as Zusage (the meeting and the people invited by mail).
     Finished if the poll was closed already (by someone else a moment ago)."""
     require_open(poll)
     if slot.starts_at < clock.now():
@@ -224,7 +224,8 @@ def schedule_from_poll(poll: Poll, slot: PollSlot, organizer: User) -> tuple[Mee
         online_url=poll.online_url,
         agenda=poll.description,
     )
-    meeting, invited = schedule_meeting(poll.group, data, organizer)
+    said_yes = select(PollVote.user_id).where(PollVote.slot_id == slot.id, PollVote.value == Vote.YES)
+    meeting, invited = schedule_meeting(poll.group, data, organizer, accepted=frozenset(db.session.scalars(said_yes)))
     poll.meeting = meeting
     record("poll.converted", poll, summary=f"{poll.title}: {clock.to_local(slot.starts_at):%d.%m.%Y %H:%M}")
     return meeting, invited

@@ -106,9 +106,14 @@ def schedule_series(
 
 
 def schedule_meeting(
-    group: WorkingGroup, data: MeetingData, organizer: User, series_uid: str | None = None
+    group: WorkingGroup,
+    data: MeetingData,
+    organizer: User,
+    series_uid: str | None = None,
+    accepted: frozenset[int] = frozenset(),
 ) -> tuple[Meeting, list[User]]:
-    """Create the meeting and invite every current member, each with a calendar entry and an answer link.
+    """Create the meeting and invite every current member, each with a calendar entry and an answer link;
+    the members in ``accepted`` (user ids: "Ja" in the date poll) start as Zusage and may still change it.
     The meeting and the people invited by mail (active accounts)."""
     meeting = Meeting(group=group, organizer=organizer, series_uid=series_uid, **data.__dict__)
     db.session.add(meeting)
@@ -118,6 +123,9 @@ def schedule_meeting(
         .where(Membership.group_id == group.id, current_on())
     ).all()
     invitations = [Invitation(meeting=meeting, user=user) for user in {user.id: user for user in members}.values()]
+    for invitation in invitations:
+        if invitation.user.id in accepted:
+            invitation.answer, invitation.answered_at = Answer.YES, clock.now()
     db.session.add_all(invitations)
     db.session.flush()
     record("meeting.scheduled", meeting, summary=f"{group.name}: {meeting.title}")
