@@ -18,6 +18,7 @@ from config import CONFIGS
 from netzwerk.extensions import babel, csrf, db, login_manager, migrate
 from netzwerk.mail.services import external_url
 from netzwerk.markdown import render_markdown
+from netzwerk.public_holidays import day_off_at
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -155,6 +156,7 @@ def register_extensions(app: Flask) -> None:
         format_datetime=format_datetime,
         format_date=format_date,
         external_url=external_url,
+        day_off_at=day_off_at,
     )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["audit_value"] = audit_value

@@ -96,6 +96,29 @@ def test_times_are_berlin_time_across_the_daylight_saving_change(app, group_worl
     assert event.decoded("DTSTART").strftime("%Y-%m-%dT%H:%M") == local
 
 
+@pytest.mark.parametrize(
+    "local, name",
+    [
+        ("2027-12-24T10:00", "Heiligabend"),
+        ("2027-12-31T10:00", "Silvester"),
+        ("2027-12-25T10:00", "Erster Weihnachtstag"),
+        ("2027-08-15T10:00", "Mariä Himmelfahrt"),  # a holiday in Landshut's mostly Catholic municipalities
+        ("2027-06-10T10:00", None),  # an ordinary Thursday
+    ],
+)
+def test_a_meeting_on_a_holiday_gets_a_hint(group_world, local, name):
+    """Saved all the same (the organiser may mean it), with a hint on saving and on the meeting page."""
+    response = schedule(group_world, starts_at=local, ends_at=local[:11] + "12:00")
+    assert response.status_code == 302
+    page = group_world["client"].get(response.headers["Location"]).text
+    if name is None:
+        assert "Hinweis:" not in page and "Feiertag:" not in page
+    else:
+        day = f"{local[8:10]}.{local[5:7]}.{local[:4]}"
+        assert f"Hinweis: {day} ({name}) ist ein Feiertag oder meist arbeitsfrei" in page
+        assert f"(Feiertag: {name})" in page
+
+
 def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(app, group_world, mailbox):
     yesterday = (clock.wall_clock(clock.now()) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     cases = [

@@ -336,6 +336,17 @@ def test_the_lead_turns_the_chosen_slot_into_one_meeting_and_the_poll_closes(app
     assert mailbox.messages == []
 
 
+def test_poll_slots_on_holidays_are_named(app, world):
+    """A slot on 24 December or a Bavarian public holiday says so when the poll starts and in the poll."""
+    response = start(
+        world,
+        slots=(("2027-12-24", "10:00", "12:00"), ("2027-01-06", "10:00", "12:00"), ("2027-06-10", "09:00", "11:00")),
+    )
+    page = world["client"].get(response.headers["Location"]).text
+    assert "Hinweis: 06.01.2027 (Heilige Drei Könige), 24.12.2027 (Heiligabend) sind Feiertage" in page
+    assert "Fr., 24. Dezember 2027, 10:00–12:00 Uhr (Heiligabend)" in page
+
+
 def test_who_voted_yes_for_the_chosen_slot_starts_as_zusage(app, world, mailbox):
     """Anna said "Ja" to the chosen slot: her invitation is a Zusage (she may still change it); Bernd said
     "Vielleicht" and the lead did not vote: both are asked as usual."""

@@ -67,6 +67,7 @@ from netzwerk.meetings.services.scheduling import (
 )
 from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
 from netzwerk.polls.services import open_polls
+from netzwerk.public_holidays import holiday_notice
 from netzwerk.throttle import throttle_post
 
 LINK_PROBLEMS = {
@@ -305,8 +306,16 @@ def create(group_id: int):
             group, data_from(form), current_user, form.repeat.data, form.repeat_count.data or 1
         )
         flash(scheduled_message(len(meetings), invited), "success")
+        flash_holidays(meeting.starts_at for meeting in meetings)
         return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
     return render_template("meetings/form.html", form=form, group=group), form_status(form)
+
+
+def flash_holidays(moments) -> None:
+    """Say so when a meeting falls on a Bavarian public holiday or on 24 or 31 December."""
+    notice = holiday_notice(moments)
+    if notice:
+        flash(notice, "info")
 
 
 def scheduled_message(meetings: int, mails: int) -> str:
@@ -361,6 +370,7 @@ def edit(meeting_id: int):
             status = 409
         else:
             flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if told else ""), "success")
+            flash_holidays([meeting.starts_at])
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     page = render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting)
     return page, status or form_status(form)

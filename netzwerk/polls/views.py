@@ -33,6 +33,7 @@ from netzwerk.polls.services import (
     vote,
     votes_of,
 )
+from netzwerk.public_holidays import holiday_notice
 
 
 def get_group(group_id: int) -> WorkingGroup:
@@ -64,6 +65,9 @@ def create(group_id: int):
             ),
             "success",
         )
+        notice = holiday_notice(slot.starts_at for slot in poll.slots)
+        if notice:
+            flash(notice, "info")
         return redirect(url_for("polls.detail", poll_id=poll.id))
     return render_template("polls/form.html", form=form, group=group), form_status(form)
 
