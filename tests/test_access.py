@@ -63,6 +63,7 @@ EXPECTED = {
     "meetings.answer_in_app": SIGNED_IN,
     "meetings.calendar_file": SIGNED_IN,
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.record_past": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.cancel": SIGNED_IN,
@@ -139,6 +140,7 @@ OBJECT_LEVEL = {
     "meetings.answer_in_app",
     "meetings.calendar_file",
     "meetings.create",
+    "meetings.record_past",
     "meetings.edit",
     "meetings.cancel",
     "meetings.minutes",

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from netzwerk import clock
+from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 from netzwerk.meetings.models import Invitation, Meeting
 from tests import factories
@@ -117,6 +118,41 @@ def test_a_meeting_on_a_holiday_gets_a_hint(group_world, local, name):
         day = f"{local[8:10]}.{local[5:7]}.{local[:4]}"
         assert f"Hinweis: {day} ({name}) ist ein Feiertag oder meist arbeitsfrei" in page
         assert f"(Feiertag: {name})" in page
+
+
+def test_a_meeting_held_without_the_tool_is_entered_afterwards_with_attendance(app, group_world, mailbox):
+    """No invitation goes out; the members form the attendance list, which the lead fills in with the minutes."""
+    held = (clock.wall_clock(clock.now()) - timedelta(days=3)).replace(hour=18, minute=0, second=0, microsecond=0)
+    form = meeting_form(
+        title="Auftakt im Rathaus",
+        starts_at=held.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(held + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    url = f"/arbeitskreise/{group_world['group']}/sitzungen/nachtragen"
+    response = post_form(group_world["client"], url, form)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/protokoll")
+    assert mailbox.messages == []
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting))
+        assert meeting.title == "Auftakt im Rathaus" and meeting.starts_at < clock.now()
+        invited = {(i.user.name, i.answer) for i in db.session.scalars(select(Invitation))}
+        assert invited == {("Lea Leitung", None), ("Max Mitglied", None)}
+        assert (
+            db.session.scalar(select(AuditEntry.action).where(AuditEntry.target_type == "Meeting"))
+            == "meeting.recorded"
+        )
+    minutes = group_world["client"].get(response.headers["Location"]).text
+    assert "Max Mitglied" in minutes and "Anwesenheit" in minutes
+    group_page = group_world["client"].get(f"/arbeitskreise/{group_world['group']}").text
+    assert "Sitzung nachtragen" in group_page
+
+    ahead = post_form(group_world["client"], url, meeting_form(title="Zu früh"))  # in two weeks
+    assert (
+        ahead.status_code == 422 and "Der Beginn liegt in der Zukunft" in ahead.text and 'value="Zu früh"' in ahead.text
+    )
+    member = app.test_client()
+    login(member, group_world["member"].email)
+    assert member.get(url).status_code == 403
 
 
 def test_bad_meeting_input_gets_clear_answers_and_changes_nothing(app, group_world, mailbox):

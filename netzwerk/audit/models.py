@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "group.join_declined": _l("Anfrage abgelehnt"),
     "group.message_sent": _l("Rundmail verschickt"),
     "meeting.scheduled": _l("Sitzung geplant"),
+    "meeting.recorded": _l("Sitzung nachgetragen"),
     "meeting.answered": _l("Auf Einladung geantwortet"),
     "meeting.changed": _l("Sitzung geändert"),
     "meeting.cancelled": _l("Sitzung abgesagt"),

@@ -21,6 +21,7 @@ from netzwerk import clock
 from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long, web_address
 from netzwerk.meetings.models import Answer, Attendance, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
+from netzwerk.meetings.services.scheduling import PAST_MEETING_AHEAD
 
 
 class MeetingForm(BaseForm):
@@ -109,6 +110,25 @@ class MeetingForm(BaseForm):
             self.place.errors = [*self.place.errors, _l("Bitte geben Sie einen Ort oder einen Online-Link an.")]
             return False
         return valid
+
+
+class PastMeetingForm(MeetingForm):
+    """A meeting that took place without the tool, entered afterwards: no invitations go out, so there is
+    nothing to plan (capacity, guests, reminders, series); attendance and minutes follow on the next page."""
+
+    capacity = None
+    guests_allowed = None
+    reminder_note = None
+    repeat = None
+    repeat_count = None
+    submit = SubmitField(_l("Sitzung nachtragen"))
+
+    def validate_starts_at(self, field) -> None:
+        if field.data and self.to_utc and self.to_utc(field.data) > clock.now():
+            raise ValidationError(PAST_MEETING_AHEAD)
+
+    def validate_repeat_count(self, field) -> None:
+        """No series: one meeting is entered at a time."""
 
 
 class EditMeetingForm(MeetingForm, VersionedForm):

@@ -33,6 +33,7 @@ from netzwerk.meetings.forms import (
     EditMeetingForm,
     MeetingForm,
     MinutesForm,
+    PastMeetingForm,
 )
 from netzwerk.meetings.models import Answer, Invitation, Meeting
 from netzwerk.meetings.services.calendar import (
@@ -57,6 +58,7 @@ from netzwerk.meetings.services.scheduling import (
     answer,
     cancel_meeting,
     change_meeting,
+    record_past_meeting,
     register_guest,
     remind_unanswered,
     require_answerable,
@@ -345,10 +347,28 @@ def data_from(form: MeetingForm) -> MeetingData:
         online_url=form.online_url.data or "",
         agenda=form.agenda.data or "",
         documents=form.documents.data or "",
-        capacity=form.capacity.data,
-        guests_allowed=form.guests_allowed.data,
-        reminder_note=form.reminder_note.data or "",
+        capacity=form.capacity.data if form.capacity else None,
+        guests_allowed=bool(form.guests_allowed and form.guests_allowed.data),
+        reminder_note=(form.reminder_note.data or "") if form.reminder_note else "",
     )
+
+
+@bp.route("/arbeitskreise/<id:group_id>/sitzungen/nachtragen", methods=["GET", "POST"])
+@login_required
+def record_past(group_id: int):
+    """A meeting that took place without the tool: entered afterwards, then its attendance and minutes."""
+    group = db.get_or_404(WorkingGroup, group_id)
+    if not can_manage_group(current_user, group):
+        abort(403)
+    form = PastMeetingForm(to_utc=clock.to_utc)
+    if form.validate_on_submit():
+        meeting = record_past_meeting(group, data_from(form), current_user)
+        flash(
+            _("Die Sitzung ist nachgetragen; niemand wurde eingeladen. Erfassen Sie jetzt Anwesenheit und Protokoll."),
+            "success",
+        )
+        return redirect(url_for("meetings.minutes", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, group=group, past=True), form_status(form)
 
 
 @bp.route("/termine/<id:meeting_id>/bearbeiten", methods=["GET", "POST"])

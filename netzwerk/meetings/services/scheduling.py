@@ -36,6 +36,7 @@ REMINDERS_CANCELLED = _l("Diese Sitzung ist abgesagt; es gibt nichts mehr zu eri
 REMINDERS_STARTED = _l("Die Sitzung hat bereits begonnen; an die Antwort kann nicht mehr erinnert werden.")
 CHANGE_CANCELLED = _l("Diese Sitzung ist abgesagt und kann nicht mehr geändert werden.")
 ALREADY_CANCELLED = _l("Diese Sitzung ist bereits abgesagt.")
+PAST_MEETING_AHEAD = _l("Der Beginn liegt in der Zukunft: planen Sie diese Sitzung bitte mit Einladung.")
 
 
 def require_ahead(meeting: Meeting, cancelled, started) -> None:
@@ -133,6 +134,22 @@ def schedule_meeting(
     for invitation in mailed:
         invitation_mail(invitation)
     return meeting, [invitation.user for invitation in mailed]
+
+
+def record_past_meeting(group: WorkingGroup, data: MeetingData, organizer: User) -> Meeting:
+    """A meeting that took place without the tool: stored with the current members as its invitation list (for
+    the attendance), and no mail to anyone."""
+    if data.starts_at > clock.now():
+        raise NotAllowed(PAST_MEETING_AHEAD)
+    meeting = Meeting(group=group, organizer=organizer, **data.__dict__)
+    db.session.add(meeting)
+    members = db.session.scalars(
+        select(Membership.user_id).where(Membership.group_id == group.id, current_on()).distinct()
+    ).all()
+    db.session.add_all(Invitation(meeting=meeting, user_id=user_id) for user_id in members)
+    db.session.flush()
+    record("meeting.recorded", meeting, summary=f"{group.name}: {meeting.title}")
+    return meeting
 
 
 def invitation_mail(invitation: Invitation) -> OutgoingMail:
