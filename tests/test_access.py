@@ -64,6 +64,7 @@ EXPECTED = {
     "meetings.calendar_file": SIGNED_IN,
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.record_past": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.message": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.cancel": SIGNED_IN,
@@ -141,6 +142,7 @@ OBJECT_LEVEL = {
     "meetings.calendar_file",
     "meetings.create",
     "meetings.record_past",
+    "meetings.message",
     "meetings.edit",
     "meetings.cancel",
     "meetings.minutes",

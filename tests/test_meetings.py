@@ -412,3 +412,49 @@ def test_mails_without_a_calendar_stay_plain_alternatives(app, make_user, mailbo
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert message["Reply-To"] is None and message["List-Unsubscribe"] is None
+
+
+@pytest.mark.parametrize(
+    "audience, expected",
+    [
+        ("all", {"Anna Zusage", "Otto Offen", "Nora Absage"}),
+        ("accepted", {"Anna Zusage"}),
+        ("unanswered", {"Otto Offen"}),
+    ],
+)
+def test_the_lead_writes_to_the_invitees_and_the_message_stays_on_the_meeting_page(
+    app, make_user, mailbox, audience, expected
+):
+    """Through the outbox, only to the chosen invitees who receive mail (Stefan Still turned mail off)."""
+    lead, anna, otto, nora = (make_user(name=n) for n in ("Lea Leitung", "Anna Zusage", "Otto Offen", "Nora Absage"))
+    still = make_user(name="Stefan Still")
+    with app.app_context():
+        db.session.get(type(still), still.id).notify_by_email = False
+        group = factories.group(name="AK Nachricht", leads=[lead], members=[anna, otto, nora, still])
+        meeting = factories.meeting(
+            group, title="Sitzung Mai", answers={anna: "yes", nora: "no", still: "yes"}, invite=[otto]
+        )
+        db.session.commit()
+        meeting_id = meeting.id
+    client = app.test_client()
+    login(client, lead.email)
+    url = f"/termine/{meeting_id}/nachricht"
+    form_page = client.get(url).text
+    assert "nur Zusagen (1 Person)" in form_page and "alle Eingeladenen (3 Personen)" in form_page
+    data = {"audience": audience, "subject": "Raum geändert", "body": "Wir tagen im Sitzungssaal 2."}
+    response = post_form(client, url, data)
+    assert response.status_code == 302
+    names = {m["To"].split("@")[0] for m in mailbox.messages}
+    with app.app_context():
+        by_email = {u.email.split("@")[0]: u.name for u in db.session.scalars(select(type(still)))}
+    assert {by_email[n] for n in names} == expected
+    assert all(m["Subject"] == "[AK Nachricht] Raum geändert" for m in mailbox.messages)
+    assert "Wir tagen im Sitzungssaal 2." in mailbox.text_of(mailbox.messages[0])
+    page = client.get(f"/termine/{meeting_id}").text
+    assert "Raum geändert" in page and f"{len(expected)} Empfänger" in page
+    invitee = app.test_client()
+    login(invitee, otto.email)
+    assert "Raum geändert" in invitee.get(f"/termine/{meeting_id}").text
+    assert invitee.get(url).status_code == 403
+    empty = post_form(client, url, {"audience": "boss", "subject": "", "body": ""})
+    assert empty.status_code == 422 and "Bitte geben Sie einen Betreff ein." in empty.text

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 
 from netzwerk import clock
 from netzwerk.forms import BaseForm, RowForm, VersionedForm, too_long, web_address
-from netzwerk.meetings.models import Answer, Attendance, parse_documents
+from netzwerk.meetings.models import Answer, Attendance, Audience, parse_documents
 from netzwerk.meetings.recurrence import RECURRENCE_LABELS
 from netzwerk.meetings.services.scheduling import PAST_MEETING_AHEAD
 
@@ -201,3 +201,14 @@ class MinutesForm(VersionedForm):
     tasks = FieldList(FormField(TaskRow), min_entries=1)
     publish = BooleanField(_l("Protokoll veröffentlichen: die Eingeladenen sehen es und werden per E-Mail informiert"))
     submit = SubmitField(_l("Protokoll speichern"))
+
+
+class MeetingMessageForm(BaseForm):
+    audience = RadioField(_l("An wen?"), choices=Audience.choices(), default=Audience.ALL)
+    subject = StringField(
+        _l("Betreff"), validators=[DataRequired(_l("Bitte geben Sie einen Betreff ein.")), too_long(200)]
+    )
+    body = TextAreaField(
+        _l("Nachricht"), validators=[DataRequired(_l("Bitte schreiben Sie eine Nachricht.")), too_long(20000)]
+    )
+    submit = SubmitField(_l("Nachricht senden"))

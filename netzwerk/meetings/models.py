@@ -162,6 +162,35 @@ class Task(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="tasks")
 
 
+class Audience(LabelledEnum):
+    """Who of a meeting's invitees a message goes to."""
+
+    ALL = "all", _l("alle Eingeladenen")
+    ACCEPTED = "accepted", _l("nur Zusagen")
+    UNANSWERED = "unanswered", _l("nur ohne Antwort")
+
+
+class MeetingMessage(db.Model):
+    """A message to a meeting's invitees (all, the Zusagen, or those who have not answered), kept on the
+    meeting page like the Rundmail on the group page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    audience: Mapped[str] = mapped_column(String(20), default=Audience.ALL)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def audience_label(self):
+        return Audience(self.audience).label
+
+
 stored_codes(Meeting, status=MeetingStatus)
+stored_codes(MeetingMessage, audience=Audience)
 stored_codes(Invitation, answer=Answer, attendance=Attendance)
 coded_fields("Meeting", answer=Answer)  # "meeting.answered" entries

@@ -32,10 +32,11 @@ from netzwerk.meetings.forms import (
     CancelMeetingForm,
     EditMeetingForm,
     MeetingForm,
+    MeetingMessageForm,
     MinutesForm,
     PastMeetingForm,
 )
-from netzwerk.meetings.models import Answer, Invitation, Meeting
+from netzwerk.meetings.models import Answer, Audience, Invitation, Meeting
 from netzwerk.meetings.services.calendar import (
     calendar_last_modified,
     feed_meetings,
@@ -44,6 +45,7 @@ from netzwerk.meetings.services.calendar import (
 )
 from netzwerk.meetings.services.capacity import free_places, waiting_position
 from netzwerk.meetings.services.lists import MeetingFilters, invitations_of, meetings_for, month_weeks
+from netzwerk.meetings.services.messages import messages_of, recipients_of, write_to_invitees
 from netzwerk.meetings.services.minutes import (
     TaskData,
     attendance_counts,
@@ -217,7 +219,34 @@ def render_detail(
         ends=clock.to_local(meeting.ends_at),
         answers=Answer,
         guest_problem=guest_problem,
+        messages=messages_of(meeting) if manage or invitation is not None else [],
     ), status
+
+
+@bp.route("/termine/<id:meeting_id>/nachricht", methods=["GET", "POST"])
+@login_required
+def message(meeting_id: int):
+    """Write to the invitees: all, only the Zusagen, or only those who have not answered yet."""
+    meeting = get_managed_meeting(meeting_id)
+    form = MeetingMessageForm()
+    counts = {audience: len(recipients_of(meeting, audience)) for audience in Audience}
+    form.audience.choices = [
+        (
+            audience.value,
+            ngettext("%(label)s (%(num)d Person)", "%(label)s (%(num)d Personen)", n, label=audience.label),
+        )
+        for audience, n in counts.items()
+    ]
+    if form.validate_on_submit():
+        sent = write_to_invitees(meeting, current_user, Audience(form.audience.data), form.subject.data, form.body.data)
+        flash(
+            ngettext(
+                "Die Nachricht geht an %(num)d Person.", "Die Nachricht geht an %(num)d Personen.", sent.recipients
+            ),
+            "success",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="nachrichten"))
+    return render_template("meetings/message.html", meeting=meeting, form=form), form_status(form)
 
 
 def refused(meeting: Meeting, refusal, category: str = "error"):

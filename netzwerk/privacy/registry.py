@@ -57,6 +57,7 @@ PERSONAL_DATA = (
         fields=("id", "group_id", "status", "decided_at", "decided_by_id"),
     ),
     PersonalData("group_message", "author_id", _l("Von Ihnen verschickte Rundmails")),
+    PersonalData("meeting_message", "author_id", _l("Von Ihnen verschickte Nachrichten an Eingeladene")),
     PersonalData(
         "meeting",
         "organizer_id",
@@ -144,6 +145,8 @@ TEXT_COPIES = (
     ("meeting", "decisions"),
     ("group_message", "subject"),
     ("group_message", "body"),
+    ("meeting_message", "subject"),
+    ("meeting_message", "body"),
     ("news_item", "summary"),
     ("news_item", "body"),
     ("deletion_request", "decision_reason"),
