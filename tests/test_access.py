@@ -50,6 +50,8 @@ EXPECTED = {
     "groups.edit": ADMIN,
     "groups.change_status": ADMIN,
     "groups.members": SIGNED_IN,  # object-level: the manager and the group's leads
+    "groups.member_list": SIGNED_IN,  # object-level: the manager and the group's leads
+    "groups.member_list_file": SIGNED_IN,
     "groups.member_role": SIGNED_IN,
     "groups.end_member": SIGNED_IN,
     "groups.leave": SIGNED_IN,  # object-level: current members
@@ -65,6 +67,7 @@ EXPECTED = {
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.record_past": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.message": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.invitee_list_file": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.cancel": SIGNED_IN,
@@ -130,6 +133,8 @@ EXPECTED = {
 # Views that also check the object (can_manage_group …): an allowed role may still get 403 or 404 there.
 OBJECT_LEVEL = {
     "groups.members",
+    "groups.member_list",
+    "groups.member_list_file",
     "groups.member_role",
     "groups.end_member",
     "groups.leave",
@@ -143,6 +148,7 @@ OBJECT_LEVEL = {
     "meetings.create",
     "meetings.record_past",
     "meetings.message",
+    "meetings.invitee_list_file",
     "meetings.edit",
     "meetings.cancel",
     "meetings.minutes",
@@ -202,6 +208,8 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = 1
         elif argument == "format":
             values[argument] = "pdf"
+        elif argument == "fmt":
+            values[argument] = "csv"
         elif argument == "slug":
             values[argument] = "impressum"
         elif argument == "token":

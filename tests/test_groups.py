@@ -541,3 +541,49 @@ def test_the_members_page_reads_the_same_at_any_registry_size(app, as_role, make
         db.session.commit()
     assert count_queries(app, manager, url) == small_queries
     assert len(manager.get(url).data) == small_size
+
+
+def test_the_member_list_goes_out_as_page_csv_and_xlsx_with_contact_details_only_where_agreed(
+    app, make_group, make_user, make_actor
+):
+    """Name, organisation, role, since, represented actor; e-mail and phone only of who agreed to share them.
+    The lead may take it; a member may not."""
+    import io
+
+    from openpyxl import load_workbook
+
+    lead = make_user(name="Lea Leitung", phone="0871 1")
+    open_member = make_user(name="Olga Offen", organisation="=HYPERLINK(1)", phone="0871 2")
+    shy = make_user(name="Sepp Still", phone="0871 3")
+    make_actor(name="Stadtwerke Landshut")
+    with app.app_context():
+        db.session.get(User, open_member.id).share_contact_details = True
+        db.session.commit()
+    group_id = make_group(
+        "AK Liste", short_name="AK Liste", members=[(lead, "lead"), (open_member, "member"), (shy, "member")]
+    )
+    client = app.test_client()
+    login(client, lead.email)
+    page = client.get(f"/arbeitskreise/{group_id}/mitgliederliste").text
+    assert "Olga Offen" in page and open_member.email in page and "0871 2" in page
+    assert "Sepp Still" in page and shy.email not in page and "0871 3" not in page
+
+    response = client.get(f"/arbeitskreise/{group_id}/mitgliederliste.csv")
+    assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "private, no-store"
+    assert f'filename="mitglieder-ak-liste-{clock.today():%Y-%m-%d}.csv"' in response.headers["Content-Disposition"]
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Name;Organisation;Rolle;seit;vertritt (Akteur);E-Mail;Telefon"
+    olga = next(line for line in lines if line.startswith("Olga Offen"))
+    assert f"'=HYPERLINK(1);Mitglied;{clock.today():%d.%m.%Y};;{open_member.email};0871 2" in olga  # no formula
+    assert next(line for line in lines if line.startswith("Sepp Still")).endswith(";;")
+
+    sheet = load_workbook(io.BytesIO(client.get(f"/arbeitskreise/{group_id}/mitgliederliste.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Name" and len(rows) == 4
+    olga_row = next(row for row in rows if row[0] == "Olga Offen")
+    assert olga_row[1] == "=HYPERLINK(1)" and olga_row[3].date() == clock.today()  # text stays text, a date a date
+
+    member = app.test_client()
+    login(member, shy.email)
+    assert member.get(f"/arbeitskreise/{group_id}/mitgliederliste").status_code == 403
+    assert member.get(f"/arbeitskreise/{group_id}/mitgliederliste.xlsx").status_code == 403

@@ -458,3 +458,30 @@ def test_the_lead_writes_to_the_invitees_and_the_message_stays_on_the_meeting_pa
     assert invitee.get(url).status_code == 403
     empty = post_form(client, url, {"audience": "boss", "subject": "", "body": ""})
     assert empty.status_code == 422 and "Bitte geben Sie einen Betreff ein." in empty.text
+
+
+def test_the_invitees_with_their_answers_go_out_as_csv_and_xlsx(app, make_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    lead, anna, otto = (make_user(name=n) for n in ("Lea Leitung", "Anna Zusage", "Otto Offen"))
+    with app.app_context():
+        group = factories.group(name="AK Liste", short_name="AK L", leads=[lead], members=[anna, otto])
+        meeting = factories.meeting(group, answers={anna: "yes"}, invite=[otto, lead])
+        db.session.commit()
+        meeting_id, day = meeting.id, clock.to_local(meeting.starts_at).date()
+    client = app.test_client()
+    login(client, lead.email)
+    assert f"/termine/{meeting_id}/eingeladene.csv" in client.get(f"/termine/{meeting_id}").text
+    response = client.get(f"/termine/{meeting_id}/eingeladene.csv")
+    assert f'filename="eingeladene-ak-l-{day:%Y-%m-%d}.csv"' in response.headers["Content-Disposition"]
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Name;Organisation;Antwort;Bemerkung;Anwesenheit;vertreten durch;E-Mail"
+    assert any(line.startswith("Anna Zusage;;Zusage") for line in lines)
+    assert any(line.startswith("Otto Offen;;noch offen") for line in lines)
+    sheet = load_workbook(io.BytesIO(client.get(f"/termine/{meeting_id}/eingeladene.xlsx").data)).active
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Name", "Anna Zusage", "Lea Leitung", "Otto Offen"]
+    invitee = app.test_client()
+    login(invitee, anna.email)
+    assert invitee.get(f"/termine/{meeting_id}/eingeladene.csv").status_code == 403

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from netzwerk import clock, validation
@@ -23,6 +22,7 @@ from netzwerk.actors.search import fold
 from netzwerk.actors.services import normalise_name, refresh_search_document, sectors_named, snapshot
 from netzwerk.audit.services import changes_between, record
 from netzwerk.extensions import db
+from netzwerk.tables import FORMULA_STARTS, csv_bytes, xlsx_bytes
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -474,43 +474,15 @@ EXPORT_COLUMNS = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HARMLESS_NUMBER = re.compile(r"[+-]?[\d\s()/.+-]*")  # "+49 871 …": no function can hide in digits
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas: an apostrophe makes them text."""
-    if value[:1] in FORMULA_STARTS and not HARMLESS_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
 def export_rows(actors) -> list[list[str]]:
     return [[get(actor) or "" for _title, get in EXPORT_COLUMNS] for actor in actors]
 
 
 def export_csv(actors) -> bytes:
-    """Semicolons and a BOM, so Excel opens it with umlauts and columns intact."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([title for title, _get in EXPORT_COLUMNS])
-    writer.writerows([[spreadsheet_safe(value) for value in row] for row in export_rows(actors)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def text_cell(sheet, value: str) -> WriteOnlyCell:
-    """A cell that is always text: openpyxl would store a value starting with "=" as a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    return csv_bytes([title for title, _get in EXPORT_COLUMNS], export_rows(actors))
 
 
 def export_xlsx(actors) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"Akteure {clock.today():%Y-%m-%d}")
-    sheet.append([title for title, _get in EXPORT_COLUMNS])
-    for row in export_rows(actors):
-        sheet.append([text_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        f"Akteure {clock.today():%Y-%m-%d}", [title for title, _get in EXPORT_COLUMNS], export_rows(actors)
+    )

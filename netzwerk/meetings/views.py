@@ -36,6 +36,7 @@ from netzwerk.meetings.forms import (
     MinutesForm,
     PastMeetingForm,
 )
+from netzwerk.meetings.lists import INVITEE_COLUMNS, invitee_rows
 from netzwerk.meetings.models import Answer, Audience, Invitation, Meeting
 from netzwerk.meetings.services.calendar import (
     calendar_last_modified,
@@ -72,6 +73,7 @@ from netzwerk.meetings.services.scheduling import (
 from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
 from netzwerk.polls.services import open_polls
 from netzwerk.public_holidays import holiday_notice
+from netzwerk.tables import download, file_name
 from netzwerk.throttle import throttle_post
 
 LINK_PROBLEMS = {
@@ -247,6 +249,16 @@ def message(meeting_id: int):
         )
         return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="nachrichten"))
     return render_template("meetings/message.html", meeting=meeting, form=form), form_status(form)
+
+
+@bp.get("/termine/<id:meeting_id>/eingeladene.<any(csv, xlsx):fmt>")
+@login_required
+def invitee_list_file(meeting_id: int, fmt: str):
+    """The invitees with their answers (after the meeting with the attendance) as CSV or xlsx."""
+    meeting = get_managed_meeting(meeting_id)
+    day = f"{clock.to_local(meeting.starts_at):%Y-%m-%d}"
+    name = file_name("eingeladene", meeting.group.short_name or meeting.group.name, day)
+    return download(fmt, name, [str(c) for c in INVITEE_COLUMNS], invitee_rows(meeting), sheet_title=_("Eingeladene"))
 
 
 def refused(meeting: Meeting, refusal, category: str = "error"):

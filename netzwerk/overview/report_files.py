@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from netzwerk import clock
-from netzwerk.actors.transfer import text_cell
 from netzwerk.overview.report import AnnualReport, held_meetings, new_actors
+from netzwerk.tables import text_cell
 
 FONTS = Path(__file__).parent / "fonts"
 

@@ -42,3 +42,9 @@ document.querySelectorAll("input[data-picker]").forEach(function (input) {
     }, 150);
   });
 });
+
+// "Drucken" buttons on the lists (the browser's own print works without them).
+document.querySelectorAll("button[data-print]").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+});
