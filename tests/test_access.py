@@ -20,6 +20,7 @@ EXPECTED = {
     "main.set_language": EVERYONE,
     "overview.index": ADMIN,
     "overview.report": ADMIN,
+    "overview.settings": ADMIN,
     "auth.login": EVERYONE,
     "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE,
@@ -67,6 +68,8 @@ EXPECTED = {
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.record_past": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.message": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.attendance_sheet": SIGNED_IN,  # object-level: the manager and the group's leads
+    "meetings.attendance_sheet_file": SIGNED_IN,
     "meetings.invitee_list_file": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.answer_link": EVERYONE,  # the signed link is the permission
     "meetings.edit": SIGNED_IN,  # object-level: the manager and the group's leads
@@ -148,6 +151,8 @@ OBJECT_LEVEL = {
     "meetings.create",
     "meetings.record_past",
     "meetings.message",
+    "meetings.attendance_sheet",
+    "meetings.attendance_sheet_file",
     "meetings.invitee_list_file",
     "meetings.edit",
     "meetings.cancel",

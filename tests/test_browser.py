@@ -288,6 +288,8 @@ def reachable_pages(app, make_user, make_actor):
             f"/arbeitskreise/{group_id}/sitzungen/neu",
             f"/arbeitskreise/{group_id}/sitzungen/nachtragen",
             f"/termine/{meeting_id}/nachricht",
+            f"/termine/{meeting_id}/teilnehmerliste",
+            "/uebersicht/einstellungen",
             f"/termine/{meeting_id}",
             f"/termine/{meeting_id}/bearbeiten",
             f"/termine/{held_id}",

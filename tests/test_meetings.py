@@ -485,3 +485,68 @@ def test_the_invitees_with_their_answers_go_out_as_csv_and_xlsx(app, make_user):
     invitee = app.test_client()
     login(invitee, anna.email)
     assert invitee.get(f"/termine/{meeting_id}/eingeladene.csv").status_code == 403
+
+
+def test_the_attendance_sheet_lists_who_is_expected_with_a_signature_column_and_the_funding_notice(
+    app, make_user, as_role
+):
+    """Page and PDF: every invitee but the Absagen (guests marked), blank rows for who comes unannounced, the
+    office's name and the funding notice the manager set."""
+    import io
+
+    from pypdf import PdfReader
+
+    lead, anna, nora, gustav = (make_user(name=n) for n in ("Lea Leitung", "Anna Zusage", "Nora Absage", "Gustav Gast"))
+    with app.app_context():
+        group = factories.group(name="AK Liste", short_name="AK L", leads=[lead], members=[anna, nora])
+        meeting = factories.meeting(group, title="Frühjahrssitzung", answers={anna: "yes", nora: "no"}, invite=[lead])
+        factories.invitation(meeting, gustav, is_guest=True, answer="yes")
+        db.session.commit()
+        meeting_id = meeting.id
+    manager, _ = as_role("admin")
+    notice = "Gefördert durch das Bayerische Staatsministerium für Wirtschaft, Landesentwicklung und Energie."
+    saved = post_form(
+        manager,
+        "/uebersicht/einstellungen",
+        {
+            "office_name": "Regionalmanagement Landshut",
+            "funding_notice": notice,
+            "version": version_on(manager, "/uebersicht/einstellungen"),
+        },
+    )
+    assert saved.status_code == 302
+
+    client = app.test_client()
+    login(client, lead.email)
+    page = client.get(f"/termine/{meeting_id}/teilnehmerliste").text
+    assert "Anna Zusage" in page and "Gustav Gast (Gast)" in page and "Lea Leitung" in page
+    assert "Nora Absage" not in page and notice in page and "Regionalmanagement Landshut" in page
+    assert page.count('class="attendance-sheet__signature"') == 3 + 5  # three expected, five blank rows
+
+    response = client.get(f"/termine/{meeting_id}/teilnehmerliste.pdf")
+    assert response.mimetype == "application/pdf" and "teilnehmerliste-ak-l-" in response.headers["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for expected in (
+        "Teilnehmerliste: Frühjahrssitzung",
+        "Unterschrift",
+        "Anna Zusage",
+        "Gustav Gast (Gast)",
+        "Seite 1 von 1",
+    ):
+        assert expected in text, expected
+    assert "Nora Absage" not in text and "Gefördert durch das Bayerische" in text
+
+    member = app.test_client()
+    login(member, anna.email)
+    assert member.get(f"/termine/{meeting_id}/teilnehmerliste").status_code == 403
+    assert member.get(f"/termine/{meeting_id}/teilnehmerliste.pdf").status_code == 403
+
+
+def test_office_settings_refuse_empty_values_and_keep_the_defaults(as_role):
+    manager, _ = as_role("admin")
+    page = manager.get("/uebersicht/einstellungen").text
+    assert "Förderrichtlinie Landesentwicklung (FöRLa)" in page  # the default until saved
+    response = post_form(
+        manager, "/uebersicht/einstellungen", {"office_name": "", "funding_notice": "", "version": "1"}
+    )
+    assert response.status_code == 422 and "Bitte geben Sie den Namen der Stelle an." in response.text

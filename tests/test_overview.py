@@ -157,6 +157,11 @@ def test_report_as_pdf_and_spreadsheet(app, manager):
     query = f"?von={YEAR_AGO}&bis={TODAY}"
     pdf = manager.get("/uebersicht/jahresbericht.pdf" + query)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    from pypdf import PdfReader  # the funding notice and page numbers on every page
+
+    pages = PdfReader(BytesIO(pdf.data)).pages
+    assert all("Förderrichtlinie Landesentwicklung (FöRLa)" in page.extract_text() for page in pages)
+    assert f"Seite {len(pages)} von {len(pages)}" in pages[-1].extract_text()
     assert f"jahresbericht-{YEAR_AGO}-bis-{TODAY}.pdf" in pdf.headers["Content-Disposition"]
     xlsx = manager.get("/uebersicht/jahresbericht.xlsx" + query)
     assert xlsx.status_code == 200

@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "group.message_sent": _l("Rundmail verschickt"),
     "meeting.scheduled": _l("Sitzung geplant"),
     "meeting.recorded": _l("Sitzung nachgetragen"),
+    "office.settings_changed": _l("Name und Fördervermerk geändert"),
     "meeting.message_sent": _l("Nachricht an Eingeladene"),
     "meeting.answered": _l("Auf Einladung geantwortet"),
     "meeting.changed": _l("Sitzung geändert"),

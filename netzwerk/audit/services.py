@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from flask import has_request_context, request
 from flask_login import current_user
 
+from netzwerk import unit_of_work
 from netzwerk.audit.models import AuditEntry
 from netzwerk.extensions import db
 
@@ -56,4 +57,18 @@ def record_save(kind: str, obj, before: dict, after: dict, creating: bool) -> di
     elif changes:
         obj.version += 1
         record(f"{kind}.updated", obj, summary=obj.name, changes=changes)
+    return changes
+
+
+def apply_changes(obj, after: dict, action: str) -> dict:
+    """Set what changed on a versioned settings row or record, raise its version (the forms' optimistic lock)
+    and audit it; flushed now, so a crossed save is a Conflict while the view can still show the form."""
+    changes = changes_between({name: getattr(obj, name) for name in after}, after)
+    if changes:
+        db.session.add(obj)
+        for name, value in after.items():
+            setattr(obj, name, value)
+        obj.version += 1
+        record(action, obj, changes=changes)
+        unit_of_work.flush()
     return changes

@@ -25,6 +25,7 @@ from netzwerk.forms import date_arg, form_status, int_arg, page_number
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url
+from netzwerk.meetings.attendance_sheet import BLANK_ROWS, attendance_sheet_pdf, meeting_when, meeting_where, sheet_rows
 from netzwerk.meetings.blueprint import bp
 from netzwerk.meetings.forms import (
     AnswerForm,
@@ -71,6 +72,7 @@ from netzwerk.meetings.services.scheduling import (
     schedule_series,
 )
 from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
+from netzwerk.overview.services import office_settings
 from netzwerk.polls.services import open_polls
 from netzwerk.public_holidays import holiday_notice
 from netzwerk.tables import download, file_name
@@ -249,6 +251,34 @@ def message(meeting_id: int):
         )
         return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="nachrichten"))
     return render_template("meetings/message.html", meeting=meeting, form=form), form_status(form)
+
+
+@bp.get("/termine/<id:meeting_id>/teilnehmerliste")
+@login_required
+def attendance_sheet(meeting_id: int):
+    """The Teilnehmerliste to print (with a signature column and the funding notice), and as PDF."""
+    meeting = get_managed_meeting(meeting_id)
+    return render_template(
+        "meetings/attendance_sheet.html",
+        meeting=meeting,
+        rows=sheet_rows(meeting),
+        blank_rows=BLANK_ROWS,
+        settings=office_settings(),
+        when=meeting_when(meeting),
+        where=meeting_where(meeting),
+    )
+
+
+@bp.get("/termine/<id:meeting_id>/teilnehmerliste.pdf")
+@login_required
+def attendance_sheet_file(meeting_id: int):
+    meeting = get_managed_meeting(meeting_id)
+    response = Response(attendance_sheet_pdf(meeting, office_settings()), mimetype="application/pdf")
+    day = f"{clock.to_local(meeting.starts_at):%Y-%m-%d}"
+    name = file_name("teilnehmerliste", meeting.group.short_name or meeting.group.name, day)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/termine/<id:meeting_id>/eingeladene.<any(csv, xlsx):fmt>")

@@ -165,18 +165,34 @@ def cell_text(value) -> str:
     return format_date(value) if isinstance(value, date) else str(value)
 
 
-def report_pdf(report: AnnualReport) -> bytes:
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+class NoticePDF(FPDF):
+    """A4 with the DejaVu fonts (umlauts), and on every page the funding notice and "Seite n von m"."""
+
+    def __init__(self, notice: str, orientation: str = "landscape"):
+        super().__init__(orientation=orientation, format="A4")
+        self.notice = notice
+        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.set_auto_page_break(auto=True, margin=28)
+
+    def footer(self) -> None:
+        self.set_y(-24)
+        self.set_font("DejaVu", "", 8)
+        self.multi_cell(0, 4, self.notice, new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5, _("Seite %(page)s von %(pages)s", page=self.page_no(), pages="{nb}"), align="R")
+
+
+def report_pdf(report: AnnualReport, office_name: str, funding_notice: str) -> bytes:
+    pdf = NoticePDF(funding_notice)
     pdf.set_title(report_title(report))
-    pdf.set_author(_("Regionalmanagement Stadt und Landkreis Landshut"))
+    pdf.set_author(office_name)
     pdf.set_lang("de")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
     pdf.multi_cell(0, 9, report_title(report), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
-    pdf.cell(0, 6, _("Regionalmanagement Stadt und Landkreis Landshut"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, office_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _("Stand: %(day)s", day=format_date(clock.today())), new_x="LMARGIN", new_y="NEXT")
     for section in report_sections(report):
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)

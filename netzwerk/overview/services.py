@@ -11,12 +11,14 @@ from sqlalchemy.orm import aliased, joinedload
 
 from netzwerk import clock
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
+from netzwerk.audit.services import apply_changes
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.caching.services import cached, watch
 from netzwerk.extensions import db
 from netzwerk.groups.models import GroupStatus, Membership, WorkingGroup
 from netzwerk.mail.services import OutboxHealth, outbox_health
 from netzwerk.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
+from netzwerk.overview.models import DEFAULT_FUNDING_NOTICE, DEFAULT_OFFICE_NAME, SETTINGS_ID, OfficeSettings
 from netzwerk.overview.tile_map import TILES
 from netzwerk.pagination import Window, window
 from netzwerk.projects.models import Milestone, Project, ProjectStatus
@@ -341,3 +343,19 @@ def new_in_period(start: date, end: date) -> dict[str, int]:
 def counter_max(*values: int) -> int:
     """The largest of the values, at least 1 (a scale for charts)."""
     return max([1, *values])
+
+
+# --- The office's settings (name and funding notice) -----------------------------------------------------
+
+
+def office_settings() -> OfficeSettings:
+    """The office's name and funding notice; until first saved, an unsaved row with the defaults."""
+    return db.session.get(OfficeSettings, SETTINGS_ID) or OfficeSettings(
+        id=SETTINGS_ID, office_name=DEFAULT_OFFICE_NAME, funding_notice=str(DEFAULT_FUNDING_NOTICE), version=1
+    )
+
+
+def save_office_settings(settings: OfficeSettings, office_name: str, funding_notice: str) -> dict:
+    """Audited; the changes. Conflict when another manager's save crossed this one."""
+    after = {"office_name": office_name, "funding_notice": funding_notice}
+    return apply_changes(settings, after, "office.settings_changed")

@@ -1,12 +1,13 @@
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from netzwerk import clock
 from netzwerk.auth.permissions import admin_required
-from netzwerk.forms import date_arg, page_number
+from netzwerk.forms import date_arg, form_status, page_number
 from netzwerk.overview.blueprint import bp
+from netzwerk.overview.forms import OfficeSettingsForm
 from netzwerk.overview.report import build_report
 from netzwerk.overview.report_files import cell_text, report_pdf, report_sections, report_title, report_xlsx
 from netzwerk.overview.services import (
@@ -17,7 +18,9 @@ from netzwerk.overview.services import (
     coming_milestones,
     dormant_groups,
     last_quarters,
+    office_settings,
     projects_by_status,
+    save_office_settings,
 )
 from netzwerk.overview.tile_map import COLUMNS, ROWS
 from netzwerk.partners.services.freshness import stale_partnership_count, stale_partnerships
@@ -52,8 +55,14 @@ def index():
 STALE_PARTNERS_SHOWN = 10  # partners with an old profile listed on the overview (all are counted)
 REPORT_CHART_GROUPS = 15  # bars in the report's chart of meetings per group
 
+
+def office_report_pdf(report) -> bytes:
+    settings = office_settings()
+    return report_pdf(report, settings.office_name, settings.funding_notice)
+
+
 REPORT_FORMATS = {
-    "pdf": ("application/pdf", report_pdf),
+    "pdf": ("application/pdf", office_report_pdf),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report_xlsx),
 }
 
@@ -123,3 +132,15 @@ FIRST_REPORT_YEAR = 2000
 @bp.app_template_filter("report_value")
 def report_value(value) -> str:
     return cell_text(value)
+
+
+@bp.route("/einstellungen", methods=["GET", "POST"])
+@admin_required
+def settings():
+    """The office's name and the funding notice on the annual report and on every attendance list."""
+    current = office_settings()
+    form = OfficeSettingsForm(obj=current)
+    if form.saved(current, lambda: save_office_settings(current, form.office_name.data, form.funding_notice.data)):
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("overview.settings"))
+    return render_template("overview/settings.html", form=form), form_status(form)

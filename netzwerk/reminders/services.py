@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from netzwerk import clock, unit_of_work
-from netzwerk.audit.services import changes_between, record
+from netzwerk import clock
+from netzwerk.audit.services import apply_changes
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.extensions import db
 from netzwerk.groups.models import Membership, current_on
@@ -57,20 +57,6 @@ def save_own_reminders(user: User, days: list[int] | None, answer: bool, polls: 
         "weekly_digest": digest,
     }
     return apply_changes(user, after, "user.profile_updated")
-
-
-def apply_changes(obj: ReminderSettings | User, after: dict, action: str) -> dict:
-    """Set what changed, raise the version (the forms' optimistic lock) and audit it; flushed now, so a crossed
-    save is a Conflict while the view can still show the form."""
-    changes = changes_between({name: getattr(obj, name) for name in after}, after)
-    if changes:
-        db.session.add(obj)
-        for name, value in after.items():
-            setattr(obj, name, value)
-        obj.version += 1
-        record(action, obj, changes=changes)
-        unit_of_work.flush()
-    return changes
 
 
 def user_days(user: User, settings: ReminderSettings) -> list[int]:
