@@ -180,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     from netzwerk.privacy.views import bp as privacy
     from netzwerk.projects.views import bp as projects
     from netzwerk.reminders.views import bp as reminders
+    from netzwerk.tasks.views import bp as tasks
     from netzwerk.unsubscribe.views import bp as unsubscribe
     from netzwerk.users.views import bp as users
 
@@ -190,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
         actors,
         groups,
         meetings,
+        tasks,
         polls,
         partners,
         projects,

@@ -68,6 +68,8 @@ EXPECTED = {
     "meetings.create": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.record_past": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.message": SIGNED_IN,  # object-level: the manager and the group's leads
+    "tasks.index": SIGNED_IN,
+    "tasks.mark": SIGNED_IN,  # object-level: the assignee, the group's leads, the manager
     "meetings.attendance_sheet": SIGNED_IN,  # object-level: the manager and the group's leads
     "meetings.attendance_sheet_file": SIGNED_IN,
     "meetings.invitee_list_file": SIGNED_IN,  # object-level: the manager and the group's leads
@@ -151,6 +153,7 @@ OBJECT_LEVEL = {
     "meetings.create",
     "meetings.record_past",
     "meetings.message",
+    "tasks.mark",
     "meetings.attendance_sheet",
     "meetings.attendance_sheet_file",
     "meetings.invitee_list_file",
@@ -209,12 +212,14 @@ def sample_url(rule, ids: dict) -> str:
             values[argument] = "css/app.css"
         elif argument == "decision":
             values[argument] = "annehmen"
-        elif argument in ("request_id", "meeting_id", "link_id", "entry_id"):
+        elif argument in ("request_id", "meeting_id", "link_id", "entry_id", "task_id"):
             values[argument] = 1
         elif argument == "format":
             values[argument] = "pdf"
         elif argument == "fmt":
             values[argument] = "csv"
+        elif argument == "state":
+            values[argument] = "erledigt"
         elif argument == "slug":
             values[argument] = "impressum"
         elif argument == "token":

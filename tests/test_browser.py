@@ -246,6 +246,7 @@ def reachable_pages(app, make_user, make_actor):
         "/profil",
         "/passwort-aendern",
         "/termine/",
+        "/aufgaben/",
         "/termine/kalender",
         "/kalender/",
         "/erinnerungen/meine",

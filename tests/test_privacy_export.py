@@ -56,7 +56,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
     from netzwerk.auth.models import User, UserToken
     from netzwerk.groups.models import GroupMessage, JoinRequest
     from netzwerk.mail.models import IncomingMail, OutgoingMail
-    from netzwerk.meetings.models import MeetingMessage
+    from netzwerk.meetings.models import MeetingMessage, Task
     from netzwerk.news.models import NewsItem
     from netzwerk.polls.models import PollReminder, PollVote
     from netzwerk.privacy.models import Consent, DeletionRequest
@@ -88,6 +88,7 @@ def populate(app, user_id: int, tag: str, neutral_id: int, shared: dict) -> None
                 JoinRequest(group_id=shared["group"], user_id=neutral_id, status="approved", decided_by_id=user_id),
                 GroupMessage(group_id=shared["group"], author_id=user_id, subject=f"Rundmail {tag}", body="Text"),
                 MeetingMessage(meeting_id=shared["meeting"], author_id=user_id, subject=f"Raum {tag}", body="Text"),
+                Task(meeting_id=shared["meeting"], what=f"Aufgabe {tag}", who=user.name, assignee_id=user_id),
                 PollVote(poll_id=poll.id, slot_id=poll.slots[0].id, user_id=user_id, value="yes"),
                 PollReminder(poll_id=poll.id, user_id=user_id, sent_by_id=neutral_id),
                 PollReminder(poll_id=poll.id, user_id=neutral_id, sent_by_id=user_id),

@@ -86,6 +86,8 @@ ACTION_LABELS = {
     "group.message_sent": _l("Rundmail verschickt"),
     "meeting.scheduled": _l("Sitzung geplant"),
     "meeting.recorded": _l("Sitzung nachgetragen"),
+    "task.done": _l("Aufgabe erledigt"),
+    "task.reopened": _l("Aufgabe wieder offen"),
     "office.settings_changed": _l("Name und Fördervermerk geändert"),
     "meeting.message_sent": _l("Nachricht an Eingeladene"),
     "meeting.answered": _l("Auf Einladung geantwortet"),

@@ -256,6 +256,14 @@ def can_manage_group(user, group) -> bool:
     return _role(user) == Role.ADMIN or group_role(user, group) in (MemberRole.LEAD, MemberRole.DEPUTY)
 
 
+def can_mark_task(user, task) -> bool:
+    """A task from the minutes is marked done by the person it is assigned to, the group's lead and deputy, and
+    the manager."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return task.assignee_id == user.id or can_manage_group(user, task.meeting.group)
+
+
 def can_see_poll(user, poll) -> bool:
     """A date poll and everyone's votes: the manager and the group's current members."""
     return can_see_group_internals(user, poll.group)

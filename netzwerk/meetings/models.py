@@ -158,8 +158,13 @@ class Task(db.Model):
     who: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(default=False)
+    # the invitee whose name "who" gives (matched when the minutes are saved): their "Meine Aufgaben" and reminder
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the due-date reminder, sent once
 
     meeting: Mapped[Meeting] = relationship(back_populates="tasks")
+    assignee: Mapped[User | None] = relationship()
 
 
 class Audience(LabelledEnum):

@@ -58,6 +58,7 @@ PERSONAL_DATA = (
     ),
     PersonalData("group_message", "author_id", _l("Von Ihnen verschickte Rundmails")),
     PersonalData("meeting_message", "author_id", _l("Von Ihnen verschickte Nachrichten an Eingeladene")),
+    PersonalData("task", "assignee_id", _l("Ihnen zugewiesene Aufgaben aus Protokollen")),
     PersonalData(
         "meeting",
         "organizer_id",

@@ -30,6 +30,7 @@ from netzwerk.partners.services.freshness import yearly_reminder_job
 from netzwerk.privacy.services.retention import purge_expired
 from netzwerk.reminders.services import plan_reminders
 from netzwerk.scheduler.services import active_holder, beat, job_completed, job_failed, job_is_due, job_started
+from netzwerk.tasks.services import task_reminder_job
 from netzwerk.unit_of_work import unit_of_work
 
 scheduler_cli = AppGroup("scheduler", help="Der Hintergrundprozess für Erinnerungen und Wartung.")
@@ -63,6 +64,8 @@ def periodic_jobs(app) -> list[PeriodicJob]:
         PeriodicJob("outbox", send_due_mail, every=timedelta(0), tick=queue),
         # partners whose profile is older than a year (the job keeps each to one reminder a year)
         PeriodicJob("partner_reminders", yearly_reminder_job, every=timedelta(hours=1), tick=heartbeat),
+        # tasks from the minutes due tomorrow: one reminder each to the person named under "Wer"
+        PeriodicJob("task_reminders", task_reminder_job, every=timedelta(hours=1), tick=heartbeat),
         # sent mails and audit entries past their Aufbewahrungsfrist (RETENTION_MAIL_DAYS, RETENTION_AUDIT_DAYS)
         PeriodicJob("retention", purge_expired, every=timedelta(hours=24), tick=heartbeat),
         # the statistics SQLite plans its joins from (netzwerk/maintenance.py)

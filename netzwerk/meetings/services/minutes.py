@@ -48,6 +48,26 @@ def suggested_attendance(invitation: Invitation) -> str | None:
     return {Answer.YES: Attendance.PRESENT, Answer.NO: Attendance.EXCUSED}.get(invitation.answer)
 
 
+def keep_tasks(meeting: Meeting, rows: list[TaskData]) -> None:
+    """Update the tasks in place (row by row), so a task keeps its reminder and its "done" date while the
+    minutes are edited; "wer" naming an invitee assigns the task to that person."""
+    people = {invitation.user.name.casefold(): invitation.user_id for invitation in meeting.invitations}
+    existing = sorted(meeting.tasks, key=lambda task: task.position)
+    kept = []
+    for position, row in enumerate(rows):
+        task = existing[position] if position < len(existing) else Task()
+        if (task.who, task.due_on) != (row.who, row.due_on):
+            task.reminded_at = None  # a new person or date is reminded anew
+        if row.done and not task.done:
+            task.done_at = clock.now()
+        elif not row.done:
+            task.done_at = None
+        task.position, task.what, task.who, task.due_on, task.done = position, row.what, row.who, row.due_on, row.done
+        task.assignee_id = people.get(row.who.strip().casefold())
+        kept.append(task)
+    meeting.tasks = kept
+
+
 def save_minutes(
     meeting: Meeting,
     attendance: dict[int, tuple[str, str]],
@@ -69,7 +89,7 @@ def save_minutes(
             {"minutes": meeting.minutes, "decisions": meeting.decisions}, {"minutes": minutes, "decisions": decisions}
         )
         meeting.minutes, meeting.decisions = minutes, decisions
-        meeting.tasks = [Task(position=n, **task.__dict__) for n, task in enumerate(tasks)]
+        keep_tasks(meeting, tasks)
         meeting.version += 1
         first_publication = publish and not meeting.minutes_published_at
         if first_publication:
