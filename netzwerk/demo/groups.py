@@ -185,6 +185,7 @@ MEETINGS = [
         tasks=(
             ("Angebot Busshuttle einholen", "Josef Gruber", -20),
             ("Ausstellerliste 2026 auswerten", "Anna Schmid", 10),
+            ("Entwurf Willkommenspaket an den Arbeitskreis senden", "Thomas Maier", 7),
         ),
     ),
     DemoMeeting(
@@ -282,6 +283,9 @@ def load_meetings(organizer: User) -> int:
                     attendance=ATTENDANCE.get(answer, Attendance.ABSENT) if demo.minutes else None,
                 )
             )
+        names = {membership.user.name: membership.user_id for membership in members}
+        for task in meeting.tasks:  # as saving the minutes does: "Wer" naming a member assigns the task
+            task.assignee_id = names.get(task.who)
     return len(MEETINGS)
 
 
