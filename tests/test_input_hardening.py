@@ -27,6 +27,7 @@ VERSIONED_FORMS = [
     ("meetings.minutes", {"meeting_id"}, "lead"),
     ("meetings.edit", {"meeting_id": "upcoming_meeting_id"}, "lead"),
     ("reminders.settings", set(), "manager"),
+    ("overview.settings", set(), "manager"),
     ("reminders.mine", set(), "member"),
 ]
 
@@ -50,7 +51,19 @@ def test_every_versioned_form_is_listed(app):
     def subclasses(cls):
         return {cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))}
 
-    for name in ("actors", "groups", "legal", "meetings", "news", "partners", "projects", "reminders", "users"):
+    modules = (
+        "actors",
+        "groups",
+        "legal",
+        "meetings",
+        "news",
+        "overview",
+        "partners",
+        "projects",
+        "reminders",
+        "users",
+    )
+    for name in modules:
         importlib.import_module(f"netzwerk.{name}.views")
 
     forms = subclasses(VersionedForm) - {VersionedForm}
