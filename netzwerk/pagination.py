@@ -39,3 +39,9 @@ def window_of(items: list, page: int, size: int) -> Window:
     """Page ``page`` of a list already in memory (a computed result such as the network picture's tables)."""
     start = (page - 1) * size
     return Window(items[start : start + size], page, len(items) > start + size)
+
+
+def contains(column, text: str):
+    """A WHERE condition: the column contains the text, case-insensitive, with LIKE's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

@@ -11,7 +11,7 @@ from netzwerk import clock
 from netzwerk.actors.models import FieldOfAction
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
-from netzwerk.meetings.models import Meeting
+from netzwerk.meetings.models import Meeting, MeetingStatus
 from netzwerk.meetings.services.lists import LIST_SIZE
 from tests import factories
 from tests.conftest import count_queries, login
@@ -61,6 +61,36 @@ def manager_world(app, make_user, as_role):
 
 def titles(page: str) -> set[str]:
     return set(re.findall(r">(AK \w+ Sitzung \d)</a>", page))
+
+
+def test_the_manager_searches_meetings_by_text_group_name_and_state(app, manager_world):
+    """Text in the title, agenda or minutes; the group by part of its name (no select of every group); the
+    state: planned, cancelled, with or without minutes."""
+    manager, _ = manager_world
+    with app.app_context():
+        first = db.session.scalar(select(Meeting).where(Meeting.title == "AK Fachkräfte Sitzung 1"))
+        first.agenda = "1. Busshuttle nach Vilsbiburg"
+        second = db.session.scalar(select(Meeting).where(Meeting.title == "AK Fachkräfte Sitzung 2"))
+        second.status = MeetingStatus.CANCELLED
+        group = factories.group(name="AK Rückblick", short_name="Rück")
+        held = factories.meeting(group, title="AK Rückblick Sitzung 1", starts_at=days(-10), hours=1)
+        held.minutes, held.minutes_published_at = "Der Busshuttle_Plan 100% fertig.", clock.now()
+        factories.meeting(group, title="AK Rückblick Sitzung 2", starts_at=days(-3), hours=1)
+        db.session.commit()
+    all_times = "&von=2000-01-01"
+    assert titles(manager.get("/termine/?suche=busshuttle" + all_times).text) == {
+        "AK Fachkräfte Sitzung 1",
+        "AK Rückblick Sitzung 1",
+    }
+    assert titles(manager.get("/termine/?suche=100%25" + all_times).text) == {"AK Rückblick Sitzung 1"}  # % literal
+    assert titles(manager.get("/termine/?suche=e_P" + all_times).text) == {"AK Rückblick Sitzung 1"}  # _ literal
+    assert titles(manager.get("/termine/?arbeitskreis=mobil").text) == {"AK Mobilität Sitzung 1"}
+    page = manager.get("/termine/?arbeitskreis=Rück&stand=ohne-protokoll" + all_times).text
+    assert titles(page) == {"AK Rückblick Sitzung 2"} and 'value="Rück"' in page
+    assert titles(manager.get("/termine/?stand=abgesagt").text) == {"AK Fachkräfte Sitzung 2"}
+    assert titles(manager.get("/termine/?stand=mit-protokoll" + all_times).text) == {"AK Rückblick Sitzung 1"}
+    assert "<option" not in manager.get("/termine/").text.split('id="arbeitskreis"')[1].split("</div>")[0]
+    assert manager.get("/termine/?stand=boss&suche=x").status_code == 200  # unknown state and one letter: ignored
 
 
 def test_the_manager_filters_by_group_field_and_dates(app, manager_world):

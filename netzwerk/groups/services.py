@@ -25,7 +25,7 @@ from netzwerk.groups.models import (
     current_on,
 )
 from netzwerk.mail.services import queue_mail
-from netzwerk.pagination import Window, window
+from netzwerk.pagination import Window, contains, window
 from netzwerk.users.services import invite_user
 
 GROUP_FIELDS = (
@@ -178,13 +178,7 @@ def candidate(group: WorkingGroup, user_id: str) -> User | None:
 
 def search_candidates(group: WorkingGroup, text: str, limit: int = 20) -> list[User]:
     """Candidates whose name contains the text (case-insensitive); at most ``limit``."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = (
-        select(User)
-        .where(_candidate_condition(group), User.name.ilike(f"%{escaped}%", escape="\\"))
-        .order_by(User.name)
-        .limit(limit)
-    )
+    query = select(User).where(_candidate_condition(group), contains(User.name, text)).order_by(User.name).limit(limit)
     return list(db.session.scalars(query))
 
 

@@ -21,7 +21,7 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
-from netzwerk.forms import date_arg, form_status, int_arg, page_number
+from netzwerk.forms import date_arg, form_status, int_arg, page_number, query_text
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url
@@ -46,7 +46,7 @@ from netzwerk.meetings.services.calendar import (
     meeting_calendar,
 )
 from netzwerk.meetings.services.capacity import free_places, waiting_position
-from netzwerk.meetings.services.lists import MeetingFilters, invitations_of, meetings_for, month_weeks
+from netzwerk.meetings.services.lists import MEETING_STATES, MeetingFilters, invitations_of, meetings_for, month_weeks
 from netzwerk.meetings.services.messages import messages_of, recipients_of, write_to_invitees
 from netzwerk.meetings.services.minutes import (
     TaskData,
@@ -96,15 +96,40 @@ def filters_from_request(is_admin: bool) -> tuple[MeetingFilters, list[str]]:
     if since and until and until < since:
         problems.append(_("Das Ende des Zeitraums liegt vor dem Anfang."))
         since = until = None
-    filters = MeetingFilters(int_arg("arbeitskreis"), int_arg("handlungsfeld"), since, until)
+    group = query_text("arbeitskreis", 200)
+    text = query_text("suche", 200)
+    state = request.args.get("stand", "")
+    filters = MeetingFilters(
+        group_id=int(group) if group.isdigit() and len(group) < 12 else None,
+        field_of_action_id=int_arg("handlungsfeld"),
+        since=since,
+        until=until,
+        group_text="" if group.isdigit() else group,
+        text=text if len(text) >= 2 else "",
+        state=state if state in MEETING_STATES else "",
+    )
     return filters, problems
 
 
-def filter_choices(is_admin: bool) -> dict:
+def filter_choices(is_admin: bool, filters: MeetingFilters) -> dict:
+    """What the filter form shows: the fields of action, the states, and the chosen group by its name (the
+    group is typed, not picked from a select of every group)."""
     if not is_admin:
         return {}
-    groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
-    return {"groups": groups, "fields": fields_of_action()}
+    chosen = db.session.get(WorkingGroup, filters.group_id) if filters.group_id else None
+    return {
+        "fields": fields_of_action(),
+        "states": MEETING_STATE_LABELS,
+        "group_typed": chosen.name if chosen else filters.group_text,
+    }
+
+
+MEETING_STATE_LABELS = {
+    "geplant": _l("geplant"),
+    "abgesagt": _l("abgesagt"),
+    "mit-protokoll": _l("mit Protokoll"),
+    "ohne-protokoll": _l("stattgefunden, ohne Protokoll"),
+}
 
 
 @bp.get("/termine/")
@@ -119,7 +144,7 @@ def index():
         polls=open_polls(current_user, is_admin=is_admin),
         filters=filters,
         problems=problems,
-        **filter_choices(is_admin),
+        **filter_choices(is_admin, filters),
     )
 
 
@@ -140,7 +165,7 @@ def month():
         following=(shown + timedelta(days=32)).replace(day=1),
         filters=filters,
         problems=problems,
-        **filter_choices(is_admin),
+        **filter_choices(is_admin, filters),
     )
 
 

@@ -4,7 +4,7 @@ import calendar as calendar_module
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from netzwerk import clock
@@ -14,7 +14,7 @@ from netzwerk.dbtypes import UTCDateTime
 from netzwerk.extensions import db
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
-from netzwerk.pagination import Window, window
+from netzwerk.pagination import Window, contains, window
 
 
 @dataclass
@@ -25,6 +25,24 @@ class MeetingFilters:
     field_of_action_id: int | None = None
     since: date | None = None
     until: date | None = None
+    group_text: str = ""  # part of a group's name or short name, in place of a select of every group
+    text: str = ""  # in the title, the agenda or the minutes
+    state: str = ""  # a key of MEETING_STATES
+
+
+# The state filter: planned, cancelled, held with published minutes, held without them yet.
+MEETING_STATES = ("geplant", "abgesagt", "mit-protokoll", "ohne-protokoll")
+
+
+def _state_condition(state: str):
+    if state == "abgesagt":
+        return Meeting.status == MeetingStatus.CANCELLED
+    scheduled = Meeting.status == MeetingStatus.SCHEDULED
+    if state == "mit-protokoll":
+        return and_(scheduled, Meeting.minutes_published_at.is_not(None))
+    if state == "ohne-protokoll":
+        return and_(scheduled, Meeting.starts_at < clock.now(), Meeting.minutes_published_at.is_(None))
+    return scheduled
 
 
 def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
@@ -35,10 +53,25 @@ def meetings_query(user: User, is_admin: bool, filters: MeetingFilters):
         query = query.where(or_(Meeting.id.in_(invited), Meeting.group_id.in_(partner_meeting_group_ids(user))))
     if filters.group_id:
         query = query.where(Meeting.group_id == filters.group_id)
+    if filters.group_text:
+        named = select(WorkingGroup.id).where(
+            or_(contains(WorkingGroup.name, filters.group_text), contains(WorkingGroup.short_name, filters.group_text))
+        )
+        query = query.where(Meeting.group_id.in_(named))
     if filters.field_of_action_id:
         query = query.join(WorkingGroup, WorkingGroup.id == Meeting.group_id).where(
             WorkingGroup.field_of_action_id == filters.field_of_action_id
         )
+    if filters.text:
+        query = query.where(
+            or_(
+                contains(Meeting.title, filters.text),
+                contains(Meeting.agenda, filters.text),
+                contains(Meeting.minutes, filters.text),
+            )
+        )
+    if filters.state:
+        query = query.where(_state_condition(filters.state))
     if filters.since:
         since = clock.local_midnight(filters.since)
         earliest = earliest_coming_start(since)
