@@ -57,15 +57,17 @@ run: install translations
 	$(FLASK) run --host $(HOST) --port $(PORT) & web=$$!; \
 	wait -n
 
-# Debian's Chromium (browser tests), PostgreSQL (the suite's second database) and Dovecot (the IMAP server of
-# the incoming-mail tests), when missing.
+# Debian's Chromium (browser tests), PostgreSQL (the suite's second database), Dovecot (the IMAP server of
+# the incoming-mail tests) and Java (the W3C Nu HTML Checker, npm vnu-jar), when missing.
 system-deps:
 	@command -v chromium >/dev/null || $(call apt_install,chromium)
+	@command -v java >/dev/null || $(call apt_install,default-jre-headless)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(call apt_install,postgresql)
 	@command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || $(call apt_install,dovecot-imapd)
 
-# Mozilla's ical.js (Thunderbird, Nextcloud) reads every calendar the suite produces (tests/calendar_clients.py):
-# Debian's node and npm when missing, then the pinned package from tests/js/package-lock.json.
+# Mozilla's ical.js (Thunderbird, Nextcloud) reads every calendar the suite produces (tests/calendar_clients.py),
+# the W3C Nu HTML Checker (vnu-jar) every page of the walk (tests/test_markup.py): Debian's node and npm when
+# missing, then the pinned packages from tests/js/package-lock.json.
 JS_DEPS := tests/js/node_modules/.package-lock.json
 $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 	@command -v node >/dev/null || $(call apt_install,nodejs)

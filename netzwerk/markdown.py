@@ -13,9 +13,11 @@ ALLOWED_TAGS = {
     "ul",
     "ol",
     "li",
+    "h2",
     "h3",
     "h4",
     "h5",
+    "h6",
     "blockquote",
     "code",
     "pre",
@@ -30,11 +32,18 @@ ALLOWED_TAGS = {
 }
 
 
-def render_markdown(text: str) -> Markup:
-    html = _markdown.render(text or "")
-    # headings in user text start at h3, below the page's own h1/h2
-    for level in (2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+def render_markdown(text: str, top: int = 3) -> Markup:
+    """``top``: the level the text's first-order headings get, one below the page heading the text stands under
+    (3 under an h2, 2 right under the h1); deeper ones keep their distance and stop at h6, so no level is
+    skipped whether the author starts with "#" or "##"."""
+    env: dict = {}
+    tokens = _markdown.parse(text or "", env)
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    shift = top - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

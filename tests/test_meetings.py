@@ -250,7 +250,7 @@ def test_agenda_markdown_is_sanitised(app, group_world, mailbox):
         meeting_id = db.session.scalar(select(Meeting.id))
     page = group_world["client"].get(f"/termine/{meeting_id}").text
     agenda = re.search(r'<div class="markdown">(.*?)</div>', page, re.S).group(1)
-    assert "<h4>TOP 1</h4>" in agenda and 'href="javascript' not in agenda and "<img" not in agenda
+    assert "<h3>TOP 1</h3>" in agenda and 'href="javascript' not in agenda and "<img" not in agenda
 
 
 def meeting_id_of(app) -> int:

@@ -58,7 +58,7 @@ def test_the_manager_writes_schedules_and_publishes(app, as_role):
     edit = post_form(manager, f"/aktuelles/{news_id}/bearbeiten", news_form(version="1", publish_at=""))
     assert edit.status_code == 302
     page = app.test_client().get(f"/aktuelles/{news_id}").text
-    assert "<h4>Programm</h4>" in page and "<li>Vorträge</li>" in page  # below the page's own headings
+    assert "<h2>Programm</h2>" in page and "<li>Vorträge</li>" in page  # right below the page's h1, no level skipped
     stale = post_form(manager, f"/aktuelles/{news_id}/bearbeiten", news_form(version="1", title="Alt"))
     assert stale.status_code == 422 and "Alt" in stale.text
 
