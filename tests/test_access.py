@@ -42,6 +42,8 @@ EXPECTED = {
     "actors.fields": ADMIN,
     "actors.import_upload": ADMIN,
     "actors.import_check": ADMIN,
+    "actors.import_rejected": ADMIN,
+    "actors.import_rejected_file": ADMIN,
     "actors.export_csv_file": ADMIN,
     "actors.export_xlsx_file": ADMIN,
     "actors.edit_field": ADMIN,

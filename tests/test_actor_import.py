@@ -1,5 +1,6 @@
 """Import of existing lists (CSV in both encodings, .xlsx) and export of the filtered list."""
 
+import csv
 import io
 import os
 import re
@@ -48,6 +49,9 @@ def confirm(client, check_url: str, check_page: str, **mapping):
     return client.post(check_url, data=data, follow_redirects=True)
 
 
+ERGOLDING_YES = {"gemeinde-0-wert": "Ergoldng", "gemeinde-0": "ja"}
+
+
 def actor_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Actor))
@@ -64,7 +68,7 @@ def test_a_messy_excel_csv_shows_every_problem_and_imports_nothing(app, as_role)
     # every problem with row number, field and reason (row numbers as in the file, blank lines counted)
     expected = [
         ("4", "Name der Organisation", "Der Name fehlt."),
-        ("5", "Gemeinde", "„Ergoldng“ als „Ergolding“ erkannt."),
+        ("5", "Gemeinde", "„Ergoldng“: meinen Sie „Ergolding“?"),  # never taken silently
         ("6", "Gemeinde", "Unbekannte Gemeinde „München“"),
         ("7", "Name der Organisation", "Steht schon in Zeile 3"),
         ("9", "PLZ", "„8403“: Eine Postleitzahl hat fünf Ziffern"),
@@ -90,7 +94,10 @@ def test_a_clean_file_imports_once(app, as_role):
     clean = "\r\n".join(line for line in lines if not line.startswith(skip))
     page = upload(manager, "kontakte.csv", clean.encode("cp1252"))
     assert "Zeilen mit Inhalt" in page.text
+    assert "„Ergoldng“ → „Ergolding“?" in page.text  # asked once for the value, before anything is imported
     response = confirm(manager, page.request.path, page.text)
+    assert response.status_code == 422 and actor_count(app) == 0
+    response = confirm(manager, page.request.path, page.text, **ERGOLDING_YES)
     assert "2 Akteure importiert, 0 waren schon vorhanden." in response.text
     with app.app_context():
         baker = db.session.scalar(select(Actor).where(Actor.name == "Bäckerei Huber GmbH"))
@@ -102,10 +109,51 @@ def test_a_clean_file_imports_once(app, as_role):
         carpenter = db.session.scalar(select(Actor).where(Actor.name == "Schreinerei Maier"))
         assert carpenter.municipality.name == "Ergolding"
     again = upload(manager, "kontakte.csv", clean.encode("cp1252"))
-    response = confirm(manager, again.request.path, again.text)
+    response = confirm(manager, again.request.path, again.text, **ERGOLDING_YES)
     assert "0 Akteure importiert, 2 waren schon vorhanden." in response.text
     assert actor_count(app) == 2
     assert "Bäckerei Huber GmbH" in manager.get("/akteure/?q=backerei").text
+
+
+def test_the_valid_rows_go_in_now_and_the_others_come_back_with_a_reason(app, as_role):
+    """The manager's choice besides all or nothing: the two good rows are imported, the bad ones (and the
+    similar municipality answered "nein") come back as a file with the same columns and a reason column."""
+    manager, _ = as_role("admin")
+    page = upload(manager, "kontakte.csv", MESSY)
+    assert "Nur 2 fehlerfreie Akteure importieren" in page.text  # Bäckerei Huber GmbH and Gärtnerei Süß
+    answer_no = {"gemeinde-0-wert": "Ergoldng", "gemeinde-0": "nein", "aktion": "gueltige-importieren"}
+    response = confirm(manager, page.request.path, page.text, **answer_no)
+    assert response.status_code == 200 and "2 Akteure sind importiert." in response.text
+    with app.app_context():
+        assert set(db.session.scalars(select(Actor.name))) == {"Bäckerei Huber GmbH", "Gärtnerei Süß"}
+    token = re.search(r"/akteure/import/([\w-]+)/zurueck\.csv", response.text).group(1)
+    text = manager.get(f"/akteure/import/{token}/zurueck.csv").data.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text), delimiter=";")
+    assert header == [
+        *"Firma;Ort;PLZ;Branche;Ansprechpartner;E-Mail Ansprechpartner;Öffentlich;Handlungsfeld".split(";"),
+        "Grund",
+    ]
+    reasons = {row[0]: row[-1] for row in rows}
+    assert set(reasons) == {"", "Schreinerei Maier", "Sportverein Gilching", "Kanzlei Öttl"}  # row 4 has no name
+    assert "Unbekannte Gemeinde „Ergoldng“" in reasons["Schreinerei Maier"]
+    assert "Postleitzahl" in reasons["Kanzlei Öttl"] and "E-Mail" in reasons["Kanzlei Öttl"]
+    sheet = load_workbook(io.BytesIO(manager.get(f"/akteure/import/{token}/zurueck.xlsx").data)).active
+    assert sheet["I1"].value == "Grund" and sheet.max_row == 5
+    other, _ = as_role("admin")
+    assert other.get(f"/akteure/import/{token}/zurueck").status_code == 404  # only for who imported
+
+
+def test_the_actor_page_and_the_export_show_the_ags(app, as_role, make_actor):
+    from tests.test_actors import municipality_id
+
+    manager, _ = as_role("admin")
+    actor = make_actor(name="Käserei Ergolding", municipality_id=municipality_id(app, "Ergolding"))
+    assert "AGS</abbr> 09274126" in manager.get(f"/akteure/{actor.id}").text
+    body = manager.get("/akteure/export.csv").data.decode("utf-8-sig")
+    assert (
+        body.splitlines()[0].startswith("Name;Art;Gemeinde;AGS;")
+        and "Käserei Ergolding;Unternehmen;Ergolding;09274126;" in body
+    )
 
 
 def test_utf8_comma_csv_and_xlsx(app, as_role):

@@ -218,9 +218,32 @@ class PlannedActor:
 
 
 @dataclass
+class Question:
+    """A municipality only similar to a real one ("Vilsbiburgg"): asked once, the answer holds for every row."""
+
+    typed: str
+    suggestion: Municipality
+    answer: bool | None = None  # None: not answered yet
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
 class Check:
     planned: list[PlannedActor] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)  # by the folded typed value
+
+    def valid_part(self) -> "Check":
+        """The rows without errors, to import now while the others go back to be fixed."""
+        return Check(self.planned, [p for p in self.problems if not p.is_error])
+
+    def rejected(self, table: "Table") -> tuple[list[str], list[list[str]]]:
+        """The rows with errors as they came (same columns), with the reasons in a last column "Grund"."""
+        reasons: dict[int, list[str]] = {}
+        for problem in self.errors:
+            reasons.setdefault(problem.row, []).append(f"{problem.field}: {problem.message}")
+        rows = [[*cells, "; ".join(reasons[number])] for number, cells in table.rows if number in reasons]
+        return [*table.headers, str(_l("Grund"))], rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -270,6 +293,7 @@ class Lookup:
     """Reference data and the registry's existing keys, loaded once per check (not once per row)."""
 
     def __init__(self):
+        self.answers: dict[str, bool] = {}
         municipalities = db.session.scalars(select(Municipality)).all()
         self.municipalities = {fold(m.name): m for m in municipalities} | {
             fold(m.official_name): m for m in municipalities
@@ -299,9 +323,11 @@ def cell(cells: list[str], index: int | None) -> str:
     return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
-def check_rows(table: Table, mapping: dict[str, int | None]) -> Check:
-    """Validate every row under the mapping; nothing is written."""
+def check_rows(table: Table, mapping: dict[str, int | None], answers: dict[str, bool] | None = None) -> Check:
+    """Validate every row under the mapping; nothing is written. ``answers``: the manager's answers to the
+    questions about similar municipalities (folded typed value → taken or not)."""
     lookup = Lookup()
+    lookup.answers = answers or {}
     result = Check()
     if mapping.get("name") is None:
         result.problems.append(Problem(0, str(FIELDS["name"][0]), str(_l("Keine Spalte für den Namen gewählt."))))
@@ -310,6 +336,8 @@ def check_rows(table: Table, mapping: dict[str, int | None]) -> Check:
     for number, cells in table.rows:
         values = {name: cell(cells, index) for name, index in mapping.items()}
         problems = check_values(number, values, lookup)
+        if question := values.pop("_question", None):
+            result.questions.setdefault(fold(question.typed), question).rows.append(number)
         planned = PlannedActor(number, values)
         municipality = values.pop("_municipality", None)
         planned.municipality_id = municipality.id if municipality else None
@@ -373,11 +401,26 @@ def check_values(number: int, values: dict, lookup: Lookup) -> list[Problem]:
                 ),
             )
         elif issue == "similar":
-            problem(
-                "municipality",
-                _l("„%(value)s“ als „%(name)s“ erkannt.", value=values["municipality"], name=municipality.name),
-                is_error=False,
-            )
+            answer = lookup.answers.get(fold(values["municipality"]))
+            values["_question"] = Question(values["municipality"], municipality, answer)
+            if answer is None:  # never taken silently: the preview asks once per value
+                problem(
+                    "municipality",
+                    _l(
+                        "„%(value)s“: meinen Sie „%(name)s“? Bitte oben unter „Ähnliche Gemeinden“ beantworten.",
+                        value=values["municipality"],
+                        name=municipality.name,
+                    ),
+                )
+            elif not answer:
+                problem(
+                    "municipality",
+                    _l(
+                        "Unbekannte Gemeinde „%(value)s“ (nicht in Stadt oder Landkreis Landshut).",
+                        value=values["municipality"],
+                    ),
+                )
+                municipality = None
         values["_municipality"] = municipality
     fields = []
     for word in re.split(r"[;,|]", values.get("fields_of_action", "")):
@@ -455,6 +498,7 @@ EXPORT_COLUMNS = (
     ("Name", lambda a: a.name),
     ("Art", lambda a: str(a.kind_label)),
     ("Gemeinde", lambda a: a.municipality.name if a.municipality else ""),
+    ("AGS", lambda a: a.municipality.ags if a.municipality else ""),  # Amtlicher Gemeindeschlüssel
     ("Stadt/Landkreis", lambda a: str(a.municipality.area_label) if a.municipality else ""),
     ("Straße", lambda a: a.street),
     ("PLZ", lambda a: a.postal_code),

@@ -10,6 +10,7 @@ from netzwerk.actors.blueprint import bp
 from netzwerk.actors.forms import ActorForm, DeleteForm, FieldOfActionForm, ImportConfirmForm, ImportUploadForm
 from netzwerk.actors.models import Actor, ActorKind, Area, ContactPerson, FieldOfAction
 from netzwerk.actors.picker import suggestions
+from netzwerk.actors.search import fold
 from netzwerk.actors.services import (
     SORTS,
     ActorData,
@@ -69,6 +70,7 @@ from netzwerk.partners.models import ProfileField
 from netzwerk.partners.services.links import links_of_partnerships, links_to_actor
 from netzwerk.partners.services.partnerships import partnership_of_actor
 from netzwerk.projects.services import projects_of_actor
+from netzwerk.tables import download, file_name
 
 PER_PAGE = 25
 
@@ -346,6 +348,22 @@ def import_upload():
     return render_template("actors/import_upload.html", form=form), form_status(form)
 
 
+MAX_QUESTIONS = 200
+
+
+def answers_from_request() -> dict[str, bool]:
+    """The answers to "meinen Sie …?" for similar municipalities: folded typed value → taken or not."""
+    answers = {}
+    for index in range(MAX_QUESTIONS):
+        typed = request.form.get(f"gemeinde-{index}-wert")
+        answer = request.form.get(f"gemeinde-{index}")
+        if typed is None:
+            break
+        if answer in ("ja", "nein"):
+            answers[fold(typed)] = answer == "ja"
+    return answers
+
+
 def mapping_from_request(headers: list[str], guess: dict) -> dict:
     if request.method != "POST":
         return guess
@@ -363,8 +381,24 @@ def import_check(token: str):
     table = Table(stored["headers"], [tuple(row) for row in stored["rows"]])
     mapping = mapping_from_request(table.headers, guess_mapping(table.headers))
     form = ImportConfirmForm()
-    check = check_rows(table, mapping)
-    if form.validate_on_submit() and request.form.get("aktion") == "importieren":
+    check = check_rows(table, mapping, answers_from_request() if request.method == "POST" else None)
+    action = request.form.get("aktion")
+    if form.validate_on_submit() and action == "gueltige-importieren" and check.planned:
+        source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
+        created = import_rows(check.valid_part(), source[:200])
+        headers, rows = check.rejected(table)
+        discard_once_imported(token)
+        back = stage(
+            {
+                "filename": stored["filename"],
+                "uploaded_by": current_user.id,
+                "headers": headers,
+                "rows": [[n, row] for n, row in enumerate(rows, start=1)],
+                "imported": len(created),
+            }
+        )
+        return redirect(url_for("actors.import_rejected", token=back))
+    if form.validate_on_submit() and action == "importieren":
         if not check.errors:
             source = f"Import {stored['filename']} am {clock.today():%d.%m.%Y}"
             created = import_rows(check, source[:200])
@@ -390,6 +424,32 @@ def import_check(token: str):
         fields=FIELDS,
         check=check,
     ), status
+
+
+@bp.get("/import/<token>/zurueck")
+@admin_required
+def import_rejected(token: str):
+    """After importing the valid rows: what was imported, and the rows with errors to fix and import again."""
+    stored = stored_import(token)
+    return render_template(
+        "actors/import_rejected.html",
+        token=token,
+        filename=stored["filename"],
+        imported=stored.get("imported", 0),
+        headers=stored["headers"],
+        rows=[row for _number, row in stored["rows"]],
+    )
+
+
+@bp.get("/import/<token>/zurueck.<any(csv, xlsx):fmt>")
+@admin_required
+def import_rejected_file(token: str, fmt: str):
+    stored = stored_import(token)
+    stem = stored["filename"].rsplit(".", 1)[0]
+    rows = [row for _number, row in stored["rows"]]
+    return download(
+        fmt, file_name("fehlerhafte-zeilen", stem), stored["headers"], rows, sheet_title=_("Fehlerhafte Zeilen")
+    )
 
 
 def export_filters_and_actors():

@@ -4,7 +4,7 @@
 // Long-running forms (the import) say that they are working and cannot be sent twice.
 document.querySelectorAll("form[data-busy-message]").forEach(function (form) {
   form.addEventListener("submit", function (event) {
-    if (!event.submitter || event.submitter.value !== "importieren") return;
+    if (!event.submitter || !/importieren$/.test(event.submitter.value)) return;
     var status = form.querySelector(".busy");
     if (status) status.textContent = form.dataset.busyMessage;
     form.querySelectorAll("button").forEach(function (button) {
