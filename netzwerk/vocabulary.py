@@ -6,6 +6,7 @@ code lists: the database gets a CHECK constraint per column, and the audit log a
 labels by (record type or table, field) in one registry, also for legacy codes in old audit entries.
 """
 
+import unicodedata
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, case
@@ -111,3 +112,11 @@ def code_label(owner: str | None, field: str, value):
     if codes is None or not isinstance(value, str):
         return value
     return codes.label_of(value)
+
+
+def german_key(text: str) -> tuple[str, str]:
+    """Sort key of the German dictionary order (DIN 5007, variant 1): "Bäckerei" before "Brauerei", "Öttl" among
+    the O, "ß" as "ss", case and accents ignored; the text itself breaks ties. Python's own order (and SQLite's)
+    puts every umlaut after "z"."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    return "".join(c for c in folded if not unicodedata.combining(c)), text

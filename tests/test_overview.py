@@ -363,3 +363,19 @@ def test_figures_of_one_are_in_the_singular(app, as_role, make_user):
     assert "fehlgeschlagene E-Mails" in overview  # none: the plural, as German says "0 E-Mails"
     start = " ".join(manager.get("/").text.split())
     assert "offene Einladung</span>" in start and "offene Einladungen</span>" not in start
+
+
+def test_the_report_sorts_the_german_way(app, manager, make_actor):
+    """Bäckerei before Brauerei, Öttl among the O, Straßenbau as Strassenbau (Python and SQLite put umlauts
+    after z)."""
+    from netzwerk.overview.report import build_report, new_actors
+    from netzwerk.vocabulary import german_key
+
+    names = ["Zimmerei Zorn", "Brauerei Wittmann", "Öttl Kanzlei", "Bäckerei Huber", "Straßenbau Ott", "Ostbau"]
+    for name in names:
+        make_actor(name=name)
+    assert sorted(["Brauerei", "Bäckerei", "Zorn"], key=german_key) == ["Bäckerei", "Brauerei", "Zorn"]
+    with app.test_request_context():
+        report = build_report(date(2000, 1, 1), date.today() + timedelta(days=1))
+        found = [actor.name for actor in new_actors(report) if actor.name in names]
+    assert found == ["Bäckerei Huber", "Brauerei Wittmann", "Ostbau", "Öttl Kanzlei", "Straßenbau Ott", "Zimmerei Zorn"]

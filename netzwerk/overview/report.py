@@ -19,6 +19,7 @@ from netzwerk.meetings.models import Invitation, Meeting, MeetingStatus
 from netzwerk.overview.services import ATTENDED, GroupActivity, group_activity, new_in_period
 from netzwerk.partners.models import PartnerLink, Partnership, PartnerStatus, PartnerUser
 from netzwerk.projects.models import Project
+from netzwerk.vocabulary import german_key
 
 
 @dataclass
@@ -89,7 +90,10 @@ def build_report(start: date, end: date) -> AnnualReport:
     return AnnualReport(
         start=start,
         end=end,
-        groups=[g for g in group_activity(start, after, with_closed=True) if g.meetings],
+        groups=sorted(
+            (g for g in group_activity(start, after, with_closed=True) if g.meetings),
+            key=lambda g: german_key(g.group.name),
+        ),
         new_actors=new["actors"],
         new_actors_by_field=by_field,
         new_actors_by_municipality=by_municipality,
@@ -160,26 +164,24 @@ def held_meetings(report: AnnualReport) -> list[HeldMeeting]:
 
 
 def new_actors(report: AnnualReport) -> list[Actor]:
-    """The annex: every actor added in the period, in name order."""
+    """The annex: every actor added in the period, in German name order."""
     begin, finish = _bounds(report.start, report.end)
-    return list(
-        db.session.scalars(
-            select(Actor)
-            .where(Actor.created_at >= begin, Actor.created_at < finish)
-            .order_by(Actor.name)
-            .options(joinedload(Actor.municipality), selectinload(Actor.fields_of_action))
-        )
-    )
+    actors = db.session.scalars(
+        select(Actor)
+        .where(Actor.created_at >= begin, Actor.created_at < finish)
+        .options(joinedload(Actor.municipality), selectinload(Actor.fields_of_action))
+    ).unique()
+    return sorted(actors, key=lambda actor: german_key(actor.name))
 
 
 def _project_progress(start: date, end: date, finish: datetime) -> list[ProjectProgress]:
     """The projects that existed by the end of the period (their state is today's: projects keep no history)."""
-    projects = db.session.scalars(
-        select(Project)
-        .where(Project.created_at < finish)
-        .order_by(Project.title)
-        .options(selectinload(Project.milestones))
-    ).all()
+    projects = sorted(
+        db.session.scalars(
+            select(Project).where(Project.created_at < finish).options(selectinload(Project.milestones))
+        ),
+        key=lambda project: german_key(project.title),
+    )
     return [
         ProjectProgress(
             project,
@@ -192,13 +194,14 @@ def _project_progress(start: date, end: date, finish: datetime) -> list[ProjectP
 
 
 def _partner_activity(start: date, end: date, begin: datetime, finish: datetime) -> list[PartnerActivity]:
-    partnerships = db.session.scalars(
-        select(Partnership)
-        .join(Partnership.actor)
-        .where(Partnership.status == PartnerStatus.ACTIVE, Partnership.created_at < finish)
-        .order_by(Actor.name)
-        .options(joinedload(Partnership.actor))
-    ).all()
+    partnerships = sorted(
+        db.session.scalars(
+            select(Partnership)
+            .where(Partnership.status == PartnerStatus.ACTIVE, Partnership.created_at < finish)
+            .options(joinedload(Partnership.actor))
+        ),
+        key=lambda partnership: german_key(partnership.actor.name),
+    )
     links = dict(
         db.session.execute(
             select(PartnerLink.partnership_id, func.count())
