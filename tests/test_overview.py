@@ -376,6 +376,6 @@ def test_the_report_sorts_the_german_way(app, manager, make_actor):
         make_actor(name=name)
     assert sorted(["Brauerei", "Bäckerei", "Zorn"], key=german_key) == ["Bäckerei", "Brauerei", "Zorn"]
     with app.test_request_context():
-        report = build_report(date(2000, 1, 1), date.today() + timedelta(days=1))
+        report = build_report(date(2000, 1, 1), clock.today() + timedelta(days=1))
         found = [actor.name for actor in new_actors(report) if actor.name in names]
     assert found == ["Bäckerei Huber", "Brauerei Wittmann", "Ostbau", "Öttl Kanzlei", "Straßenbau Ott", "Zimmerei Zorn"]
