@@ -151,7 +151,7 @@ def test_manager_creates_and_ends_a_link_which_stays_as_history(app, world):
     manager = client_for(app, people["manager"])
     url = f"/partner/{ids['a']}/kooperationen/neu"
     response = post_form(
-        manager, url, {"target": f"g{ids['public']}", "about": "Fachkräftemesse", "since": "2025-03-01"}
+        manager, url, {"group_id": str(ids["public"]), "actor": "", "about": "Fachkräftemesse", "since": "2025-03-01"}
     )
     assert response.status_code == 302
     group_page = manager.get(f"/arbeitskreise/{ids['public']}")
@@ -173,14 +173,29 @@ def test_manager_creates_and_ends_a_link_which_stays_as_history(app, world):
         assert {"partner.link_created", "partner.link_ended"} <= set(db.session.scalars(select(AuditEntry.action)))
 
 
+def test_a_link_to_an_actor_is_picked_by_name(app, world):
+    """The actor is typed (the form lists no actors); the partner's own actor cannot be picked."""
+    people, ids = world
+    manager = client_for(app, people["manager"])
+    url = f"/partner/{ids['a']}/kooperationen/neu"
+    assert "Zielakteur GmbH" not in manager.get(url).text
+    data = {"group_id": "", "actor": "zielakteur", "about": "Ausbildungsverbund", "since": "2025-03-01"}
+    assert post_form(manager, url, data).status_code == 302
+    with app.app_context():
+        link = db.session.scalar(select(PartnerLink).where(PartnerLink.about == "Ausbildungsverbund"))
+        assert link.actor_id == ids["target"] and link.group_id is None
+
+
 def test_link_form_refuses_bad_input_with_german_messages(app, world):
     people, ids = world
     manager = client_for(app, people["manager"])
     url = f"/partner/{ids['a']}/kooperationen/neu"
     for data in (
-        {"target": "", "about": "", "since": ""},
-        {"target": "g999999", "about": "x", "since": "2025-01-01"},
-        {"target": f"a{ids['target']}", "about": "Na\x00me", "since": "gestern"},
+        {"group_id": "", "actor": "", "about": "", "since": ""},
+        {"group_id": "999999", "about": "x", "since": "2025-01-01"},
+        {"actor": "Zielakteur GmbH", "about": "Na\x00me", "since": "gestern"},
+        {"group_id": str(ids["public"]), "actor": "Zielakteur GmbH", "about": "x", "since": "2025-01-01"},  # both
+        {"actor": "Metropolregion A", "about": "x", "since": "2025-01-01"},  # the partner itself
     ):
         response = post_form(manager, url, data)
         assert response.status_code == 422, data

@@ -40,10 +40,14 @@ class PartnershipForm(VersionedForm):
 
 
 class LinkForm(BaseForm):
-    target = SelectField(
-        _l("Verknüpft mit"),
-        coerce=str,
-        validators=[DataRequired(_l("Bitte wählen Sie einen Arbeitskreis oder Akteur."))],
+    """A cooperation with a working group (a select: groups are few) or with an actor (typed: the registry
+    has thousands, see ActorField)."""
+
+    group_id = SelectField(_l("mit einem Arbeitskreis"), coerce=str)
+    actor = ActorField(
+        _l("oder mit einem Akteur"),
+        description=_l("Name des Akteurs; leer lassen, wenn die Kooperation einem Arbeitskreis gilt."),
+        suggest_url=lambda: url_for("actors.suggest"),
     )
     about = StringField(
         _l("Worum geht es?"),
@@ -52,10 +56,16 @@ class LinkForm(BaseForm):
     since = date_field(_l("Seit"), required=True)
     submit = SubmitField(_l("Kooperation anlegen"))
 
-    def set_choices(self, groups, actors) -> None:
-        self.target.choices = [SelectChoice("", _l("– bitte wählen –"))]
-        self.target.choices += [SelectChoice(f"g{g.id}", g.name, render_kw=None) for g in groups]
-        self.target.choices += [SelectChoice(f"a{a.id}", a.name) for a in actors]
+    def set_choices(self, groups, actor_scope) -> None:
+        self.group_id.choices = [SelectChoice("", _l("– keiner –"))] + [SelectChoice(str(g.id), g.name) for g in groups]
+        self.actor._scope = actor_scope
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and bool(self.group_id.data) == bool(self.actor.data):
+            self.group_id.errors = [_l("Bitte wählen Sie entweder einen Arbeitskreis oder einen Akteur.")]
+            return False
+        return valid
 
 
 class EndLinkForm(BaseForm):

@@ -179,36 +179,28 @@ def edit(partnership_id: int):
     return render_template("partners/form.html", form=form, partner=partnership), form_status(form)
 
 
-def link_targets(partnership: Partnership) -> tuple[list[WorkingGroup], list[Actor]]:
-    groups = db.session.scalars(
-        select(WorkingGroup).where(WorkingGroup.status != GroupStatus.CLOSED).order_by(WorkingGroup.name)
-    ).all()
-    actors = db.session.scalars(
-        select(Actor).where(Actor.archived_at.is_(None), Actor.id != partnership.actor_id).order_by(Actor.name_key)
-    ).all()
-    return list(groups), list(actors)
-
-
-def chosen_target(value: str, groups: list[WorkingGroup], actors: list[Actor]):
-    by_value = {f"g{g.id}": g for g in groups} | {f"a{a.id}": a for a in actors}
-    return by_value.get(value)
+def link_groups() -> list[WorkingGroup]:
+    return list(
+        db.session.scalars(
+            select(WorkingGroup).where(WorkingGroup.status != GroupStatus.CLOSED).order_by(WorkingGroup.name)
+        )
+    )
 
 
 @bp.route("/<id:partnership_id>/kooperationen/neu", methods=["GET", "POST"])
 @admin_required
 def create_link_view(partnership_id: int):
     partnership = db.get_or_404(Partnership, partnership_id)
-    groups, actors = link_targets(partnership)
+    groups = link_groups()
     form = LinkForm()
-    form.set_choices(groups, actors)
+    form.set_choices(groups, lambda: Actor.id != partnership.actor_id)  # not with itself
     if form.validate_on_submit():
-        target = chosen_target(form.target.data, groups, actors)
+        by_id = {str(group.id): group for group in groups}
+        target = by_id[form.group_id.data] if form.group_id.data else db.session.get(Actor, form.actor.data)
         create_link(partnership, target, form.about.data, form.since.data)
         flash(_("Die Kooperation mit „%(name)s“ ist angelegt.", name=target.name), "success")
         return redirect(url_for("partners.detail", partnership_id=partnership.id))
-    return render_template(
-        "partners/link_form.html", form=form, partner=partnership, groups=groups, actors=actors
-    ), form_status(form)
+    return render_template("partners/link_form.html", form=form, partner=partnership), form_status(form)
 
 
 @bp.post("/<id:partnership_id>/kooperationen/<id:link_id>/beenden")
