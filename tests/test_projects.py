@@ -4,6 +4,7 @@ linked groups' and actors' pages; the public sees the ones flagged public."""
 import pytest
 from sqlalchemy import select
 
+from netzwerk.actors.models import Actor
 from netzwerk.extensions import db
 from netzwerk.projects.models import Project
 from tests import factories
@@ -71,7 +72,7 @@ def test_the_manager_keeps_a_project_that_shows_where_it_belongs(app, as_role, s
         ({"title": ""}, "Bitte geben Sie einen Titel ein."),
         ({"status": "erfunden"}, "Keine gültige Auswahl"),
         ({"group_ids": ["999999"]}, "Bitte wählen Sie nur aus den angebotenen Einträgen."),
-        ({"actor_ids": ["abc"]}, "Ungültige Auswahl"),
+        ({"actor_ids-neu": "Nirgendwo AG"}, "Kein Akteur gefunden, der zu „Nirgendwo AG“ passt."),
         ({"milestones-0-due_on": "31.02.2027"}, "Kein gültiges Datum"),
         ({"milestones-0-title": ""}, "Bitte benennen Sie den Meilenstein."),
         ({"description": "Text\x00"}, "unzulässige Steuerzeichen"),
@@ -84,6 +85,32 @@ def test_bad_project_input_is_explained_and_nothing_saved(app, as_role, setting,
     assert response.status_code == 422 and message in response.text
     with app.app_context():
         assert db.session.scalar(select(Project)) is None
+
+
+def test_participants_are_added_by_name_and_removed_by_unticking(app, as_role, setting, make_actor):
+    """The form lists no actors but the chosen ones: one more is typed per save (several matches offered as a
+    choice), one is removed by taking off its tick."""
+    group_id, actor_id = setting
+    make_actor(name="Stadtwerke Landshut")
+    make_actor(name="Stadtwerke Vilsbiburg")
+    manager, _ = as_role("admin")
+    assert "Stadtwerke" not in manager.get("/vorhaben/neu").text
+    form = project_form(group_id, actor_id, **{"actor_ids-neu": "Stadtwerke"})
+    response = post_form(manager, "/vorhaben/neu", form)
+    assert response.status_code == 422 and "Mehrere Akteure passen zu „Stadtwerke“" in response.text
+    assert 'checked id="actor_ids-0" name="actor_ids" type="checkbox"' in response.text  # the one chosen before stays ticked
+    with app.app_context():
+        vilsbiburg = db.session.scalar(select(Actor.id).where(Actor.name == "Stadtwerke Vilsbiburg"))
+    form["actor_ids-neu-wahl"] = str(vilsbiburg)
+    assert post_form(manager, "/vorhaben/neu", form).status_code == 302
+    with app.app_context():
+        project = db.session.scalar(select(Project))
+        assert sorted(a.name for a in project.actors) == ["Hochschule Landshut", "Stadtwerke Vilsbiburg"]
+        project_id, version = project.id, project.version
+    edit = project_form(group_id, vilsbiburg, **{"actor_ids-neu": "", "version": str(version)})  # Hochschule untick
+    assert post_form(manager, f"/vorhaben/{project_id}/bearbeiten", edit).status_code == 302
+    with app.app_context():
+        assert [a.name for a in db.session.get(Project, project_id).actors] == ["Stadtwerke Vilsbiburg"]
 
 
 def test_partners_take_part_and_hidden_participants_stay_hidden(app, as_role, setting, make_actor):

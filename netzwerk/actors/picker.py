@@ -165,3 +165,107 @@ class ActorField(Field):
         scope = self.scope()
         query = db.select(Actor.id).where(Actor.id == self.chosen_id, Actor.archived_at.is_(None))
         return db.session.scalar(query.where(scope) if scope is not None else query)
+
+
+class ActorsPickerWidget:
+    """The chosen actors as checkboxes (untick to remove), then a search field to add one more."""
+
+    def __call__(self, field: "ActorsField", **kwargs) -> Markup:
+        html = ['<div class="picker">']
+        if field.current:
+            html.append('<ul class="plain picker__chosen">')
+            for n, actor in enumerate(field.current):
+                box_id = f"{field.id}-{n}"
+                box = html_params(type="checkbox", name=field.name, id=box_id, value=actor.id, checked=True)
+                html.append(
+                    f'<li class="checkbox"><input {box}> <label for="{box_id}">{escape(label(actor))}</label></li>'
+                )
+            html.append("</ul>")
+        html.append(ActorPickerWidget()(field.adder, **kwargs))
+        html.append("</div>")
+        return Markup("".join(html))  # noqa: S704 (every value above is escaped)
+
+
+class ActorsField(Field):
+    """Several actors (a project's participants): ``data`` is the list of ids. Those chosen stay ticked; one
+    more is added by name per save, with the same suggestions and server-side resolution as ActorField."""
+
+    widget = ActorsPickerWidget()
+
+    def __init__(self, label=None, validators=None, *, suggest_url, scope=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self._suggest_url, self._scope = suggest_url, scope
+        self._loaded: tuple[tuple, list[Actor]] = ((), [])
+        self.adder = _Adder(self)
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        if formdata is not None and (self.name in formdata or f"{self.name}-neu" in formdata):
+            values = formdata.getlist(self.name)
+            self.data = [int(v) for v in values if v.isdigit() and len(v) < 12]
+            self.adder.text = (formdata.get(f"{self.name}-neu") or "").strip()[:200]
+            chosen = formdata.get(f"{self.name}-neu-wahl", "")
+            self.adder.chosen_id = int(chosen) if chosen.isdigit() and len(chosen) < 12 else None
+        else:
+            self.data = [a.id if isinstance(a, Actor) else int(a) for a in (data or [])]
+
+    @property
+    def current(self) -> list[Actor]:
+        """The chosen actors (one query per set of ids, also when a view sets ``data`` after the form is made)."""
+        ids = tuple(self.data or ())
+        if self._loaded[0] != ids:
+            query = db.select(Actor).where(Actor.id.in_(ids)).options(selectinload(Actor.municipality))
+            self._loaded = (ids, sorted(db.session.scalars(query), key=lambda actor: actor.name_key) if ids else [])
+        return self._loaded[1]
+
+    def pre_validate(self, form) -> None:
+        known = {actor.id for actor in self.current}
+        self.data = [actor_id for actor_id in self.data if actor_id in known]  # ids that no longer exist drop out
+        added = self.adder.resolve()
+        if added is not None and added not in self.data:
+            self.data.append(added)
+            self.adder.text = ""
+
+
+class _Adder:
+    """The search field of an ActorsField, rendered and resolved like an ActorField of its own."""
+
+    def __init__(self, owner: ActorsField):
+        self.owner = owner
+        self.text, self.options, self.chosen_id = "", (), None
+
+    @property
+    def id(self) -> str:
+        return self.owner.id
+
+    @property
+    def name(self) -> str:
+        return f"{self.owner.name}-neu"
+
+    @property
+    def choice_name(self) -> str:
+        return f"{self.owner.name}-neu-wahl"
+
+    @property
+    def suggest_url(self) -> str:
+        return self.owner._suggest_url()
+
+    def scope(self):
+        return self.owner._scope() if self.owner._scope else None
+
+    def resolve(self) -> int | None:
+        if CONTROL_CHARACTERS.search(self.text):
+            raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
+        scope = self.scope()
+        if self.chosen_id is not None:
+            query = db.select(Actor.id).where(Actor.id == self.chosen_id, Actor.archived_at.is_(None))
+            chosen = db.session.scalar(query.where(scope) if scope is not None else query)
+            if chosen is not None:
+                return chosen
+        if not self.text:
+            return None
+        found = resolve(self.text, scope)
+        if found.actor is None:
+            self.options = found.options
+            raise StopValidation(found.error)
+        return found.actor.id

@@ -1,3 +1,4 @@
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -12,7 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from netzwerk.forms import MultiCheckboxField, MultiSelectField, RowForm, VersionedForm, too_long
+from netzwerk.actors.picker import ActorsField
+from netzwerk.forms import MultiCheckboxField, RowForm, VersionedForm, too_long
 from netzwerk.projects.models import ProjectLead, ProjectStatus
 
 
@@ -38,19 +40,19 @@ class ProjectForm(VersionedForm):
         description=_l("Was Stadt und Landkreis gemeinsam planen und wo sie voneinander profitieren."),
     )
     group_ids = MultiCheckboxField(_l("Beteiligte Arbeitskreise"), coerce=int)
-    actor_ids = MultiSelectField(
+    actor_ids = ActorsField(
         _l("Beteiligte Akteure und Partner"),
-        coerce=int,
-        description=_l("Mehrere mit gedrückter Strg-Taste (Mac: Cmd) wählen."),
-        render_kw={"size": 8},
+        description=_l(
+            "Angehakt: beteiligt (Haken entfernen zum Streichen). Einen weiteren Akteur beim Namen eingeben."
+        ),
+        suggest_url=lambda: url_for("actors.suggest"),
     )
     milestones = FieldList(FormField(MilestoneRow), label=_l("Meilensteine"))
     is_public = BooleanField(_l("Öffentlich sichtbar"))
     submit = SubmitField(_l("Speichern"))
 
-    def set_choices(self, fields, groups, actors) -> None:
+    def set_choices(self, fields, groups) -> None:
         self.field_of_action_id.choices = [SelectChoice("", _l("– keines –"))] + [
             SelectChoice(str(f.id), f.name) for f in fields
         ]
         self.group_ids.choices = [SelectChoice(g.id, g.name) for g in groups]
-        self.actor_ids.choices = [SelectChoice(a.id, a.name) for a in actors]

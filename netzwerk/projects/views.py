@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from netzwerk.actors.models import Actor
 from netzwerk.actors.services import fields_of_action
 from netzwerk.auth.permissions import (
     admin_required,
@@ -59,8 +58,7 @@ def detail(project_id: int):
 def project_form(project: Project | None = None) -> ProjectForm:
     form = ProjectForm(obj=project) if project else ProjectForm()
     groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
-    actors = db.session.scalars(select(Actor).where(Actor.archived_at.is_(None)).order_by(Actor.name)).all()
-    form.set_choices(fields_of_action(), groups, actors)
+    form.set_choices(fields_of_action(), groups)
     if not form.is_submitted():
         if project is not None:
             form.field_of_action_id.data = str(project.field_of_action_id or "")
