@@ -98,7 +98,7 @@ def test_participants_are_added_by_name_and_removed_by_unticking(app, as_role, s
     form = project_form(group_id, actor_id, **{"actor_ids-neu": "Stadtwerke"})
     response = post_form(manager, "/vorhaben/neu", form)
     assert response.status_code == 422 and "Mehrere Akteure passen zu „Stadtwerke“" in response.text
-    assert 'checked id="actor_ids-0" name="actor_ids" type="checkbox"' in response.text  # the one chosen before stays ticked
+    assert 'checked id="actor_ids-0" name="actor_ids" type="checkbox"' in response.text  # stays ticked
     with app.app_context():
         vilsbiburg = db.session.scalar(select(Actor.id).where(Actor.name == "Stadtwerke Vilsbiburg"))
     form["actor_ids-neu-wahl"] = str(vilsbiburg)
