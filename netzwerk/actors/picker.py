@@ -19,7 +19,7 @@ from wtforms.widgets import html_params
 from netzwerk.actors.models import Actor
 from netzwerk.actors.search import search_condition
 from netzwerk.extensions import db
-from netzwerk.forms import CONTROL_CHARACTERS
+from netzwerk.forms import CONTROL_CHARACTERS, small_int
 
 SUGGESTIONS = 10
 MIN_LENGTH = 2
@@ -133,7 +133,7 @@ class ActorField(Field):
         super().process(formdata, data, extra_filters)
         if formdata is not None:
             chosen = formdata.get(self.choice_name, "")
-            self.chosen_id = int(chosen) if chosen.isdigit() and len(chosen) < 12 else None
+            self.chosen_id = small_int(chosen)
 
     def process_data(self, value) -> None:
         """An actor given as the field's value (an edit form) is shown by its label."""
@@ -202,10 +202,10 @@ class ActorsField(Field):
         self.process_errors = []
         if formdata is not None and (self.name in formdata or f"{self.name}-neu" in formdata):
             values = formdata.getlist(self.name)
-            self.data = [int(v) for v in values if v.isdigit() and len(v) < 12]
+            self.data = [n for n in (small_int(v) for v in values) if n is not None]
             self.adder.text = (formdata.get(f"{self.name}-neu") or "").strip()[:200]
             chosen = formdata.get(f"{self.name}-neu-wahl", "")
-            self.adder.chosen_id = int(chosen) if chosen.isdigit() and len(chosen) < 12 else None
+            self.adder.chosen_id = small_int(chosen)
         else:
             self.data = [a.id if isinstance(a, Actor) else int(a) for a in (data or [])]
 

@@ -14,6 +14,7 @@ from netzwerk.audit.services import record, record_save
 from netzwerk.auth.models import AccountStatus, Role, User
 from netzwerk.errors import Conflict, Finished
 from netzwerk.extensions import db
+from netzwerk.forms import small_int
 from netzwerk.groups.models import (
     GroupMessage,
     GroupStatus,
@@ -171,9 +172,10 @@ def _candidate_condition(group: WorkingGroup):
 
 def candidate(group: WorkingGroup, user_id: str) -> User | None:
     """The account with this id if it may join the group (one row read, not every account)."""
-    if not user_id.isdigit() or len(user_id) > 12:
+    number = small_int(user_id)
+    if number is None:
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id), _candidate_condition(group)))
+    return db.session.scalar(select(User).where(User.id == number, _candidate_condition(group)))
 
 
 def search_candidates(group: WorkingGroup, text: str, limit: int = 20) -> list[User]:

@@ -21,7 +21,7 @@ from netzwerk.auth.permissions import (
 )
 from netzwerk.errors import Conflict, Finished, NotAllowed
 from netzwerk.extensions import db
-from netzwerk.forms import date_arg, form_status, int_arg, page_number, query_text
+from netzwerk.forms import date_arg, form_status, int_arg, page_number, query_text, small_int
 from netzwerk.groups.models import WorkingGroup
 from netzwerk.mail.models import OutgoingMail
 from netzwerk.mail.services import external_url
@@ -100,11 +100,11 @@ def filters_from_request(is_admin: bool) -> tuple[MeetingFilters, list[str]]:
     text = query_text("suche", 200)
     state = request.args.get("stand", "")
     filters = MeetingFilters(
-        group_id=int(group) if group.isdigit() and len(group) < 12 else None,
+        group_id=small_int(group),
         field_of_action_id=int_arg("handlungsfeld"),
         since=since,
         until=until,
-        group_text="" if group.isdigit() else group,
+        group_text="" if small_int(group) is not None else group,
         text=text if len(text) >= 2 else "",
         state=state if state in MEETING_STATES else "",
     )
