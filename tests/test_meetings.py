@@ -542,6 +542,44 @@ def test_the_attendance_sheet_lists_who_is_expected_with_a_signature_column_and_
     assert member.get(f"/termine/{meeting_id}/teilnehmerliste.pdf").status_code == 403
 
 
+def test_the_office_logo_goes_on_the_report_title_page_and_a_bad_image_is_refused(app, as_role):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    manager, _ = as_role("admin")
+    url = "/uebersicht/einstellungen"
+    form = {"office_name": "Regionalmanagement Landshut", "funding_notice": "Gefördert vom Freistaat Bayern."}
+    not_an_image = post_form(
+        manager,
+        url,
+        {**form, "version": version_on(manager, url), "logo": (io.BytesIO(b"<svg/>"), "logo.svg")},
+        content_type="multipart/form-data",
+    )
+    assert not_an_image.status_code == 422 and "PNG- oder JPEG-Bild" in not_an_image.text
+    assert 'value="Regionalmanagement Landshut"' in not_an_image.text  # what was typed stays
+    png = io.BytesIO()
+    Image.new("RGB", (300, 100), "#1d3f6e").save(png, "PNG")
+    png.seek(0)
+    saved = post_form(
+        manager,
+        url,
+        {**form, "version": version_on(manager, url), "logo": (png, "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302 and "Ein Logo ist hinterlegt" in manager.get(url).text
+    pdf = PdfReader(io.BytesIO(manager.get("/uebersicht/jahresbericht.pdf").data))
+    cover = pdf.pages[0]
+    assert len(cover.images) == 1 and "Berichtszeitraum:" in cover.extract_text()
+    assert (
+        "Regionalmanagement Landshut" in cover.extract_text()
+        and "Gefördert vom Freistaat Bayern." in cover.extract_text()
+    )
+    removed = post_form(manager, url, {**form, "version": version_on(manager, url), "remove_logo": "y"})
+    assert removed.status_code == 302 and "Ein Logo ist hinterlegt" not in manager.get(url).text
+
+
 def test_office_settings_refuse_empty_values_and_keep_the_defaults(as_role):
     manager, _ = as_role("admin")
     page = manager.get("/uebersicht/einstellungen").text

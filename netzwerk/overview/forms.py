@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from netzwerk.forms import VersionedForm, too_long
@@ -16,4 +17,9 @@ class OfficeSettingsForm(VersionedForm):
         validators=[DataRequired(_l("Bitte geben Sie den Fördervermerk an.")), too_long(2000)],
         description=_l("Der Hinweis auf die Förderung, den geförderte Veranstaltungen und Berichte tragen müssen."),
     )
+    logo = FileField(
+        _l("Logo (freiwillig)"),
+        description=_l("PNG oder JPEG, höchstens 2 MB; steht auf dem Deckblatt des Jahresberichts."),
+    )
+    remove_logo = BooleanField(_l("Logo entfernen"))
     submit = SubmitField(_l("Speichern"))

@@ -2,8 +2,8 @@
 events must show, on the annual report and on every attendance list."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from netzwerk.extensions import db
 
@@ -22,6 +22,9 @@ class OfficeSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_name: Mapped[str] = mapped_column(String(200))
     funding_notice: Mapped[str] = mapped_column(Text)
+    # the office's logo for the report's title page: re-encoded PNG or JPEG (partners.services.logo), or none
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_type: Mapped[str] = mapped_column(String(20), default="")
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

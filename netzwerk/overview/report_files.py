@@ -182,17 +182,33 @@ class NoticePDF(FPDF):
         self.cell(0, 5, _("Seite %(page)s von %(pages)s", page=self.page_no(), pages="{nb}"), align="R")
 
 
-def report_pdf(report: AnnualReport, office_name: str, funding_notice: str) -> bytes:
+def title_page(pdf: FPDF, report: AnnualReport, office_name: str, logo: bytes | None) -> None:
+    """The cover a funding body expects: the office's logo and name, the report's title and period, the date
+    of issue."""
+    pdf.add_page()
+    if logo:
+        pdf.image(BytesIO(logo), x=pdf.l_margin, y=20, h=25)
+    pdf.set_y(60)
+    pdf.set_font("DejaVu", "", 12)
+    pdf.cell(0, 8, office_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "B", 22)
+    pdf.multi_cell(0, 11, _("Jahresbericht"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 13)
+    period = _("Berichtszeitraum: %(start)s bis %(end)s", start=format_date(report.start), end=format_date(report.end))
+    pdf.cell(0, 8, period, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, _("Stand: %(day)s", day=format_date(clock.today())), new_x="LMARGIN", new_y="NEXT")
+
+
+def report_pdf(report: AnnualReport, office_name: str, funding_notice: str, logo: bytes | None = None) -> bytes:
     pdf = NoticePDF(funding_notice)
     pdf.set_title(report_title(report))
     pdf.set_author(office_name)
     pdf.set_lang("de")
+    title_page(pdf, report, office_name, logo)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
     pdf.multi_cell(0, 9, report_title(report), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
-    pdf.cell(0, 6, office_name, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 6, _("Stand: %(day)s", day=format_date(clock.today())), new_x="LMARGIN", new_y="NEXT")
     for section in report_sections(report):
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)

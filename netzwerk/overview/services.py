@@ -9,9 +9,9 @@ from itertools import pairwise
 from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
-from netzwerk import clock
+from netzwerk import clock, unit_of_work
 from netzwerk.actors.models import Actor, Area, FieldOfAction, Municipality, actor_field_of_action
-from netzwerk.audit.services import apply_changes
+from netzwerk.audit.services import apply_changes, record
 from netzwerk.auth.models import AccountStatus, User
 from netzwerk.caching.services import cached, watch
 from netzwerk.extensions import db
@@ -351,11 +351,31 @@ def counter_max(*values: int) -> int:
 def office_settings() -> OfficeSettings:
     """The office's name and funding notice; until first saved, an unsaved row with the defaults."""
     return db.session.get(OfficeSettings, SETTINGS_ID) or OfficeSettings(
-        id=SETTINGS_ID, office_name=DEFAULT_OFFICE_NAME, funding_notice=str(DEFAULT_FUNDING_NOTICE), version=1
+        id=SETTINGS_ID,
+        office_name=DEFAULT_OFFICE_NAME,
+        funding_notice=str(DEFAULT_FUNDING_NOTICE),
+        logo=None,
+        logo_type="",
+        version=1,
     )
 
 
-def save_office_settings(settings: OfficeSettings, office_name: str, funding_notice: str) -> dict:
-    """Audited; the changes. Conflict when another manager's save crossed this one."""
+def save_office_settings(
+    settings: OfficeSettings, office_name: str, funding_notice: str, logo: tuple[bytes, str] | None = None
+) -> dict:
+    """Audited; the changes. ``logo``: a checked, re-encoded image and its type, or (b"", "") to remove it.
+    Conflict when another manager's save crossed this one."""
     after = {"office_name": office_name, "funding_notice": funding_notice}
-    return apply_changes(settings, after, "office.settings_changed")
+    if logo is not None:
+        after["logo_type"] = logo[1]
+    changes = apply_changes(settings, after, "office.settings_changed")
+    if logo is not None and (logo[0] or None) != settings.logo:
+        db.session.add(settings)
+        settings.logo = logo[0] or None
+        logo_change = {"logo": ["bisheriges Logo", "neues Logo" if logo[0] else "kein Logo"]}
+        if not changes:  # only the image changed: apply_changes raised no version and kept no entry
+            settings.version += 1
+            record("office.settings_changed", settings, changes=logo_change)
+        changes |= logo_change
+        unit_of_work.flush()
+    return changes

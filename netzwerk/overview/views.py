@@ -24,6 +24,7 @@ from netzwerk.overview.services import (
 )
 from netzwerk.overview.tile_map import COLUMNS, ROWS
 from netzwerk.partners.services.freshness import stale_partnership_count, stale_partnerships
+from netzwerk.partners.services.logo import LogoError, process_logo
 from netzwerk.scheduler.services import scheduler_state
 
 
@@ -58,7 +59,7 @@ REPORT_CHART_GROUPS = 15  # bars in the report's chart of meetings per group
 
 def office_report_pdf(report) -> bytes:
     settings = office_settings()
-    return report_pdf(report, settings.office_name, settings.funding_notice)
+    return report_pdf(report, settings.office_name, settings.funding_notice, settings.logo)
 
 
 REPORT_FORMATS = {
@@ -140,7 +141,27 @@ def settings():
     """The office's name and the funding notice on the annual report and on every attendance list."""
     current = office_settings()
     form = OfficeSettingsForm(obj=current)
-    if form.saved(current, lambda: save_office_settings(current, form.office_name.data, form.funding_notice.data)):
+    logo = uploaded_logo(form)
+    name, notice = form.office_name.data, form.funding_notice.data
+    if not form.logo.errors and form.saved(current, lambda: save_office_settings(current, name, notice, logo)):
         flash(_("Gespeichert."), "success")
         return redirect(url_for("overview.settings"))
-    return render_template("overview/settings.html", form=form), form_status(form)
+    return render_template("overview/settings.html", form=form, has_logo=current.logo_type != ""), form_status(form)
+
+
+def uploaded_logo(form: OfficeSettingsForm) -> tuple[bytes, str] | None:
+    """The new logo, checked and re-encoded; (b"", "") to remove it; None to keep it. A bad image is named at
+    the field and nothing is saved."""
+    if not form.is_submitted():
+        return None
+    if form.remove_logo.data:
+        return b"", ""
+    upload = form.logo.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        processed = process_logo(upload.read())
+    except LogoError as error:
+        form.logo.errors = [str(error)]
+        return None
+    return processed.data, processed.content_type
