@@ -476,6 +476,7 @@ def test_group_journey_manager_lead_member(app, live_server, browser, make_user,
     expect(suggestions).to_have_count(1)
     expect(suggestions).to_have_attribute("value", "Stadtwerke Landshut")
     page.get_by_label("vertritt (Akteur)").fill("Stadtwerke Landshut")  # as the browser does when it is chosen
+    page.get_by_label("vertritt (Akteur)").press("Tab")  # leaves the field: the suggestion list closes
     page.get_by_role("listitem").filter(has_text="Lea Leitung").get_by_role("button", name="Hinzufügen").click()
     expect(page.get_by_role("status")).to_contain_text("Lea Leitung gehört jetzt zum Arbeitskreis.")
     expect(page.get_by_role("row").filter(has_text="Lea Leitung")).to_contain_text("Stadtwerke Landshut")
