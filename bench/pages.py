@@ -78,6 +78,12 @@ def pages(ids: dict) -> list[tuple[str, str | None, str]]:
         ("audit log", "manager", "/aenderungsprotokoll/"),
         ("outbox", "manager", "/postausgang/"),
         ("users list", "manager", "/benutzer/"),
+        # the daily work of issue 18: pickers instead of selects of 20,000 actors, meeting search, tasks
+        ("members page (picker)", "manager", f"/arbeitskreise/{ids['group']}/mitglieder?suche=Ma"),
+        ("actor suggestions", "manager", "/akteure/auswahl?q=Betrieb"),
+        ("project form (picker)", "manager", "/vorhaben/neu"),
+        ("meeting search", "manager", "/termine/?suche=Protokoll"),
+        ("tasks (manager)", "manager", "/aufgaben/"),
     ]
 
 

@@ -86,7 +86,7 @@ def test_the_page_benchmark_reads_wrk_and_every_page_answers_on_the_demo(tmp_pat
     ids["feed"] = re.search(r'(/kalender/[^"<\s]+\.ics)', member.get("/kalender/").text).group(1)
     answers = queries_per_page(url, pages(ids))
     assert {name: status for name, (_queries, _size, status) in answers.items()} == dict.fromkeys(answers, 200)
-    assert len(answers) == 25
+    assert len(answers) == 30
 
 
 def test_the_chart_has_two_bars_per_page_the_goal_line_and_every_figure():
