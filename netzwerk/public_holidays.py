@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import holidays
-from flask import has_request_context
+from flask import flash, has_request_context
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -56,3 +56,10 @@ def holiday_notice(moments) -> str | None:
             days=", ".join(named),
         )
     )
+
+
+def flash_holiday_notice(moments) -> None:
+    """Tell the organiser on saving when a meeting or poll slot falls on such a day (saved all the same)."""
+    notice = holiday_notice(moments)
+    if notice:
+        flash(notice, "info")

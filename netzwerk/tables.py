@@ -85,7 +85,12 @@ def download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Row
         body, mimetype = xlsx_bytes(sheet_title or filename, headers, rows), XLSX
     else:
         body, mimetype = csv_bytes(headers, rows), "text/csv"
+    return attachment(body, mimetype, f"{filename}.{fmt}")
+
+
+def attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    """A file to save (not to show), never kept by a cache: lists and PDFs carry personal data."""
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -77,6 +77,26 @@ def resolve(text: str, scope=None) -> Resolution:
     return Resolution(options=tuple(found[:SUGGESTIONS]), error=error)
 
 
+def pick(field, scope) -> Actor | None:
+    """The actor a picker names (``field``: its text, chosen_id and options): the radio button chosen from earlier
+    matches, else the typed text; None when both are empty. Several matches are kept on ``field.options`` to
+    choose from; a refusal is a StopValidation with the reason in German."""
+    if CONTROL_CHARACTERS.search(field.text):
+        raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
+    if field.chosen_id is not None:
+        query = db.select(Actor).where(Actor.id == field.chosen_id, Actor.archived_at.is_(None))
+        chosen = db.session.scalar(query.where(scope) if scope is not None else query)
+        if chosen is not None:
+            return chosen
+    if not field.text:
+        return None
+    found = resolve(field.text, scope)
+    if found.actor is None:
+        field.options = found.options
+        raise StopValidation(found.error)
+    return found.actor
+
+
 class ActorPickerWidget:
     def __call__(self, field: "ActorField", **kwargs) -> Markup:
         list_id = f"{field.id}-vorschlaege"
@@ -145,26 +165,12 @@ class ActorField(Field):
         self.data = None
 
     def pre_validate(self, form) -> None:
-        if CONTROL_CHARACTERS.search(self.text):
-            raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
-        if self.chosen_id is not None:
-            self.data = self._chosen()
-            if self.data is not None:
-                return
-        if not self.text:
+        actor = pick(self, self.scope())
+        if actor is None:
             if self.required_message:
                 raise StopValidation(self.required_message)
             return
-        found = resolve(self.text, self.scope())
-        if found.actor is None:
-            self.options = found.options
-            raise StopValidation(found.error)
-        self.data, self.text = found.actor.id, label(found.actor)
-
-    def _chosen(self) -> int | None:
-        scope = self.scope()
-        query = db.select(Actor.id).where(Actor.id == self.chosen_id, Actor.archived_at.is_(None))
-        return db.session.scalar(query.where(scope) if scope is not None else query)
+        self.data, self.text = actor.id, label(actor)
 
 
 class ActorsPickerWidget:
@@ -254,18 +260,5 @@ class _Adder:
         return self.owner._scope() if self.owner._scope else None
 
     def resolve(self) -> int | None:
-        if CONTROL_CHARACTERS.search(self.text):
-            raise StopValidation(_l("Die Eingabe enthält unzulässige Steuerzeichen."))
-        scope = self.scope()
-        if self.chosen_id is not None:
-            query = db.select(Actor.id).where(Actor.id == self.chosen_id, Actor.archived_at.is_(None))
-            chosen = db.session.scalar(query.where(scope) if scope is not None else query)
-            if chosen is not None:
-                return chosen
-        if not self.text:
-            return None
-        found = resolve(self.text, scope)
-        if found.actor is None:
-            self.options = found.options
-            raise StopValidation(found.error)
-        return found.actor.id
+        actor = pick(self, self.scope())
+        return actor.id if actor else None

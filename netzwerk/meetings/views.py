@@ -74,8 +74,8 @@ from netzwerk.meetings.services.scheduling import (
 from netzwerk.meetings.services.tokens import feed_token, invitation_from_token, renew_feed_key, user_from_feed_token
 from netzwerk.overview.services import office_settings
 from netzwerk.polls.services import open_polls
-from netzwerk.public_holidays import holiday_notice
-from netzwerk.tables import download, file_name
+from netzwerk.public_holidays import flash_holiday_notice
+from netzwerk.tables import attachment, download, file_name
 from netzwerk.throttle import throttle_post
 
 LINK_PROBLEMS = {
@@ -298,12 +298,9 @@ def attendance_sheet(meeting_id: int):
 @login_required
 def attendance_sheet_file(meeting_id: int):
     meeting = get_managed_meeting(meeting_id)
-    response = Response(attendance_sheet_pdf(meeting, office_settings()), mimetype="application/pdf")
     day = f"{clock.to_local(meeting.starts_at):%Y-%m-%d}"
     name = file_name("teilnehmerliste", meeting.group.short_name or meeting.group.name, day)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(attendance_sheet_pdf(meeting, office_settings()), "application/pdf", f"{name}.pdf")
 
 
 @bp.get("/termine/<id:meeting_id>/eingeladene.<any(csv, xlsx):fmt>")
@@ -392,28 +389,27 @@ def answer_link(token: str):
     )
 
 
-@bp.route("/arbeitskreise/<id:group_id>/sitzungen/neu", methods=["GET", "POST"])
-@login_required
-def create(group_id: int):
+def get_group_to_plan(group_id: int) -> WorkingGroup:
+    """A group whose meetings this person plans and records: the manager, and the group's lead and deputy."""
     group = db.get_or_404(WorkingGroup, group_id)
     if not can_manage_group(current_user, group):
         abort(403)
+    return group
+
+
+@bp.route("/arbeitskreise/<id:group_id>/sitzungen/neu", methods=["GET", "POST"])
+@login_required
+def create(group_id: int):
+    group = get_group_to_plan(group_id)
     form = MeetingForm(to_utc=clock.to_utc)
     if form.validate_on_submit():
         meetings, invited = schedule_series(
             group, data_from(form), current_user, form.repeat.data, form.repeat_count.data or 1
         )
         flash(scheduled_message(len(meetings), invited), "success")
-        flash_holidays(meeting.starts_at for meeting in meetings)
+        flash_holiday_notice(meeting.starts_at for meeting in meetings)
         return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
     return render_template("meetings/form.html", form=form, group=group), form_status(form)
-
-
-def flash_holidays(moments) -> None:
-    """Say so when a meeting falls on a Bavarian public holiday or on 24 or 31 December."""
-    notice = holiday_notice(moments)
-    if notice:
-        flash(notice, "info")
 
 
 def scheduled_message(meetings: int, mails: int) -> str:
@@ -453,9 +449,7 @@ def data_from(form: MeetingForm) -> MeetingData:
 @login_required
 def record_past(group_id: int):
     """A meeting that took place without the tool: entered afterwards, then its attendance and minutes."""
-    group = db.get_or_404(WorkingGroup, group_id)
-    if not can_manage_group(current_user, group):
-        abort(403)
+    group = get_group_to_plan(group_id)
     form = PastMeetingForm(to_utc=clock.to_utc)
     if form.validate_on_submit():
         meeting = record_past_meeting(group, data_from(form), current_user)
@@ -486,7 +480,7 @@ def edit(meeting_id: int):
             status = 409
         else:
             flash(_("Gespeichert.") + (" " + _("Die Eingeladenen sind benachrichtigt.") if told else ""), "success")
-            flash_holidays([meeting.starts_at])
+            flash_holiday_notice([meeting.starts_at])
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     page = render_template("meetings/form.html", form=form, group=meeting.group, meeting=meeting)
     return page, status or form_status(form)

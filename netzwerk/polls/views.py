@@ -33,7 +33,7 @@ from netzwerk.polls.services import (
     vote,
     votes_of,
 )
-from netzwerk.public_holidays import holiday_notice
+from netzwerk.public_holidays import flash_holiday_notice
 
 
 def get_group(group_id: int) -> WorkingGroup:
@@ -65,9 +65,7 @@ def create(group_id: int):
             ),
             "success",
         )
-        notice = holiday_notice(slot.starts_at for slot in poll.slots)
-        if notice:
-            flash(notice, "info")
+        flash_holiday_notice(slot.starts_at for slot in poll.slots)
         return redirect(url_for("polls.detail", poll_id=poll.id))
     return render_template("polls/form.html", form=form, group=group), form_status(form)
 
